@@ -1,0 +1,1 @@
+/** AMS engine. */ package io.ams.engine;
