@@ -1,0 +1,108 @@
+package io.ams.engine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ams.engine.control.MixerService;
+import io.ams.engine.room.RoomManager;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+
+/**
+ * An engine process: the rooms, their media ports and the gRPC control server.
+ * {@link #start(EngineConfig)} opens everything; {@link #close()} deletes every room (freeing
+ * their native buffers) and stops the server.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final EngineConfig config;
+    private final RoomManager rooms;     // owned: closed in close()
+    private final MixerService service;
+    private final Server server;         // owned: shut down in close(); null when not listening
+
+    private Engine(EngineConfig config, RoomManager rooms, MixerService service, Server server) {
+        this.config = config;
+        this.rooms = rooms;
+        this.service = service;
+        this.server = server;
+    }
+
+    /** Starts the rooms manager and the gRPC server on {@code config.bindHost():grpcPort()}. */
+    public static Engine start(EngineConfig config) throws IOException {
+        RoomManager rooms = new RoomManager(config);
+        MixerService service = new MixerService(rooms);
+        Server server = NettyServerBuilder
+                .forAddress(new InetSocketAddress(config.bindHost(), config.grpcPort()))
+                .addService(service)
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            rooms.close();
+            throw new IOException("cannot listen for gRPC on " + config.bindHost() + ":" + config.grpcPort()
+                    + ": " + e.getMessage(), e);
+        }
+        Engine engine = new Engine(config, rooms, service, server);
+        LOG.info("engine listening: gRPC {}:{}, media {} ports {}, backend {} ({})", config.bindHost(),
+                server.getPort(), config.mediaHost(),
+                config.anyMediaPort() ? "any" : config.mediaPortMin() + ".." + config.mediaPortMax(),
+                rooms.backend(), rooms.backendReason());
+        return engine;
+    }
+
+    /** An engine without a network gRPC server, for the in-process transport (tests, embedding). */
+    public static Engine startEmbedded(EngineConfig config) {
+        RoomManager rooms = new RoomManager(config);
+        return new Engine(config, rooms, new MixerService(rooms), null);
+    }
+
+    /** The gRPC port actually bound (useful when the config asked for 0). */
+    public int grpcPort() {
+        return server == null ? -1 : server.getPort();
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public RoomManager rooms() {
+        return rooms;
+    }
+
+    /** The gRPC service, to register on another server (e.g. an in-process one). */
+    public MixerService service() {
+        return service;
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        if (server != null) {
+            server.awaitTermination();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.shutdown();
+        }
+        rooms.close();
+        if (server != null) {
+            try {
+                if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                    server.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                server.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        LOG.info("engine stopped");
+    }
+}
