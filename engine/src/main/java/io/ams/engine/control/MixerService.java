@@ -1,13 +1,272 @@
 package io.ams.engine.control;
 
-import io.ams.engine.room.RoomManager;
-import io.ams.proto.v1.MixerGrpc;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
-/** The ams.v1.Mixer gRPC service: translates requests and delegates to {@link RoomManager}. */
+import org.bytedeco.ffmpeg.global.avutil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ams.engine.EngineException;
+import io.ams.engine.media.NativeResources;
+import io.ams.engine.mix.OutputSpec;
+import io.ams.engine.room.EventBus;
+import io.ams.engine.room.Participant;
+import io.ams.engine.room.Room;
+import io.ams.engine.room.RoomManager;
+import io.ams.proto.v1.AddDestinationRequest;
+import io.ams.proto.v1.AddOutputRequest;
+import io.ams.proto.v1.AddParticipantRequest;
+import io.ams.proto.v1.AddParticipantResponse;
+import io.ams.proto.v1.CreateRoomRequest;
+import io.ams.proto.v1.DeleteRoomRequest;
+import io.ams.proto.v1.DeleteRoomResponse;
+import io.ams.proto.v1.Destination;
+import io.ams.proto.v1.EngineInfo;
+import io.ams.proto.v1.Event;
+import io.ams.proto.v1.GetEngineInfoRequest;
+import io.ams.proto.v1.GetRoomRequest;
+import io.ams.proto.v1.GetStatsRequest;
+import io.ams.proto.v1.ListRoomsRequest;
+import io.ams.proto.v1.ListRoomsResponse;
+import io.ams.proto.v1.MixerGrpc;
+import io.ams.proto.v1.Output;
+import io.ams.proto.v1.RemoveDestinationRequest;
+import io.ams.proto.v1.RemoveDestinationResponse;
+import io.ams.proto.v1.RemoveOutputRequest;
+import io.ams.proto.v1.RemoveOutputResponse;
+import io.ams.proto.v1.RemoveParticipantRequest;
+import io.ams.proto.v1.RemoveParticipantResponse;
+import io.ams.proto.v1.RequestKeyframeRequest;
+import io.ams.proto.v1.RequestKeyframeResponse;
+import io.ams.proto.v1.RoomStats;
+import io.ams.proto.v1.SetLayoutRequest;
+import io.ams.proto.v1.SetMainSpeakerRequest;
+import io.ams.proto.v1.StreamEventsRequest;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * The ams.v1.Mixer gRPC service: a thin layer that translates requests, delegates to
+ * {@link RoomManager} and {@link Room}, and maps {@link EngineException}s to statuses once, here.
+ */
 public final class MixerService extends MixerGrpc.MixerImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(MixerService.class);
+    public static final String VERSION = "0.1.0";
+
     private final RoomManager rooms;
+    private final AtomicLong eventsDropped = new AtomicLong();
 
     public MixerService(RoomManager rooms) {
         this.rooms = rooms;
+    }
+
+    @Override
+    public void createRoom(CreateRoomRequest req, StreamObserver<io.ams.proto.v1.Room> out) {
+        unary(out, () -> {
+            OutputSpec spec = ProtoMapper.outputSpec(OutputSpec.MAIN, req.getCanvas(), req.getFps(), req.getCodec(),
+                    req.getBitrateKbps(), req.getLayout(), req.hasCanvas());
+            return ProtoMapper.room(rooms.create(req.getRoomId(), spec), rooms.backend());
+        });
+    }
+
+    @Override
+    public void deleteRoom(DeleteRoomRequest req, StreamObserver<DeleteRoomResponse> out) {
+        unary(out, () -> {
+            rooms.delete(req.getRoomId());
+            return DeleteRoomResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void listRooms(ListRoomsRequest req, StreamObserver<ListRoomsResponse> out) {
+        unary(out, () -> {
+            ListRoomsResponse.Builder b = ListRoomsResponse.newBuilder();
+            for (Room r : rooms.list()) {
+                b.addRooms(ProtoMapper.room(r, rooms.backend()));
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void getRoom(GetRoomRequest req, StreamObserver<io.ams.proto.v1.Room> out) {
+        unary(out, () -> ProtoMapper.room(rooms.get(req.getRoomId()), rooms.backend()));
+    }
+
+    @Override
+    public void addParticipant(AddParticipantRequest req, StreamObserver<AddParticipantResponse> out) {
+        unary(out, () -> {
+            Room room = rooms.get(req.getRoomId());
+            int pt = req.getPayloadType() == 0 ? 96 : req.getPayloadType();
+            long ssrc = req.getSsrc() == 0 ? -1 : Integer.toUnsignedLong(req.getSsrc());
+            Participant p = room.addParticipant(req.getParticipantId(), req.getDisplayName(),
+                    ProtoMapper.codec(req.getCodec()), pt, ssrc);
+            return AddParticipantResponse.newBuilder().setParticipant(ProtoMapper.participant(p))
+                    .setRtpHost(p.rtpHost()).setRtpPort(p.rtpPort()).build();
+        });
+    }
+
+    @Override
+    public void removeParticipant(RemoveParticipantRequest req, StreamObserver<RemoveParticipantResponse> out) {
+        unary(out, () -> {
+            rooms.get(req.getRoomId()).removeParticipant(req.getParticipantId());
+            return RemoveParticipantResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void addOutput(AddOutputRequest req, StreamObserver<Output> out) {
+        unary(out, () -> {
+            Room room = rooms.get(req.getRoomId());
+            io.ams.proto.v1.OutputSpec s = req.getSpec();
+            if (s.getId().isEmpty()) {
+                throw EngineException.invalid("spec.id is missing");
+            }
+            OutputSpec spec = ProtoMapper.outputSpec(s.getId(), s.getCanvas(), s.getFps(), s.getCodec(),
+                    s.getBitrateKbps(), s.getLayout(), s.hasCanvas());
+            return ProtoMapper.output(room.addOutput(spec));
+        });
+    }
+
+    @Override
+    public void removeOutput(RemoveOutputRequest req, StreamObserver<RemoveOutputResponse> out) {
+        unary(out, () -> {
+            rooms.get(req.getRoomId()).removeOutput(req.getOutputId());
+            return RemoveOutputResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void addDestination(AddDestinationRequest req, StreamObserver<Destination> out) {
+        unary(out, () -> {
+            Room room = rooms.get(req.getRoomId());
+            if (!req.getFileName().isEmpty()) {
+                if (!req.getHost().isEmpty() || req.getPort() != 0) {
+                    throw EngineException.invalid("give either file_name or host:port, not both");
+                }
+                return room.addFileDestination(req.getOutputId(), req.getDestinationId(), req.getFileName())
+                        .describe();
+            }
+            int pt = req.getPayloadType() == 0 ? 96 : req.getPayloadType();
+            return room.addUdpDestination(req.getOutputId(), req.getDestinationId(), req.getHost(), req.getPort(),
+                    Integer.toUnsignedLong(req.getSsrc()), pt).describe();
+        });
+    }
+
+    @Override
+    public void removeDestination(RemoveDestinationRequest req, StreamObserver<RemoveDestinationResponse> out) {
+        unary(out, () -> {
+            rooms.get(req.getRoomId()).removeDestination(req.getOutputId(), req.getDestinationId());
+            return RemoveDestinationResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void setLayout(SetLayoutRequest req, StreamObserver<Output> out) {
+        unary(out, () -> {
+            Room room = rooms.get(req.getRoomId());
+            room.setLayout(req.getOutputId(), ProtoMapper.layout(req.getLayout()));
+            return ProtoMapper.output(room.output(req.getOutputId()));
+        });
+    }
+
+    @Override
+    public void setMainSpeaker(SetMainSpeakerRequest req, StreamObserver<io.ams.proto.v1.Room> out) {
+        unary(out, () -> {
+            Room room = rooms.get(req.getRoomId());
+            room.setMainSpeaker(req.getParticipantId());
+            return ProtoMapper.room(room, rooms.backend());
+        });
+    }
+
+    @Override
+    public void requestKeyframe(RequestKeyframeRequest req, StreamObserver<RequestKeyframeResponse> out) {
+        unary(out, () -> {
+            rooms.get(req.getRoomId()).requestKeyframe(req.getOutputId());
+            return RequestKeyframeResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void getStats(GetStatsRequest req, StreamObserver<RoomStats> out) {
+        unary(out, () -> ProtoMapper.stats(rooms.get(req.getRoomId()), rooms.backend()));
+    }
+
+    @Override
+    public void getEngineInfo(GetEngineInfoRequest req, StreamObserver<EngineInfo> out) {
+        unary(out, () -> EngineInfo.newBuilder()
+                .setVersion(VERSION)
+                .setBackend(rooms.backend())
+                .setBackendReason(rooms.backendReason())
+                .setFfmpegVersion(avutil.av_version_info().getString())
+                .setRooms(rooms.size())
+                .setMediaHost(rooms.config().mediaHost())
+                .setMediaPortMin(rooms.config().mediaPortMin())
+                .setMediaPortMax(rooms.config().mediaPortMax())
+                .setNativeFramesOutstanding(NativeResources.outstandingFrames())
+                .setNativePacketsOutstanding(NativeResources.outstandingPackets())
+                .build());
+    }
+
+    @Override
+    public void streamEvents(StreamEventsRequest req, StreamObserver<Event> out) {
+        if (!req.getRoomId().isEmpty()) {
+            try {
+                rooms.get(req.getRoomId());
+            } catch (EngineException e) {
+                out.onError(toStatus(e).asRuntimeException());
+                return;
+            }
+        }
+        ServerCallStreamObserver<Event> call = (ServerCallStreamObserver<Event>) out;
+        Object lock = new Object();
+        EventBus.Subscription[] sub = new EventBus.Subscription[1];
+        sub[0] = rooms.events().subscribe(req.getRoomId(), e -> {
+            synchronized (lock) {
+                if (call.isCancelled()) {
+                    rooms.events().unsubscribe(sub[0]);
+                } else if (call.isReady()) {
+                    call.onNext(e);
+                } else {
+                    // a slow client never holds up the media path: drop and count
+                    eventsDropped.incrementAndGet();
+                }
+            }
+        });
+        call.setOnCancelHandler(() -> rooms.events().unsubscribe(sub[0]));
+    }
+
+    public long eventsDropped() {
+        return eventsDropped.get();
+    }
+
+    private static <T> void unary(StreamObserver<T> out, Supplier<T> call) {
+        T result;
+        try {
+            result = call.get();
+        } catch (EngineException e) {
+            out.onError(toStatus(e).asRuntimeException());
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("unexpected error in a control call", e);
+            out.onError(Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException());
+            return;
+        }
+        out.onNext(result);
+        out.onCompleted();
+    }
+
+    static Status toStatus(EngineException e) {
+        Status s = switch (e.kind()) {
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+            case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+            case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
+            case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+            case INTERNAL -> Status.INTERNAL;
+        };
+        return s.withDescription(e.getMessage());
     }
 }

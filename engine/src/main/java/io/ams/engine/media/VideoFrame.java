@@ -88,6 +88,14 @@ public final class VideoFrame implements AutoCloseable {
         release();
     }
 
+    /**
+     * Makes the pixel buffers exclusively this frame's before it is drawn into again (an encoder
+     * may still hold a reference to the previous picture's buffers; then they are copied).
+     */
+    public void makeWritable() {
+        FFmpegException.check("av_frame_make_writable", avutil.av_frame_make_writable(frame));
+    }
+
     /** The native frame, borrowed: valid only while the caller holds a reference. */
     public AVFrame avFrame() {
         return frame;

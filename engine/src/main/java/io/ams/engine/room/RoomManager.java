@@ -1,29 +1,152 @@
 package io.ams.engine.room;
 
-import io.ams.engine.EngineConfig;
-import io.ams.proto.v1.Backend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** All rooms of an engine (work in progress: filled in by the pipeline commit). */
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ams.engine.EngineConfig;
+import io.ams.engine.EngineException;
+import io.ams.engine.ingest.MediaPorts;
+import io.ams.engine.mix.Ids;
+import io.ams.engine.mix.OutputSpec;
+import io.ams.proto.v1.Backend;
+import io.ams.proto.v1.Event;
+import io.ams.proto.v1.RoomCreated;
+import io.ams.proto.v1.RoomDeleted;
+
+/**
+ * All rooms of an engine and the resources they share: the media ports' event loops, the mixer
+ * clock threads and the event bus. Owns every room and closes them in {@link #close()}.
+ */
 public final class RoomManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RoomManager.class);
+    public static final int MAX_ROOMS = 1000;
+
     private final EngineConfig config;
+    private final MediaPorts ports;                       // owned
+    private final ScheduledThreadPoolExecutor clock;      // owned
+    private final EventBus events = new EventBus();
+    private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Backend backend;
+    private final String backendReason;
 
     public RoomManager(EngineConfig config) {
         this.config = config;
+        this.ports = new MediaPorts(config);
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.clock = new ScheduledThreadPoolExecutor(threads, new NamedThreads("ams-mixer-"));
+        this.clock.setRemoveOnCancelPolicy(true);
+        BackendSelection sel = BackendSelection.select(config.backend());
+        this.backend = sel.backend();
+        this.backendReason = sel.reason();
+        LOG.info("backend {}: {}", backend, backendReason);
     }
 
     public EngineConfig config() {
         return config;
     }
 
+    public EventBus events() {
+        return events;
+    }
+
     public Backend backend() {
-        return Backend.CPU;
+        return backend;
     }
 
     public String backendReason() {
-        return "CPU backend (the GPU backend is not built yet)";
+        return backendReason;
+    }
+
+    public Room create(String roomId, OutputSpec mainOutput) {
+        Ids.check("room_id", roomId);
+        mainOutput.validate();
+        if (rooms.size() >= MAX_ROOMS) {
+            throw new EngineException(EngineException.Kind.RESOURCE_EXHAUSTED, "the engine has " + MAX_ROOMS
+                    + " rooms already");
+        }
+        synchronized (rooms) {
+            if (rooms.containsKey(roomId)) {
+                throw EngineException.alreadyExists("room", roomId);
+            }
+            Room room = new Room(roomId, mainOutput, ports, clock, events, config.recordDir(), config.mediaHost());
+            rooms.put(roomId, room);
+            LOG.info("room {} created: {}x{} @{} fps {} {} kbps {}", roomId, mainOutput.width(), mainOutput.height(),
+                    mainOutput.fps(), mainOutput.codec(), mainOutput.bitrateKbps(), mainOutput.layout().kind());
+            events.publish(Event.newBuilder().setRoomId(roomId).setRoomCreated(RoomCreated.getDefaultInstance()));
+            return room;
+        }
+    }
+
+    public Room get(String roomId) {
+        Room r = roomId == null ? null : rooms.get(roomId);
+        if (r == null) {
+            throw EngineException.notFound("room", roomId == null ? "" : roomId);
+        }
+        return r;
+    }
+
+    public List<Room> list() {
+        List<Room> l = new ArrayList<>(rooms.values());
+        l.sort((a, b) -> a.id().compareTo(b.id()));
+        return l;
+    }
+
+    public int size() {
+        return rooms.size();
+    }
+
+    public void delete(String roomId) {
+        Room r;
+        synchronized (rooms) {
+            r = rooms.remove(roomId == null ? "" : roomId);
+        }
+        if (r == null) {
+            throw EngineException.notFound("room", roomId);
+        }
+        r.close();
+        LOG.info("room {} deleted", roomId);
+        events.publish(Event.newBuilder().setRoomId(roomId).setRoomDeleted(RoomDeleted.getDefaultInstance()));
     }
 
     @Override
     public void close() {
+        for (Room r : list()) {
+            try {
+                delete(r.id());
+            } catch (RuntimeException e) {
+                LOG.warn("closing room {}: {}", r.id(), e.toString());
+            }
+        }
+        clock.shutdown();
+        try {
+            clock.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ports.close();
+    }
+
+    private static final class NamedThreads implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger n = new AtomicInteger();
+
+        NamedThreads(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
     }
 }

@@ -1,0 +1,264 @@
+package io.ams.engine.ingest;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ams.engine.codec.VideoDecoder;
+import io.ams.engine.media.VideoFrame;
+import io.ams.engine.stats.BurstLog;
+import io.ams.rtp.Depacketizer;
+import io.ams.rtp.EncodedFrame;
+import io.ams.rtp.ReorderBuffer;
+import io.ams.rtp.RtpFormatException;
+import io.ams.rtp.RtpPacket;
+import io.ams.rtp.VideoCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+
+/**
+ * One participant's video ingress: UDP datagrams -> RTP packets -> reorder buffer ->
+ * depacketizer -> decoder -> the room's frame store.
+ *
+ * <p>Everything runs on the channel's event-loop thread, which owns the reorder buffer,
+ * depacketizer and decoder; the decoder is closed on that thread after the channel closes.
+ * Media-path rule: nothing here throws. A bad datagram is counted as rejected and logged once
+ * per burst; a lost packet or a decoder error drops frames until the next keyframe and asks the
+ * {@link Listener} for one.
+ */
+public final class ParticipantIngress extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final Logger LOG = LoggerFactory.getLogger(ParticipantIngress.class);
+    private static final int REORDER_CAPACITY = 64;
+    private static final long REORDER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
+    private static final long KEYFRAME_REQUEST_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** A latched SSRC silent this long gives way to a new one (the sender restarted). */
+    private static final long SSRC_TAKEOVER_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    /** Where decoded frames and keyframe requests go; implemented by the room. */
+    public interface Listener {
+        /** A decoded frame; the listener takes over the caller's reference. */
+        void onFrame(String participantId, VideoFrame frame);
+
+        /** The participant must send a keyframe before its video can be decoded again. */
+        void onKeyframeNeeded(String participantId, String reason);
+    }
+
+    private final String participantId;
+    private final VideoCodec codec;
+    private final int payloadType;
+    private final long requiredSsrc;     // -1: latch the first
+    private final Listener listener;
+    private final IngressStats stats = new IngressStats();
+    private final BurstLog rejectLog = new BurstLog(LOG, 5000);
+    private final BurstLog decodeLog = new BurstLog(LOG, 5000);
+
+    // owned by the event-loop thread
+    private ReorderBuffer reorder = new ReorderBuffer(REORDER_CAPACITY, REORDER_WAIT_NANOS);
+    private final Depacketizer depacketizer;
+    private VideoDecoder decoder;            // created lazily; closed when the channel closes
+    private boolean waitingForKeyframe;      // after a decoder error
+    private long lastKeyframeRequestNanos = Long.MIN_VALUE;
+    private long lastPacketNanos;
+    private ScheduledFuture<?> flushTimer;
+    private Channel channel;
+
+    public ParticipantIngress(String participantId, VideoCodec codec, int payloadType, long requiredSsrc,
+                              Listener listener) {
+        this.participantId = participantId;
+        this.codec = codec;
+        this.payloadType = payloadType;
+        this.requiredSsrc = requiredSsrc;
+        this.listener = listener;
+        this.depacketizer = Depacketizer.forCodec(codec);
+        if (requiredSsrc >= 0) {
+            stats.latchedSsrc = requiredSsrc;
+        }
+    }
+
+    public IngressStats stats() {
+        return stats;
+    }
+
+    /** The bound local port (after the channel is registered). */
+    public int port() {
+        return channel == null ? -1 : ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** Closes the port; the decoder is freed on the event loop once the channel is closed. */
+    public void close() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        flushTimer = ctx.executor().scheduleAtFixedRate(this::flushReorder, 20, 20, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRegistered(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        ctx.fireChannelRegistered();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (flushTimer != null) {
+            flushTimer.cancel(false);
+        }
+        if (decoder != null) {
+            decoder.close();
+            decoder = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
+        long now = System.nanoTime();
+        ByteBuf content = msg.content();
+        int len = content.readableBytes();
+        byte[] data = new byte[len];
+        content.getBytes(content.readerIndex(), data);
+        RtpPacket packet;
+        try {
+            if (!RtpPacket.looksLikeRtp(data, 0, len)) {
+                reject(msg, "not an RTP packet (" + len + " bytes, first byte " + (len > 0 ? data[0] & 0xff : -1) + ")");
+                return;
+            }
+            packet = RtpPacket.parse(data, 0, len, now);
+        } catch (RtpFormatException e) {
+            reject(msg, "malformed RTP: " + e.getMessage());
+            return;
+        }
+        if (packet.payloadType() != payloadType) {
+            reject(msg, "unexpected payload type " + packet.payloadType() + " (expected " + payloadType + ")");
+            return;
+        }
+        if (!acceptSsrc(packet, now)) {
+            reject(msg, "unexpected SSRC " + packet.ssrc() + " (expected " + stats.latchedSsrc + ")");
+            return;
+        }
+        lastPacketNanos = now;
+        stats.packets.incrementAndGet();
+        stats.bytes.addAndGet(len);
+        reorder.push(packet, this::onOrderedPacket);
+        stats.lost = reorder.lost();
+    }
+
+    private boolean acceptSsrc(RtpPacket packet, long now) {
+        long ssrc = packet.ssrc();
+        if (stats.latchedSsrc == ssrc) {
+            return true;
+        }
+        if (requiredSsrc >= 0) {
+            return false;
+        }
+        if (stats.latchedSsrc == -1 || now - lastPacketNanos > SSRC_TAKEOVER_NANOS) {
+            if (stats.latchedSsrc != -1) {
+                LOG.info("participant {}: SSRC {} silent, switching to new SSRC {}", participantId,
+                        stats.latchedSsrc, ssrc);
+                reorder = new ReorderBuffer(REORDER_CAPACITY, REORDER_WAIT_NANOS);
+                depacketizer.reset();
+                waitingForKeyframe = true;
+            }
+            stats.latchedSsrc = ssrc;
+            return true;
+        }
+        return false;
+    }
+
+    private void reject(DatagramPacket msg, String why) {
+        stats.rejected.incrementAndGet();
+        rejectLog.warn("participant {}: datagram from {} rejected: {}", participantId, msg.sender(), why);
+    }
+
+    private void flushReorder() {
+        try {
+            reorder.flushExpired(System.nanoTime(), this::onOrderedPacket);
+            stats.lost = reorder.lost();
+        } catch (RuntimeException e) {
+            LOG.error("participant {}: reorder flush failed", participantId, e);
+        }
+    }
+
+    private void onOrderedPacket(RtpPacket packet) {
+        long droppedBefore = depacketizer.framesDropped();
+        EncodedFrame frame = depacketizer.push(packet);
+        stats.framesReceived = depacketizer.framesCompleted();
+        long newlyDropped = depacketizer.framesDropped() - droppedBefore;
+        if (newlyDropped > 0) {
+            stats.framesDropped.addAndGet(newlyDropped);
+        }
+        if (depacketizer.needsKeyframe()) {
+            requestKeyframe("packet loss");
+        }
+        if (frame != null) {
+            decode(frame);
+        }
+    }
+
+    private void decode(EncodedFrame frame) {
+        if (waitingForKeyframe) {
+            if (!frame.keyframe()) {
+                stats.framesDropped.incrementAndGet();
+                requestKeyframe("waiting for a keyframe after a decoder error");
+                return;
+            }
+            waitingForKeyframe = false;
+        }
+        if (decoder == null) {
+            try {
+                decoder = VideoDecoder.create(codec);
+            } catch (RuntimeException e) {
+                decodeLog.warn("participant {}: cannot create {} decoder: {}", participantId, codec, e.getMessage());
+                stats.framesDropped.incrementAndGet();
+                return;
+            }
+        }
+        long errorsBefore = decoder.decodeErrors();
+        VideoFrame picture = decoder.decode(frame);
+        if (decoder.decodeErrors() > errorsBefore) {
+            stats.decodeErrors.addAndGet(decoder.decodeErrors() - errorsBefore);
+            decodeLog.warn("participant {}: {}", participantId, decoder.lastError());
+            if (picture == null) {
+                stats.framesDropped.incrementAndGet();
+                waitingForKeyframe = true;
+                requestKeyframe("decoder error: " + decoder.lastError());
+            }
+        }
+        if (picture != null) {
+            stats.framesDecoded.incrementAndGet();
+            stats.width = picture.width();
+            stats.height = picture.height();
+            stats.lastFrameNanos = System.nanoTime();
+            listener.onFrame(participantId, picture);
+        }
+    }
+
+    private void requestKeyframe(String reason) {
+        long now = System.nanoTime();
+        if (lastKeyframeRequestNanos != Long.MIN_VALUE && now - lastKeyframeRequestNanos < KEYFRAME_REQUEST_INTERVAL_NANOS) {
+            return;
+        }
+        lastKeyframeRequestNanos = now;
+        stats.keyframeRequests.incrementAndGet();
+        listener.onKeyframeNeeded(participantId, reason);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // never let one participant's failure close its port or touch other participants
+        LOG.error("participant {}: unexpected error in ingress", participantId, cause);
+    }
+}

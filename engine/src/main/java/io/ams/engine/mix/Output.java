@@ -1,0 +1,327 @@
+package io.ams.engine.mix;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ams.engine.EngineException;
+import io.ams.engine.codec.EncoderConfig;
+import io.ams.engine.codec.VideoEncoder;
+import io.ams.engine.compose.CpuCompositor;
+import io.ams.engine.compose.LayoutSpec;
+import io.ams.engine.compose.Layouts;
+import io.ams.engine.compose.Tile;
+import io.ams.engine.egress.Sink;
+import io.ams.engine.media.VideoFrame;
+import io.ams.engine.room.FrameStore;
+import io.ams.engine.stats.BurstLog;
+import io.ams.engine.stats.LatencyRecorder;
+import io.ams.engine.stats.RateMeter;
+import io.ams.proto.v1.OutputStats;
+import io.ams.rtp.EncodedFrame;
+import io.ams.rtp.Packetizer;
+import io.ams.rtp.RtpPayload;
+
+/**
+ * One mixed output of a room: on every tick of its own clock it takes the latest frame of each
+ * participant from the room's frame store, composites them by its layout into its canvas,
+ * encodes the canvas once, packetizes once and sends to every sink.
+ *
+ * <p>The clock runs at the configured fps whatever the inputs do. Ticks of one output never
+ * overlap (each schedules the next); a tick that starts more than a period late skips the
+ * missed frames (counted as late) rather than bursting.
+ *
+ * <p>Owns: the canvas frame, the compositor, the encoder and the send channel, all freed in
+ * {@link #close()} after the last tick has finished.
+ */
+public final class Output implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Output.class);
+    private static final int MAX_PAYLOAD = 1200;
+
+    /** What an output reads from its room on each tick. */
+    public interface Source {
+        /** Participants in join order with their display names. */
+        List<ParticipantView> participants();
+
+        String mainSpeakerId();
+
+        FrameStore frames();
+    }
+
+    /** A participant as an output sees it. */
+    public record ParticipantView(String id, String displayName) {
+    }
+
+    private final String roomId;
+    private final Source source;
+    private volatile OutputSpec spec;
+    private final CopyOnWriteArrayList<Sink> sinks = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean keyframeRequested = new AtomicBoolean(true);
+    private final DatagramChannel sendChannel;     // owned
+    private final ScheduledExecutorService clock;  // passed in: shared by all outputs
+    private final long periodNanos;
+    private final Object tickLock = new Object();
+
+    // touched only inside tick() (serialized by tickLock)
+    private final VideoFrame canvas;               // owned
+    private final CpuCompositor compositor;        // owned
+    private final VideoEncoder encoder;            // owned
+    private final Packetizer packetizer;
+    private final Map<String, Long> lastSeenFrame = new HashMap<>();
+    private long startNanos;
+    private long tickIndex;
+    private boolean closed;
+    private ScheduledFuture<?> next;
+
+    // stats
+    private final AtomicLong framesEncoded = new AtomicLong();
+    private final AtomicLong lateTicks = new AtomicLong();
+    private final AtomicLong keyframes = new AtomicLong();
+    private final AtomicLong compositeNanosTotal = new AtomicLong();
+    private final LatencyRecorder encodeTimes = new LatencyRecorder();
+    private final LatencyRecorder latency = new LatencyRecorder();
+    private final RateMeter rate = new RateMeter(3000);
+    private final BurstLog tickLog = new BurstLog(LOG, 5000);
+
+    public Output(String roomId, OutputSpec spec, Source source, ScheduledExecutorService clock) {
+        this.roomId = roomId;
+        this.spec = spec;
+        this.source = source;
+        this.clock = clock;
+        this.periodNanos = 1_000_000_000L / spec.fps();
+        this.packetizer = Packetizer.forCodec(spec.codec(), MAX_PAYLOAD);
+        VideoFrame c = null;
+        CpuCompositor comp = null;
+        VideoEncoder enc = null;
+        DatagramChannel ch = null;
+        try {
+            c = VideoFrame.allocateYuv420(spec.width(), spec.height());
+            comp = new CpuCompositor();
+            enc = VideoEncoder.create(new EncoderConfig(spec.codec(), spec.width(), spec.height(), spec.fps(),
+                    spec.bitrateKbps(), spec.fps() * 4));
+            ch = DatagramChannel.open();
+        } catch (IOException | RuntimeException e) {
+            if (enc != null) {
+                enc.close();
+            }
+            if (comp != null) {
+                comp.close();
+            }
+            if (c != null) {
+                c.release();
+            }
+            throw new EngineException(EngineException.Kind.INTERNAL,
+                    "cannot start output '" + spec.id() + "': " + e.getMessage(), e);
+        }
+        this.canvas = c;
+        this.compositor = comp;
+        this.encoder = enc;
+        this.sendChannel = ch;
+    }
+
+    /** Starts the clock. */
+    public void start() {
+        synchronized (tickLock) {
+            startNanos = System.nanoTime();
+            next = clock.schedule(this::tick, 0, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    public String id() {
+        return spec.id();
+    }
+
+    public OutputSpec spec() {
+        return spec;
+    }
+
+    public void setLayout(LayoutSpec layout) {
+        spec = spec.withLayout(layout);
+    }
+
+    public void requestKeyframe() {
+        keyframeRequested.set(true);
+    }
+
+    /** The channel RTP sinks of this output send through. */
+    public DatagramChannel sendChannel() {
+        return sendChannel;
+    }
+
+    public void addSink(Sink sink) {
+        for (Sink s : sinks) {
+            if (s.id().equals(sink.id())) {
+                sink.close();
+                throw EngineException.alreadyExists("destination", sink.id());
+            }
+        }
+        sinks.add(sink);
+        requestKeyframe();   // a new receiver can only start decoding at a keyframe
+    }
+
+    public void removeSink(String sinkId) {
+        Sink found = null;
+        for (Sink s : sinks) {
+            if (s.id().equals(sinkId)) {
+                found = s;
+            }
+        }
+        if (found == null) {
+            throw EngineException.notFound("destination", sinkId);
+        }
+        sinks.remove(found);
+        synchronized (tickLock) {
+            found.close();
+        }
+    }
+
+    public List<Sink> sinks() {
+        return List.copyOf(sinks);
+    }
+
+    private void tick() {
+        synchronized (tickLock) {
+            if (closed) {
+                return;
+            }
+            long deadline = startNanos + tickIndex * periodNanos;
+            try {
+                produceFrame(tickIndex);
+            } catch (RuntimeException e) {
+                tickLog.warn("room {} output {}: tick failed: {}", roomId, spec.id(), e.toString());
+            }
+            long now = System.nanoTime();
+            tickIndex++;
+            long nextDeadline = startNanos + tickIndex * periodNanos;
+            if (now - nextDeadline > periodNanos) {
+                // more than a whole frame behind: skip the missed ticks instead of bursting
+                long behind = (now - nextDeadline) / periodNanos;
+                lateTicks.addAndGet(behind);
+                tickIndex += behind;
+                nextDeadline = startNanos + tickIndex * periodNanos;
+            } else if (now > deadline + periodNanos) {
+                lateTicks.incrementAndGet();
+            }
+            next = clock.schedule(this::tick, Math.max(0, nextDeadline - now), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void produceFrame(long frameIndex) {
+        OutputSpec s = spec;
+        List<ParticipantView> people = source.participants();
+        List<String> ids = new ArrayList<>(people.size());
+        Map<String, String> names = new HashMap<>();
+        for (ParticipantView p : people) {
+            ids.add(p.id());
+            names.put(p.id(), p.displayName());
+        }
+        List<Tile> tiles = Layouts.compute(s.layout(), ids, source.mainSpeakerId(), s.width(), s.height());
+        long t0 = System.nanoTime();
+        List<Long> newFrameArrivals = new ArrayList<>();
+        try (FrameStore.Snapshot snap = source.frames().snapshot(ids)) {
+            for (Map.Entry<String, VideoFrame> e : snap.frames().entrySet()) {
+                long received = e.getValue().receivedNanos();
+                Long last = lastSeenFrame.put(e.getKey(), received);
+                if (received != 0 && (last == null || last != received)) {
+                    newFrameArrivals.add(received);
+                }
+            }
+            lastSeenFrame.keySet().retainAll(snap.frames().keySet());
+            canvas.makeWritable();
+            compositor.composite(canvas, tiles, snap.frames(), names, s.layout());
+        }
+        long t1 = System.nanoTime();
+        compositeNanosTotal.addAndGet(t1 - t0);
+        boolean forceKey = keyframeRequested.getAndSet(false);
+        List<EncodedFrame> out = encoder.encode(canvas, frameIndex, forceKey);
+        long t2 = System.nanoTime();
+        encodeTimes.recordNanos(t2 - t1);
+        for (EncodedFrame f : out) {
+            framesEncoded.incrementAndGet();
+            if (f.keyframe()) {
+                keyframes.incrementAndGet();
+            }
+            List<RtpPayload> payloads = null;
+            for (Sink sink : sinks) {
+                if (sink.wantsRtp() && payloads == null) {
+                    payloads = packetizer.packetize(f);
+                }
+                sink.send(f, sink.wantsRtp() ? payloads : null);
+            }
+            long sent = System.nanoTime();
+            rate.mark(sent);
+            for (long arrival : newFrameArrivals) {
+                latency.recordNanos(sent - arrival);
+            }
+            newFrameArrivals.clear();
+        }
+    }
+
+    public OutputStats stats() {
+        long now = System.nanoTime();
+        long packets = 0;
+        long bytes = 0;
+        long errors = 0;
+        for (Sink s : sinks) {
+            errors += s.errors();
+            if (s instanceof io.ams.engine.egress.UdpSink u) {
+                packets += u.packetsSent();
+                bytes += u.bytesSent();
+            }
+        }
+        long frames = framesEncoded.get();
+        return OutputStats.newBuilder()
+                .setOutputId(spec.id())
+                .setFramesEncoded(frames)
+                .setOutputFps(rate.perSecond(now))
+                .setLateTicks(lateTicks.get())
+                .setBytesSent(bytes)
+                .setPacketsSent(packets)
+                .setKeyframes(keyframes.get())
+                .setCompositeMsAvg(frames == 0 ? 0 : compositeNanosTotal.get() / 1e6 / frames)
+                .setEncodeMsAvg(encodeTimes.meanMillis())
+                .setEncodeMs(encodeTimes.toProto())
+                .setLatencyMs(latency.toProto())
+                .setSendErrors(errors)
+                .build();
+    }
+
+    /** Stops the clock, waits for a running tick, closes sinks (finishing recordings) and frees. */
+    @Override
+    public void close() {
+        synchronized (tickLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (next != null) {
+                next.cancel(false);
+            }
+            for (Sink s : sinks) {
+                s.close();
+            }
+            sinks.clear();
+            encoder.close();
+            compositor.close();
+            canvas.release();
+            try {
+                sendChannel.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

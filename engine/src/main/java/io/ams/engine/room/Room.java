@@ -1,0 +1,360 @@
+package io.ams.engine.room;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ams.engine.EngineException;
+import io.ams.engine.codec.MediaFileWriter;
+import io.ams.engine.compose.LayoutSpec;
+import io.ams.engine.egress.FileSink;
+import io.ams.engine.egress.UdpSink;
+import io.ams.engine.ingest.MediaPorts;
+import io.ams.engine.ingest.ParticipantIngress;
+import io.ams.engine.media.VideoFrame;
+import io.ams.engine.mix.Ids;
+import io.ams.engine.mix.Output;
+import io.ams.engine.mix.OutputSpec;
+import io.ams.proto.v1.Event;
+import io.ams.proto.v1.KeyframeNeeded;
+import io.ams.proto.v1.MainSpeakerChanged;
+import io.ams.proto.v1.ParticipantAdded;
+import io.ams.proto.v1.ParticipantRemoved;
+import io.ams.rtp.VideoCodec;
+import io.netty.channel.Channel;
+
+/**
+ * A room: its participants (join order kept), the frame store they feed, and its outputs.
+ * Control-path methods are synchronized and throw {@link EngineException}; the media path
+ * (ingress callbacks, output ticks) reads volatile snapshots and never blocks on them.
+ */
+public final class Room implements AutoCloseable, ParticipantIngress.Listener, Output.Source {
+    private static final Logger LOG = LoggerFactory.getLogger(Room.class);
+    public static final int MAX_PARTICIPANTS = 100;
+    public static final int MAX_OUTPUTS = 8;
+    public static final int MAX_DESTINATIONS = 64;
+
+    private final String id;
+    private final long createdAtMs = System.currentTimeMillis();
+    private final MediaPorts ports;                 // passed in
+    private final ScheduledExecutorService clock;   // passed in
+    private final EventBus events;                  // passed in
+    private final Path recordDir;
+    private final String mediaHost;
+    private final SecureRandom random = new SecureRandom();
+    private final FrameStore frames = new FrameStore();                      // owned
+    private final LinkedHashMap<String, Participant> participants = new LinkedHashMap<>();   // owned
+    private final LinkedHashMap<String, Output> outputs = new LinkedHashMap<>();             // owned
+    private volatile List<Output.ParticipantView> views = List.of();
+    private volatile String mainSpeakerId;
+    private boolean closed;
+
+    Room(String id, OutputSpec mainOutput, MediaPorts ports, ScheduledExecutorService clock, EventBus events,
+         Path recordDir, String mediaHost) {
+        this.id = id;
+        this.ports = ports;
+        this.clock = clock;
+        this.events = events;
+        this.recordDir = recordDir;
+        this.mediaHost = mediaHost;
+        addOutput(mainOutput);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public long createdAtMs() {
+        return createdAtMs;
+    }
+
+    // ---- Output.Source (media path) ----
+
+    @Override
+    public List<Output.ParticipantView> participants() {
+        return views;
+    }
+
+    @Override
+    public String mainSpeakerId() {
+        return mainSpeakerId;
+    }
+
+    @Override
+    public FrameStore frames() {
+        return frames;
+    }
+
+    // ---- ParticipantIngress.Listener (media path) ----
+
+    @Override
+    public void onFrame(String participantId, VideoFrame frame) {
+        frames.publish(participantId, frame);
+    }
+
+    @Override
+    public void onKeyframeNeeded(String participantId, String reason) {
+        events.publish(Event.newBuilder().setRoomId(id)
+                .setKeyframeNeeded(KeyframeNeeded.newBuilder().setParticipantId(participantId).setReason(reason)));
+    }
+
+    // ---- control path ----
+
+    public synchronized Participant addParticipant(String participantId, String displayName, VideoCodec codec,
+                                                   int payloadType, long requiredSsrc) {
+        ensureOpen();
+        Ids.check("participant_id", participantId);
+        if (participants.containsKey(participantId)) {
+            throw EngineException.alreadyExists("participant", participantId);
+        }
+        if (participants.size() >= MAX_PARTICIPANTS) {
+            throw new EngineException(EngineException.Kind.RESOURCE_EXHAUSTED, "room '" + id + "' is full: at most "
+                    + MAX_PARTICIPANTS + " participants");
+        }
+        if (payloadType < 96 || payloadType > 127) {
+            throw EngineException.invalid("payload_type " + payloadType + " is out of range: allowed 96..127");
+        }
+        String name = displayName == null || displayName.isBlank() ? participantId : displayName.strip();
+        if (name.length() > 64) {
+            throw EngineException.invalid("display_name is " + name.length() + " characters long: at most 64");
+        }
+        ParticipantIngress ingress = new ParticipantIngress(participantId, codec, payloadType, requiredSsrc, this);
+        Channel ch = ports.bind(ingress);
+        int port = ((InetSocketAddress) ch.localAddress()).getPort();
+        Participant p = new Participant(participantId, name, codec, payloadType, requiredSsrc, ingress, mediaHost, port);
+        participants.put(participantId, p);
+        if (mainSpeakerId == null) {
+            mainSpeakerId = participantId;
+        }
+        refreshViews();
+        LOG.info("room {}: participant {} ('{}', {} pt {}) sends RTP to {}:{}", id, participantId, name, codec,
+                payloadType, mediaHost, port);
+        events.publish(Event.newBuilder().setRoomId(id)
+                .setParticipantAdded(ParticipantAdded.newBuilder().setParticipantId(participantId)));
+        return p;
+    }
+
+    public synchronized void removeParticipant(String participantId) {
+        ensureOpen();
+        Participant p = participants.remove(participantId);
+        if (p == null) {
+            throw EngineException.notFound("participant", participantId);
+        }
+        refreshViews();
+        p.ingress().close();          // after this no frame of p is published
+        frames.remove(participantId);
+        if (participantId.equals(mainSpeakerId)) {
+            setMainSpeakerInternal(participants.isEmpty() ? null : participants.keySet().iterator().next());
+        }
+        LOG.info("room {}: participant {} removed", id, participantId);
+        events.publish(Event.newBuilder().setRoomId(id)
+                .setParticipantRemoved(ParticipantRemoved.newBuilder().setParticipantId(participantId)));
+    }
+
+    public synchronized List<Participant> participantList() {
+        return new ArrayList<>(participants.values());
+    }
+
+    public synchronized Output addOutput(OutputSpec spec) {
+        ensureOpen();
+        spec.validate();
+        if (outputs.containsKey(spec.id())) {
+            throw EngineException.alreadyExists("output", spec.id());
+        }
+        if (outputs.size() >= MAX_OUTPUTS) {
+            throw new EngineException(EngineException.Kind.RESOURCE_EXHAUSTED, "room '" + id + "' has "
+                    + MAX_OUTPUTS + " outputs already");
+        }
+        Output o = new Output(id, spec, this, clock);
+        outputs.put(spec.id(), o);
+        o.start();
+        return o;
+    }
+
+    public synchronized void removeOutput(String outputId) {
+        ensureOpen();
+        Output o = outputs.remove(outputId);
+        if (o == null) {
+            throw EngineException.notFound("output", outputId);
+        }
+        o.close();
+    }
+
+    public synchronized Output output(String outputId) {
+        Output o = outputs.get(outputId == null || outputId.isEmpty() ? OutputSpec.MAIN : outputId);
+        if (o == null) {
+            throw EngineException.notFound("output", outputId);
+        }
+        return o;
+    }
+
+    public synchronized List<Output> outputList() {
+        return new ArrayList<>(outputs.values());
+    }
+
+    /** Adds an RTP destination host:port to an output. */
+    public synchronized UdpSink addUdpDestination(String outputId, String destinationId, String host, int port,
+                                                  long ssrc, int payloadType) {
+        ensureOpen();
+        Output o = output(outputId);
+        checkDestinationCount(o);
+        if (host == null || host.isBlank()) {
+            throw EngineException.invalid("host is missing");
+        }
+        if (port < 1 || port > 65535) {
+            throw EngineException.invalid("port " + port + " is out of range: allowed 1..65535");
+        }
+        if (payloadType < 96 || payloadType > 127) {
+            throw EngineException.invalid("payload_type " + payloadType + " is out of range: allowed 96..127");
+        }
+        InetAddress addr;
+        try {
+            addr = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw EngineException.invalid("host '" + host + "' cannot be resolved");
+        }
+        String did = destinationId == null || destinationId.isEmpty() ? host + ":" + port : destinationId;
+        Ids.check("destination_id", did);
+        long s = ssrc != 0 ? ssrc : (random.nextInt() & 0xffffffffL);
+        UdpSink sink = new UdpSink(did, new InetSocketAddress(addr, port), s, payloadType, o.sendChannel(), random);
+        o.addSink(sink);
+        LOG.info("room {} output {}: RTP destination {} -> {}:{} ssrc {} pt {}", id, o.id(), did, host, port, s,
+                payloadType);
+        return sink;
+    }
+
+    /** Adds a recording of an output into {@code recordDir/fileName}. */
+    public synchronized FileSink addFileDestination(String outputId, String destinationId, String fileName) {
+        ensureOpen();
+        Output o = output(outputId);
+        checkDestinationCount(o);
+        if (!fileName.matches("[A-Za-z0-9._-]{1,128}") || fileName.startsWith(".")) {
+            throw EngineException.invalid("file_name '" + fileName + "' is invalid: a plain file name of"
+                    + " A-Z a-z 0-9 . _ - (no directories)");
+        }
+        String lower = fileName.toLowerCase(java.util.Locale.ROOT);
+        VideoCodec codec = o.spec().codec();
+        boolean ok = lower.endsWith(".mkv") || (codec == VideoCodec.VP8 && (lower.endsWith(".webm") || lower.endsWith(".ivf")))
+                || (codec == VideoCodec.H264 && lower.endsWith(".mp4"));
+        if (!ok) {
+            throw EngineException.invalid("file_name '" + fileName + "': use .mkv, or .webm/.ivf for VP8, or .mp4 for H.264");
+        }
+        Path path = recordDir.resolve(fileName).toAbsolutePath();
+        try {
+            java.nio.file.Files.createDirectories(recordDir);
+        } catch (java.io.IOException e) {
+            throw new EngineException(EngineException.Kind.FAILED_PRECONDITION,
+                    "cannot create the record directory " + recordDir + ": " + e.getMessage());
+        }
+        String did = destinationId == null || destinationId.isEmpty() ? fileName : destinationId;
+        Ids.check("destination_id", did);
+        MediaFileWriter writer;
+        try {
+            writer = MediaFileWriter.open(path, codec, o.spec().width(), o.spec().height(), o.spec().fps());
+        } catch (RuntimeException e) {
+            throw new EngineException(EngineException.Kind.FAILED_PRECONDITION,
+                    "cannot open recording " + path + ": " + e.getMessage(), e);
+        }
+        FileSink sink = new FileSink(did, path, writer);
+        o.addSink(sink);
+        LOG.info("room {} output {}: recording to {}", id, o.id(), path);
+        return sink;
+    }
+
+    private void checkDestinationCount(Output o) {
+        if (o.sinks().size() >= MAX_DESTINATIONS) {
+            throw new EngineException(EngineException.Kind.RESOURCE_EXHAUSTED, "output '" + o.id() + "' has "
+                    + MAX_DESTINATIONS + " destinations already");
+        }
+    }
+
+    public synchronized void removeDestination(String outputId, String destinationId) {
+        ensureOpen();
+        output(outputId).removeSink(destinationId);
+    }
+
+    public synchronized void setLayout(String outputId, LayoutSpec layout) {
+        ensureOpen();
+        try {
+            layout.validate();
+        } catch (IllegalArgumentException e) {
+            throw EngineException.invalid("layout: " + e.getMessage());
+        }
+        output(outputId).setLayout(layout);
+    }
+
+    public synchronized void setMainSpeaker(String participantId) {
+        ensureOpen();
+        if (!participants.containsKey(participantId)) {
+            throw EngineException.notFound("participant", participantId);
+        }
+        setMainSpeakerInternal(participantId);
+    }
+
+    private void setMainSpeakerInternal(String participantId) {
+        if (java.util.Objects.equals(mainSpeakerId, participantId)) {
+            return;
+        }
+        mainSpeakerId = participantId;
+        if (participantId != null) {
+            events.publish(Event.newBuilder().setRoomId(id)
+                    .setMainSpeakerChanged(MainSpeakerChanged.newBuilder().setParticipantId(participantId)));
+        }
+    }
+
+    public synchronized void requestKeyframe(String outputId) {
+        ensureOpen();
+        if (outputId == null || outputId.isEmpty()) {
+            outputs.values().forEach(Output::requestKeyframe);
+        } else {
+            output(outputId).requestKeyframe();
+        }
+    }
+
+    private void refreshViews() {
+        List<Output.ParticipantView> v = new ArrayList<>(participants.size());
+        for (Participant p : participants.values()) {
+            v.add(new Output.ParticipantView(p.id(), p.displayName()));
+        }
+        views = List.copyOf(v);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw EngineException.notFound("room", id);
+        }
+    }
+
+    public synchronized Map<String, Participant> participantMap() {
+        return new LinkedHashMap<>(participants);
+    }
+
+    /** Stops every output (finishing recordings), closes every port and frees every frame. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Output o : outputs.values()) {
+            o.close();
+        }
+        outputs.clear();
+        for (Participant p : participants.values()) {
+            p.ingress().close();
+        }
+        participants.clear();
+        views = List.of();
+        frames.close();
+    }
+}
