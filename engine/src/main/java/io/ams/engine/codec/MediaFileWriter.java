@@ -1,0 +1,263 @@
+package io.ams.engine.codec;
+
+import io.ams.engine.media.FFmpegException;
+import io.ams.engine.media.NativeResources;
+import io.ams.rtp.EncodedFrame;
+import io.ams.rtp.VideoCodec;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes encoded video frames (as they go out over RTP) into a playable file with avformat,
+ * without re-encoding. The container comes from the extension: .webm, .mkv or .ivf for VP8;
+ * .mkv or .mp4 for H.264.
+ *
+ * <p>The file header is written at the first keyframe (frames before it are dropped, so the
+ * file starts decodable; for H.264 its SPS/PPS become the stream's extradata). Presentation
+ * times come from the RTP timestamps relative to the first written frame.
+ *
+ * <p>Ownership: the format context, its file and one AVPacket are allocated here and released
+ * by {@link #close()}, which writes the trailer. {@link #write} and {@link #close} are
+ * synchronized and close is idempotent, so a shutdown hook may close a writer another thread
+ * is writing to. {@link #write} never throws: a frame that cannot be written is dropped and
+ * counted.
+ */
+public final class MediaFileWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MediaFileWriter.class);
+    private static final AVRational RTP_TIME_BASE = avutil.av_make_q(1, VideoCodec.RTP_CLOCK_RATE);
+
+    private final Path path;
+    private final VideoCodec codec;
+    private final int fps;
+    // allocated here, released in close()
+    private AVFormatContext ctx;
+    private AVPacket packet;
+    private final AVStream stream; // owned by ctx
+
+    private boolean headerWritten;
+    private boolean closed;
+    private long lastRtpTimestamp;
+    private long lastPts = Long.MIN_VALUE; // in 1/90000, unwrapped
+    private long framesWritten;
+    private long framesDropped;
+    private String lastError;
+
+    private MediaFileWriter(Path path, VideoCodec codec, int fps, AVFormatContext ctx, AVStream stream, AVPacket packet) {
+        this.path = path;
+        this.codec = codec;
+        this.fps = fps;
+        this.ctx = ctx;
+        this.stream = stream;
+        this.packet = packet;
+    }
+
+    /**
+     * Creates (or truncates) {@code path} for a {@code width}x{@code height} video stream.
+     * Throws {@link IllegalArgumentException} for a container that cannot hold {@code codec}
+     * and {@link FFmpegException} when the file cannot be opened.
+     */
+    public static MediaFileWriter open(Path path, VideoCodec codec, int width, int height, int fps) {
+        String format = containerFor(path, codec);
+        if (width <= 0 || height <= 0 || fps <= 0) {
+            throw new IllegalArgumentException("bad stream parameters " + width + "x" + height + " @" + fps);
+        }
+        AVFormatContext ctx = new AVFormatContext(null);
+        FFmpegException.check("avformat_alloc_output_context2(" + format + ")",
+                avformat.avformat_alloc_output_context2(ctx, null, format, path.toString()));
+        AVPacket packet = null;
+        try {
+            AVStream stream = avformat.avformat_new_stream(ctx, null);
+            if (stream == null) {
+                throw new OutOfMemoryError("avformat_new_stream");
+            }
+            var par = stream.codecpar();
+            par.codec_type(avutil.AVMEDIA_TYPE_VIDEO);
+            par.codec_id(codec == VideoCodec.VP8 ? avcodec.AV_CODEC_ID_VP8 : avcodec.AV_CODEC_ID_H264);
+            par.width(width);
+            par.height(height);
+            par.format(avutil.AV_PIX_FMT_YUV420P);
+            stream.time_base(RTP_TIME_BASE);
+            stream.avg_frame_rate(avutil.av_make_q(fps, 1));
+            stream.r_frame_rate(avutil.av_make_q(fps, 1));
+            if ((ctx.oformat().flags() & avformat.AVFMT_NOFILE) == 0) {
+                AVIOContext pb = new AVIOContext(null);
+                FFmpegException.check("avio_open(" + path + ")",
+                        avformat.avio_open(pb, path.toString(), avformat.AVIO_FLAG_WRITE));
+                ctx.pb(pb);
+            }
+            packet = avcodec.av_packet_alloc();
+            if (packet == null) {
+                throw new OutOfMemoryError("av_packet_alloc");
+            }
+            NativeResources.packetAllocated();
+            return new MediaFileWriter(path, codec, fps, ctx, stream, packet);
+        } catch (RuntimeException | Error e) {
+            if (packet != null) {
+                avcodec.av_packet_free(packet);
+            }
+            closeIo(ctx);
+            avformat.avformat_free_context(ctx);
+            throw e;
+        }
+    }
+
+    /** The avformat muxer name for {@code path}'s extension; rejects combinations that do not play. */
+    static String containerFor(Path path, VideoCodec codec) {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        String ext = name.lastIndexOf('.') < 0 ? "" : name.substring(name.lastIndexOf('.') + 1);
+        String format = switch (ext) {
+            case "webm" -> codec == VideoCodec.VP8 ? "webm" : null;
+            case "mkv" -> "matroska";
+            case "ivf" -> codec == VideoCodec.VP8 ? "ivf" : null;
+            case "mp4" -> codec == VideoCodec.H264 ? "mp4" : null;
+            default -> null;
+        };
+        if (format == null) {
+            throw new IllegalArgumentException("cannot write " + codec + " to '" + path.getFileName()
+                    + "': use .webm, .mkv or .ivf for VP8, .mkv or .mp4 for H.264");
+        }
+        return format;
+    }
+
+    /** Appends one frame; drops it (and counts it) if it cannot be written. */
+    public synchronized void write(EncodedFrame frame) {
+        if (closed) {
+            drop("write after close");
+            return;
+        }
+        if (frame.codec() != codec || frame.data().length == 0) {
+            drop("frame of codec " + frame.codec() + ", " + frame.data().length + " bytes, in a " + codec + " file");
+            return;
+        }
+        if (!headerWritten) {
+            if (!frame.keyframe()) {
+                drop("waiting for a keyframe");
+                return;
+            }
+            if (!writeHeader(frame)) {
+                return;
+            }
+            lastRtpTimestamp = frame.rtpTimestamp();
+            lastPts = -1;
+        }
+        long pts = lastPts < 0 ? 0 : lastPts + (int) (frame.rtpTimestamp() - lastRtpTimestamp); // wraps at 2^32
+        if (pts <= lastPts) {
+            drop("timestamp " + frame.rtpTimestamp() + " not after the previous frame's");
+            return;
+        }
+        int ret = avcodec.av_new_packet(packet, frame.data().length);
+        if (ret < 0) {
+            drop("av_new_packet: " + ret);
+            return;
+        }
+        packet.data().put(frame.data(), 0, frame.data().length);
+        packet.stream_index(stream.index());
+        packet.flags(frame.keyframe() ? avcodec.AV_PKT_FLAG_KEY : 0);
+        packet.pts(pts);
+        packet.dts(pts);
+        packet.duration(VideoCodec.RTP_CLOCK_RATE / fps);
+        avcodec.av_packet_rescale_ts(packet, RTP_TIME_BASE, stream.time_base());
+        ret = avformat.av_interleaved_write_frame(ctx, packet); // takes the packet's reference
+        avcodec.av_packet_unref(packet);
+        if (ret < 0) {
+            drop("av_interleaved_write_frame: " + ret + " (" + FFmpegException.describe(ret) + ")");
+            return;
+        }
+        lastPts = pts;
+        lastRtpTimestamp = frame.rtpTimestamp();
+        framesWritten++;
+    }
+
+    private boolean writeHeader(EncodedFrame firstKeyframe) {
+        if (codec == VideoCodec.H264) {
+            byte[] sets = AnnexB.parameterSets(firstKeyframe.data());
+            if (sets.length > 0) {
+                var par = stream.codecpar();
+                BytePointer extradata = new BytePointer(avutil.av_mallocz(sets.length + avcodec.AV_INPUT_BUFFER_PADDING_SIZE));
+                extradata.put(sets, 0, sets.length);
+                par.extradata(extradata); // freed by avformat_free_context
+                par.extradata_size(sets.length);
+            }
+        }
+        int ret = avformat.avformat_write_header(ctx, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
+        if (ret < 0) {
+            drop("avformat_write_header: " + ret + " (" + FFmpegException.describe(ret) + ")");
+            return false;
+        }
+        headerWritten = true;
+        return true;
+    }
+
+    private void drop(String reason) {
+        framesDropped++;
+        if (!reason.equals(lastError)) {
+            LOG.debug("{}: dropped a frame: {}", path, reason);
+        }
+        lastError = reason;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public synchronized long framesWritten() {
+        return framesWritten;
+    }
+
+    /** Frames not written: before the first keyframe, bad timestamps, muxer errors. */
+    public synchronized long framesDropped() {
+        return framesDropped;
+    }
+
+    /** Why the last frame was dropped; null if none was. */
+    public synchronized String lastError() {
+        return lastError;
+    }
+
+    /**
+     * Writes the trailer and closes the file; later calls do nothing. A file that never got a
+     * keyframe is left with no frames (and possibly no header).
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (headerWritten) {
+            int ret = avformat.av_write_trailer(ctx);
+            if (ret < 0) {
+                LOG.warn("{}: av_write_trailer: {} ({})", path, ret, FFmpegException.describe(ret));
+            }
+        } else {
+            LOG.warn("{}: closed before any keyframe; the file holds no video", path);
+        }
+        closeIo(ctx);
+        avformat.avformat_free_context(ctx);
+        avcodec.av_packet_free(packet);
+        NativeResources.packetFreed();
+        ctx = null;
+        packet = null;
+    }
+
+    private static void closeIo(AVFormatContext ctx) {
+        AVIOContext pb = ctx.pb();
+        if (pb != null && !pb.isNull()) {
+            avformat.avio_closep(pb);
+            ctx.pb(null);
+        }
+    }
+}
