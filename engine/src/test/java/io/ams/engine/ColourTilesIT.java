@@ -44,6 +44,9 @@ class ColourTilesIT {
     static final int HEIGHT = 360;
     static final int FPS = 30;
     static final int BORDER_RGB = 0xFFC800;
+    /** Senders are small and slow so four real encoders leave CPU for the engine on a 2-core CI machine. */
+    static final String SENDER_SIZE = "240x180";
+    static final int SENDER_FPS = 15;
 
     record Sender(String id, String ffmpegColour, int rgb, VideoCodec codec) {
     }
@@ -79,7 +82,7 @@ class ColourTilesIT {
                 AddParticipantResponse r = api.addParticipant(AddParticipantRequest.newBuilder().setRoomId("r1")
                         .setParticipantId(s.id()).setDisplayName(s.id())
                         .setCodec(s.codec() == VideoCodec.H264 ? Codec.H264 : Codec.VP8).setPayloadType(96).build());
-                procs.add(FfmpegSender.solid(s.ffmpegColour(), "320x240", FPS, s.codec(), r.getRtpHost(),
+                procs.add(FfmpegSender.solid(s.ffmpegColour(), SENDER_SIZE, SENDER_FPS, s.codec(), r.getRtpHost(),
                         r.getRtpPort(), 96, ssrc++));
             }
             api.addDestination(AddDestinationRequest.newBuilder().setRoomId("r1").setHost("127.0.0.1")
@@ -106,13 +109,14 @@ class ColourTilesIT {
             Thread.sleep(4000);
             int after = rx.frameArrivals().size();
             double fps = (after - before) / ((System.nanoTime() - t0) / 1e9);
-            assertThat(fps).as("mix frames per second received").isBetween(FPS * 0.9, FPS * 1.1);
             RoomStats stats = api.getStats(GetStatsRequest.newBuilder().setRoomId("r1").build());
+            assertThat(fps).as("mix frames per second received; engine stats: %s", stats)
+                    .isBetween(FPS * 0.9, FPS * 1.1);
             assertThat(stats.getOutputs(0).getOutputFps()).isBetween(FPS * 0.9, FPS * 1.1);
             assertThat(stats.getOutputs(0).getLatencyMs().getCount()).isPositive();
             for (ParticipantStats ps : stats.getParticipantsList()) {
                 assertThat(ps.getPacketsRejected()).as(ps.getParticipantId() + " rejected").isZero();
-                assertThat(ps.getWidth()).isEqualTo(320);
+                assertThat(ps.getWidth()).isEqualTo(240);
             }
         } finally {
             procs.forEach(FfmpegSender::close);
