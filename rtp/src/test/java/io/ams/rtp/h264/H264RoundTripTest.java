@@ -6,7 +6,6 @@ import io.ams.rtp.Packetizer;
 import io.ams.rtp.RtpFormatException;
 import io.ams.rtp.RtpHeaderWriter;
 import io.ams.rtp.RtpPacket;
-import io.ams.rtp.RtpPayload;
 import io.ams.rtp.VideoCodec;
 import io.ams.rtp.testing.FfmpegCli;
 import io.ams.rtp.testing.FfmpegRtpReceiver;
