@@ -6,16 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.bytedeco.javacpp.Loader;
+import io.ams.rtp.testing.FfmpegCli;
 
-/** Runs the ffmpeg executable shipped in the bytedeco jar: an independent peer for tests. */
+/** Runs the bundled ffmpeg executable (see {@link FfmpegCli}) and captures its output, for file checks. */
 public final class FfmpegTool {
     private FfmpegTool() {
     }
 
     /** The path of the ffmpeg executable (extracted from the jar on first use). */
     public static String executable() {
-        return Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+        return FfmpegCli.executable().toString();
     }
 
     /** The result of one run: exit code and combined stdout/stderr. */
@@ -27,11 +27,7 @@ public final class FfmpegTool {
         List<String> command = new ArrayList<>();
         command.add(executable());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        // the executable links against the shared libraries extracted beside it
-        String libDir = java.nio.file.Path.of(command.get(0)).getParent().toString();
-        String old = builder.environment().get("LD_LIBRARY_PATH");
-        builder.environment().put("LD_LIBRARY_PATH", old == null || old.isEmpty() ? libDir : libDir + ":" + old);
+        ProcessBuilder builder = FfmpegCli.processBuilder(command).redirectErrorStream(true);
         Process p = builder.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

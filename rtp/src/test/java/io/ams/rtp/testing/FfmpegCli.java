@@ -46,6 +46,18 @@ public final class FfmpegCli {
         return exe;
     }
 
+    /**
+     * A process builder for {@code command} (the executable first) with LD_LIBRARY_PATH pointing
+     * at the shared libraries (libavcodec, libva, ...) extracted next to the executable.
+     */
+    public static ProcessBuilder processBuilder(List<String> command) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        String libs = executable().getParent().toString();
+        String old = pb.environment().get("LD_LIBRARY_PATH");
+        pb.environment().put("LD_LIBRARY_PATH", old == null || old.isEmpty() ? libs : libs + ":" + old);
+        return pb;
+    }
+
     /** Starts ffmpeg with {@code args}; the caller waits for it or destroys it. */
     public static Process start(List<String> args) {
         List<String> cmd = new ArrayList<>();
@@ -56,12 +68,7 @@ public final class FfmpegCli {
             Path dir = Files.createDirectories(Path.of("target", "ffmpeg-logs"));
             Path log = dir.resolve("ffmpeg-" + ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet() + ".log");
             Files.writeString(log, String.join(" ", cmd) + "\n");
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            // the executable finds its shared libraries (libavcodec, libva, ...) next to itself
-            String libs = executable().getParent().toString();
-            String old = pb.environment().get("LD_LIBRARY_PATH");
-            pb.environment().put("LD_LIBRARY_PATH", old == null || old.isEmpty() ? libs : libs + ":" + old);
-            Process p = pb
+            Process p = processBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
