@@ -1,0 +1,106 @@
+package io.ams.app;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+
+import io.ams.app.ctl.CtlCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code ams} command: {@code engine}, {@code ctl}, {@code demo} and {@code mix}.
+ * Exit codes: 0 ok, 1 runtime failure, 2 usage error. Commands print through the command
+ * line's out/err writers so tests can capture them ({@link #newCommandLine()}).
+ */
+@Command(name = "ams",
+        mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT,
+        versionProvider = Ams.Version.class,
+        description = "AMS video mixing server: run the engine, control it, try it out.",
+        subcommands = {EngineCommand.class, CtlCommand.class, DemoCommand.class, MixCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Ams implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Log at DEBUG level for io.ams.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** The full {@code ams} command line with converters and error handlers installed. */
+    public static CommandLine newCommandLine() {
+        CommandLine cmd = new CommandLine(new Ams());
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        ApiText.registerConverters(cmd);
+        cmd.setParameterExceptionHandler(Ams::usageError);
+        cmd.setExecutionStrategy(parseResult -> {
+            Logging.verbose(((Ams) cmd.getCommand()).verbose);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (Logging.isVerbose()) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().flush();
+            return EXIT_FAILURE;
+        });
+        return cmd;
+    }
+
+    /** A usage error: the message naming the bad flag or value, a hint, exit code 2. */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("error: " + e.getMessage());
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: engine, ctl, demo or mix");
+    }
+
+    /** {@code --version}: the app version from the jar's Maven metadata, and the Java runtime. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {
+                "ams " + appVersion(),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+            };
+        }
+
+        static String appVersion() {
+            try (InputStream in = Ams.class.getResourceAsStream("/META-INF/maven/io.ams/ams-app/pom.properties")) {
+                if (in != null) {
+                    Properties p = new Properties();
+                    p.load(in);
+                    return p.getProperty("version", "unknown");
+                }
+            } catch (IOException e) {
+                // fall through: a development build
+            }
+            return "(development build)";
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.ams.app;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ams.app.ApiText.PortRange;
+import io.ams.engine.Engine;
+import io.ams.engine.EngineConfig;
+import io.ams.engine.EngineConfig.BackendChoice;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ams engine}: starts an {@link Engine} and runs until SIGINT/SIGTERM, when a shutdown
+ * hook closes it (rooms deleted, native buffers freed, gRPC server stopped).
+ */
+@Command(name = "engine", description = "Run the mixing engine (gRPC control server and RTP media ports).")
+public final class EngineCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address for gRPC and media ports (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+    String bind;
+
+    @Option(names = "--grpc-port", paramLabel = "PORT", defaultValue = "50051",
+            description = "gRPC control port, 0 for any free one (default: ${DEFAULT-VALUE}).")
+    int grpcPort;
+
+    @Option(names = "--media-host", paramLabel = "HOST",
+            description = "Host told to RTP senders (default: the bind address; with 0.0.0.0 the first "
+                    + "non-loopback address).")
+    String mediaHost;
+
+    @Option(names = "--media-ports", paramLabel = "MIN-MAX", defaultValue = "40000-40999",
+            description = "UDP ports for participants' RTP, or 'any' (default: ${DEFAULT-VALUE}).")
+    PortRange mediaPorts;
+
+    @Option(names = "--backend", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
+            description = "Compositing backend (default: ${DEFAULT-VALUE}).")
+    BackendChoice backend;
+
+    @Option(names = "--record-dir", paramLabel = "DIR", defaultValue = "recordings",
+            description = "Directory for recordings (default: ${DEFAULT-VALUE}).")
+    Path recordDir;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        EngineConfig config = config();
+        Engine engine = Engine.start(config);
+        AtomicBoolean closed = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (closed.compareAndSet(false, true)) {
+                LOG.info("shutting down");
+                engine.close();
+            }
+        }, "ams-engine-shutdown"));
+        spec.commandLine().getOut().printf("ams engine listening: gRPC %s:%d, RTP media %s ports %s, backend %s, "
+                        + "recordings in %s (Ctrl-C to stop)%n", hostForUrl(config.bindHost()), engine.grpcPort(),
+                config.mediaHost(), mediaPorts, ApiText.backend(engine.rooms().backend()),
+                config.recordDir().toAbsolutePath());
+        spec.commandLine().getOut().flush();
+        engine.awaitTermination();
+        return Ams.EXIT_OK;
+    }
+
+    /** The engine configuration from the flags; usage errors for inconsistent ones. */
+    EngineConfig config() {
+        String host = mediaHost;
+        if (host == null || host.isBlank()) {
+            host = isWildcard(bind) ? firstNonLoopbackAddress().orElseThrow(() -> new ParameterException(
+                    spec.commandLine(), "--media-host is required with --bind " + bind
+                            + ": no non-loopback address found to tell RTP senders")) : bind;
+            if (isWildcard(bind)) {
+                LOG.info("--media-host not given: telling RTP senders {} (first non-loopback address)", host);
+            }
+        } else if (isWildcard(host)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--media-host " + host + " is a wildcard; give an address RTP senders can reach");
+        }
+        try {
+            return new EngineConfig(bind, grpcPort, host, mediaPorts.min(), mediaPorts.max(), backend, recordDir);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    static boolean isWildcard(String address) {
+        try {
+            return InetAddress.getByName(address).isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The first up, non-loopback address; IPv4 preferred. */
+    static Optional<String> firstNonLoopbackAddress() {
+        List<InetAddress> found = new ArrayList<>();
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp() || nif.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                    if (!a.isLoopbackAddress() && !a.isLinkLocalAddress() && !a.isAnyLocalAddress()) {
+                        found.add(a);
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            LOG.debug("cannot list network interfaces", e);
+        }
+        return found.stream().filter(a -> a instanceof Inet4Address).findFirst()
+                .or(() -> found.stream().findFirst())
+                .map(a -> a.getHostAddress().replaceFirst("%.*$", ""));
+    }
+
+    private static String hostForUrl(String host) {
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+}

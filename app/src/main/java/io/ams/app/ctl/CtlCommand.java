@@ -1,0 +1,54 @@
+package io.ams.app.ctl;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ams ctl}: a command-line client for every rpc of the ams.v1 Mixer service. Holds the
+ * options every subcommand inherits ({@code --target}, {@code --json}); each leaf command opens
+ * its own {@link MixerConnection} and closes it when done.
+ */
+@Command(name = "ctl",
+        description = "Control a running engine over gRPC.",
+        subcommands = {
+            RoomCommand.class,
+            ParticipantCommand.class,
+            OutputCommand.class,
+            DestinationCommand.class,
+            LayoutCommand.class,
+            SpeakerCommand.class,
+            KeyframeCommand.class,
+            StatsCommand.class,
+            InfoCommand.class,
+            EventsCommand.class
+        })
+public final class CtlCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--target", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:50051", scope = ScopeType.INHERIT,
+            description = "The engine's gRPC address, plaintext (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT,
+            description = "Machine output: one JSON object per line (proto3 JSON mapping).")
+    boolean json;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: room, participant, output, "
+                + "destination, layout, speaker, keyframe, stats, info or events");
+    }
+
+    String target() {
+        return target;
+    }
+
+    boolean json() {
+        return json;
+    }
+}

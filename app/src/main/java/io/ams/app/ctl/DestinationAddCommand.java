@@ -1,0 +1,51 @@
+package io.ams.app.ctl;
+
+import io.ams.app.ApiText;
+import io.ams.app.ApiText.HostPort;
+import io.ams.proto.v1.AddDestinationRequest;
+import io.ams.proto.v1.Destination;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ams ctl destination add <room> <host:port>}: AddDestination. */
+@Command(name = "add", description = "Send an output's RTP to host:port too.")
+final class DestinationAddCommand extends CtlSubcommand {
+    @Parameters(index = "0", paramLabel = "ROOM")
+    String roomId;
+
+    @Parameters(index = "1", paramLabel = "HOST:PORT", description = "Where the RTP goes, e.g. 127.0.0.1:5004.")
+    HostPort address;
+
+    @Option(names = "--output", paramLabel = "OUTPUT", defaultValue = "main",
+            description = "Output id (default: ${DEFAULT-VALUE}).")
+    String outputId;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Destination id (default: host:port).")
+    String destinationId;
+
+    @Option(names = "--ssrc", paramLabel = "N", converter = ApiText.Uint32.class,
+            description = "SSRC of the sent stream (default: random).")
+    Integer ssrc;
+
+    @Option(names = "--pt", paramLabel = "96..127", description = "RTP payload type (default 96).")
+    Integer payloadType;
+
+    @Override
+    protected void run(MixerConnection mixer) {
+        AddDestinationRequest.Builder request = AddDestinationRequest.newBuilder().setRoomId(roomId)
+                .setOutputId(outputId).setHost(address.host()).setPort(address.port());
+        if (destinationId != null) {
+            request.setDestinationId(destinationId);
+        }
+        if (ssrc != null) {
+            request.setSsrc(ssrc);
+        }
+        if (payloadType != null) {
+            request.setPayloadType(PayloadTypes.check(spec, "--pt", payloadType));
+        }
+        Destination destination = mixer.unary().addDestination(request.build());
+        print(destination, () -> out().printf("destination added to %s/%s: %s%n", roomId, outputId,
+                Render.destination(destination)));
+    }
+}

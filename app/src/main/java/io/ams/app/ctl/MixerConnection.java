@@ -1,0 +1,48 @@
+package io.ams.app.ctl;
+
+import java.util.concurrent.TimeUnit;
+
+import io.ams.proto.v1.MixerGrpc;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+
+/**
+ * A plaintext gRPC channel to one engine. Owns the channel: {@link #close()} shuts it down.
+ * Unary calls get a deadline; streams do not.
+ */
+final class MixerConnection implements AutoCloseable {
+    static final long UNARY_DEADLINE_SECONDS = 10;
+
+    private final String target;
+    private final ManagedChannel channel;   // owned: shut down in close()
+
+    MixerConnection(String target) {
+        this.target = target;
+        this.channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    }
+
+    String target() {
+        return target;
+    }
+
+    /** A stub for one unary call, with the deadline starting now. */
+    MixerGrpc.MixerBlockingStub unary() {
+        return MixerGrpc.newBlockingStub(channel).withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** A stub for server streams, without a deadline. */
+    MixerGrpc.MixerBlockingStub streaming() {
+        return MixerGrpc.newBlockingStub(channel);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.ams.app.ctl;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import io.ams.app.ApiText;
+import io.ams.proto.v1.Destination;
+import io.ams.proto.v1.EngineInfo;
+import io.ams.proto.v1.Event;
+import io.ams.proto.v1.LatencyHistogram;
+import io.ams.proto.v1.Layout;
+import io.ams.proto.v1.Output;
+import io.ams.proto.v1.OutputSpec;
+import io.ams.proto.v1.OutputStats;
+import io.ams.proto.v1.Participant;
+import io.ams.proto.v1.ParticipantStats;
+import io.ams.proto.v1.Room;
+import io.ams.proto.v1.RoomStats;
+
+/** Human-readable text for ams.v1 messages: tables and aligned lines, no JSON. */
+final class Render {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+    private Render() {
+    }
+
+    /** The room's first output, normally "main": what the room list shows. */
+    static OutputSpec mainSpec(Room room) {
+        return room.getOutputsList().stream().map(Output::getSpec).filter(s -> s.getId().equals("main"))
+                .findFirst()
+                .orElse(room.getOutputsCount() > 0 ? room.getOutputs(0).getSpec() : OutputSpec.getDefaultInstance());
+    }
+
+    static void roomTable(PrintWriter out, Iterable<Room> rooms) {
+        Table table = new Table("ID", "CANVAS", "FPS", "CODEC", "LAYOUT", "PARTICIPANTS", "OUTPUTS");
+        for (Room room : rooms) {
+            OutputSpec main = mainSpec(room);
+            table.row(room.getId(), ApiText.size(main.getCanvas()), main.getFps(), ApiText.codec(main.getCodec()),
+                    ApiText.layout(main.getLayout().getKind()), room.getParticipantsCount(), room.getOutputsCount());
+        }
+        table.print(out);
+    }
+
+    /** "640x360@30 vp8 1500 kbps, layout speaker (letterbox)" */
+    static String outputSpec(OutputSpec spec) {
+        return ApiText.size(spec.getCanvas()) + "@" + spec.getFps() + " " + ApiText.codec(spec.getCodec()) + " "
+                + spec.getBitrateKbps() + " kbps, layout " + layout(spec.getLayout());
+    }
+
+    static String layout(Layout layout) {
+        StringBuilder s = new StringBuilder(ApiText.layout(layout.getKind()));
+        s.append(" (fit ").append(ApiText.fit(layout.getFit()));
+        if (layout.hasHighlightSpeaker()) {
+            s.append(layout.getHighlightSpeaker() ? ", highlight" : ", no highlight");
+        }
+        if (layout.hasBackgroundRgb()) {
+            s.append(", background ").append(ApiText.rgb(layout.getBackgroundRgb()));
+        }
+        if (layout.getRegionsCount() > 0) {
+            s.append(", regions ").append(layout.getRegionsList().stream().map(ApiText::region)
+                    .collect(Collectors.joining(" ")));
+        }
+        return s.append(')').toString();
+    }
+
+    static void roomDetail(PrintWriter out, Room room) {
+        out.printf("room %s  backend %s  main speaker %s  created %s%n", room.getId(),
+                ApiText.backend(room.getBackend()),
+                room.getMainSpeakerId().isEmpty() ? "-" : room.getMainSpeakerId(),
+                room.getCreatedAtMs() == 0 ? "-" : Instant.ofEpochMilli(room.getCreatedAtMs()).toString());
+        if (room.getParticipantsCount() == 0) {
+            out.println("participants: none");
+        } else {
+            out.println("participants:");
+            Table table = new Table("  ID", "NAME", "CODEC", "PT", "RTP", "SSRC");
+            for (Participant p : room.getParticipantsList()) {
+                table.row("  " + p.getId(), p.getDisplayName(), ApiText.codec(p.getCodec()), p.getPayloadType(),
+                        hostPort(p.getRtpHost(), p.getRtpPort()), p.getSsrc() == 0 ? "-" : ApiText.uint32(p.getSsrc()));
+            }
+            table.print(out);
+        }
+        out.println("outputs:");
+        for (Output o : room.getOutputsList()) {
+            out.printf("  %s  %s%n", o.getSpec().getId(), outputSpec(o.getSpec()));
+            for (Destination d : o.getDestinationsList()) {
+                out.printf("    -> %s%n", destination(d));
+            }
+        }
+    }
+
+    static String destination(Destination d) {
+        return hostPort(d.getHost(), d.getPort()) + "  id " + d.getId() + "  ssrc " + ApiText.uint32(d.getSsrc())
+                + "  pt " + d.getPayloadType();
+    }
+
+    static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    static void stats(PrintWriter out, RoomStats stats) {
+        out.printf("room %s  uptime %s  backend %s%n", stats.getRoomId(), seconds(stats.getUptimeMs()),
+                ApiText.backend(stats.getBackend()));
+        if (stats.getParticipantsCount() > 0) {
+            Table table = new Table("PARTICIPANT", "PACKETS", "BYTES", "LOST", "REJECTED", "DECODED", "DROPPED",
+                    "DEC-ERRORS", "SIZE", "LAST-FRAME");
+            for (ParticipantStats p : stats.getParticipantsList()) {
+                table.row(p.getParticipantId(), p.getPackets(), bytes(p.getBytes()), p.getPacketsLost(),
+                        p.getPacketsRejected(), p.getFramesDecoded(), p.getFramesDropped(), p.getDecodeErrors(),
+                        p.getWidth() == 0 ? "-" : ApiText.size(p.getWidth(), p.getHeight()),
+                        p.getLastFrameAgeMs() < 0 ? "never" : p.getLastFrameAgeMs() + " ms ago");
+            }
+            table.print(out);
+        } else {
+            out.println("no participants");
+        }
+        if (stats.getOutputsCount() > 0) {
+            Table table = new Table("OUTPUT", "FRAMES", "FPS", "LATE", "ENCODE-AVG", "LATENCY-P50", "LATENCY-P99",
+                    "SENT", "SEND-ERRORS");
+            for (OutputStats o : stats.getOutputsList()) {
+                table.row(o.getOutputId(), o.getFramesEncoded(), String.format(Locale.ROOT, "%.1f", o.getOutputFps()),
+                        o.getLateTicks(), ms(o.getEncodeMsAvg()), p50(o.getLatencyMs()), p99(o.getLatencyMs()),
+                        bytes(o.getBytesSent()), o.getSendErrors());
+            }
+            table.print(out);
+        }
+    }
+
+    static void info(PrintWriter out, EngineInfo info) {
+        Table table = new Table("version", info.getVersion());
+        table.row("backend", ApiText.backend(info.getBackend())
+                + (info.getBackendReason().isEmpty() ? "" : " (" + info.getBackendReason() + ")"));
+        table.row("ffmpeg", info.getFfmpegVersion());
+        table.row("rooms", info.getRooms());
+        table.row("media", info.getMediaHost() + " ports "
+                + (info.getMediaPortMin() == 0 ? "any" : info.getMediaPortMin() + "-" + info.getMediaPortMax()));
+        table.row("native frames", info.getNativeFramesOutstanding());
+        table.row("native packets", info.getNativePacketsOutstanding());
+        table.print(out);
+    }
+
+    /** "12:00:01.234  r1  participant-added  p1" */
+    static String event(Event e) {
+        String time = e.getTimestampMs() == 0 ? "--:--:--.---"
+                : LocalTime.ofInstant(Instant.ofEpochMilli(e.getTimestampMs()), ZoneId.systemDefault()).format(CLOCK);
+        String what = switch (e.getKindCase()) {
+            case ROOM_CREATED -> "room-created";
+            case ROOM_DELETED -> "room-deleted";
+            case PARTICIPANT_ADDED -> "participant-added  " + e.getParticipantAdded().getParticipantId();
+            case PARTICIPANT_REMOVED -> "participant-removed  " + e.getParticipantRemoved().getParticipantId();
+            case KEYFRAME_NEEDED -> "keyframe-needed  " + e.getKeyframeNeeded().getParticipantId()
+                    + (e.getKeyframeNeeded().getReason().isEmpty() ? "" : "  (" + e.getKeyframeNeeded().getReason() + ")");
+            case MAIN_SPEAKER_CHANGED -> "main-speaker-changed  " + e.getMainSpeakerChanged().getParticipantId();
+            case BACKEND_CHANGED -> "backend-changed  " + ApiText.backend(e.getBackendChanged().getBackend())
+                    + (e.getBackendChanged().getReason().isEmpty() ? "" : "  (" + e.getBackendChanged().getReason() + ")");
+            case KIND_NOT_SET -> "unknown-event";
+        };
+        return time + "  " + (e.getRoomId().isEmpty() ? "-" : e.getRoomId()) + "  " + what;
+    }
+
+    private static String p50(LatencyHistogram h) {
+        return h.getCount() == 0 ? "-" : ms(h.getP50Ms());
+    }
+
+    private static String p99(LatencyHistogram h) {
+        return h.getCount() == 0 ? "-" : ms(h.getP99Ms());
+    }
+
+    private static String ms(double ms) {
+        return String.format(Locale.ROOT, "%.1f ms", ms);
+    }
+
+    private static String seconds(long ms) {
+        return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+
+    static String bytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        if (bytes < 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
+        if (bytes < 1024L * 1024 * 1024) {
+            return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+        }
+        return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+    }
+}

@@ -1,0 +1,140 @@
+package io.ams.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.ams.app.Cli.Result;
+import io.ams.engine.EngineConfig;
+import io.ams.engine.EngineConfig.BackendChoice;
+import picocli.CommandLine;
+
+/** Parsing and usage errors of the whole {@code ams} tree; nothing here talks to an engine. */
+class AmsCommandLineTest {
+
+    @Test
+    void helpListsTheCommands() {
+        Result r = Cli.run("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("engine", "ctl", "demo", "mix");
+        Result ctl = Cli.run("ctl", "--help");
+        assertThat(ctl.exit()).isZero();
+        assertThat(ctl.out()).contains("room", "participant", "output", "destination", "layout", "speaker",
+                "keyframe", "stats", "info", "events", "--target", "--json");
+    }
+
+    @Test
+    void versionNamesTheProgram() {
+        Result r = Cli.run("--version");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("ams ").contains("Java " + System.getProperty("java.version"));
+    }
+
+    @Test
+    void unknownFlagIsAUsageErrorNamingIt() {
+        Result r = Cli.run("ctl", "room", "create", "r1", "--frobnicate");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--frobnicate").contains("ams ctl room create --help");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void badValuesAreUsageErrorsNamingTheFlagAndValue() {
+        assertUsageError(new String[] {"ctl", "room", "create", "r1", "--size", "12x"}, "--size", "'12x'");
+        assertUsageError(new String[] {"ctl", "room", "create", "r1", "--codec", "vp9"}, "--codec", "'vp9'");
+        assertUsageError(new String[] {"ctl", "room", "create", "r1", "--layout", "mosaic"}, "--layout", "'mosaic'");
+        assertUsageError(new String[] {"ctl", "room", "create", "r1", "--fps", "thirty"}, "--fps", "thirty");
+        assertUsageError(new String[] {"ctl", "room", "create", "r1", "--fps", "0"}, "--fps", "0 is not positive");
+        assertUsageError(new String[] {"ctl", "room", "create", "r1", "--region", "0,0,2,1"}, "--region", "outside 0..1");
+        assertUsageError(new String[] {"ctl", "room", "create", "r1", "--background", "purple"}, "--background", "'purple'");
+        assertUsageError(new String[] {"ctl", "participant", "add", "r1", "p1", "--ssrc", "-5"}, "--ssrc", "'-5'");
+        assertUsageError(new String[] {"ctl", "participant", "add", "r1", "p1", "--pt", "200"}, "--pt", "96..127");
+        assertUsageError(new String[] {"ctl", "destination", "add", "r1", "localhost"}, "HOST:PORT", "'localhost'");
+        assertUsageError(new String[] {"ctl", "layout", "r1", "tiles"}, "grid|filmstrip|speaker|custom", "'tiles'");
+        assertUsageError(new String[] {"engine", "--media-ports", "5-3"}, "--media-ports", "5 is above 3");
+        assertUsageError(new String[] {"engine", "--backend", "tpu"}, "--backend", "tpu");
+        assertUsageError(new String[] {"engine", "--grpc-port", "99999"}, "grpc port", "99999");
+    }
+
+    @Test
+    void inconsistentLayoutFlagsAreUsageErrors() {
+        assertUsageError(new String[] {"ctl", "room", "create", "r1", "--layout", "grid", "--region", "0,0,1,1"},
+                "--region", "not grid");
+        assertUsageError(new String[] {"ctl", "layout", "r1", "custom"}, "custom layout", "--region");
+    }
+
+    @Test
+    void missingArgumentsAndCommandsAreUsageErrors() {
+        assertUsageError(new String[] {"ctl", "participant", "add", "r1"}, "PARTICIPANT");
+        assertUsageError(new String[] {"ctl", "room"}, "missing command");
+        assertUsageError(new String[] {"ctl"}, "missing command");
+        assertUsageError(new String[] {}, "missing command");
+        assertUsageError(new String[] {"ctl", "rooms", "lst"}, "lst");
+    }
+
+    @Test
+    void demoAndMixAreNotImplementedYet() {
+        for (String command : new String[] {"demo", "mix"}) {
+            Result r = Cli.run(command);
+            assertThat(r.exit()).as(command).isEqualTo(1);
+            assertThat(r.err()).contains("not implemented yet");
+        }
+    }
+
+    @Test
+    void verboseSetsDebugForIoAms() {
+        Logger amsLogger = (Logger) LoggerFactory.getLogger("io.ams");
+        try {
+            Cli.run("-v", "demo");
+            assertThat(amsLogger.getLevel()).isEqualTo(Level.DEBUG);
+            Cli.run("demo");
+            assertThat(amsLogger.getLevel()).isEqualTo(Level.INFO);
+            Cli.run("ctl", "--verbose", "room");   // inherited by subcommands too
+            assertThat(amsLogger.getLevel()).isEqualTo(Level.DEBUG);
+        } finally {
+            Logging.verbose(false);
+        }
+    }
+
+    @Test
+    void engineFlagsMakeTheConfig() {
+        EngineConfig config = engineConfig("engine", "--bind", "127.0.0.1", "--grpc-port", "6000",
+                "--media-ports", "41000-41009", "--backend", "cpu", "--record-dir", "/tmp/rec");
+        assertThat(config).isEqualTo(new EngineConfig("127.0.0.1", 6000, "127.0.0.1", 41000, 41009,
+                BackendChoice.CPU, java.nio.file.Path.of("/tmp/rec")));
+        EngineConfig defaults = engineConfig("engine");
+        assertThat(defaults).isEqualTo(EngineConfig.defaults());
+        assertThat(engineConfig("engine", "--media-host", "media.example").mediaHost()).isEqualTo("media.example");
+        assertThat(engineConfig("engine", "--media-ports", "any").anyMediaPort()).isTrue();
+    }
+
+    @Test
+    void wildcardBindTellsSendersANonLoopbackAddress() {
+        java.util.Optional<String> first = EngineCommand.firstNonLoopbackAddress();
+        if (first.isPresent()) {
+            String host = engineConfig("engine", "--bind", "0.0.0.0").mediaHost();
+            assertThat(host).isEqualTo(first.get());
+            assertThat(EngineCommand.isWildcard(host)).isFalse();
+        }
+        assertThat(engineConfig("engine", "--bind", "0.0.0.0", "--media-host", "10.1.2.3").mediaHost())
+                .isEqualTo("10.1.2.3");
+        assertThat(EngineCommand.isWildcard("0.0.0.0")).isTrue();
+        assertThat(EngineCommand.isWildcard("::")).isTrue();
+        assertThat(EngineCommand.isWildcard("127.0.0.1")).isFalse();
+    }
+
+    private static EngineConfig engineConfig(String... args) {
+        CommandLine cmd = Ams.newCommandLine();
+        cmd.parseArgs(args);
+        return ((EngineCommand) cmd.getSubcommands().get("engine").getCommand()).config();
+    }
+
+    private static void assertUsageError(String[] args, String... messageParts) {
+        Result r = Cli.run(args);
+        assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);
+        assertThat(r.err()).as(String.join(" ", args)).startsWith("error: ").contains(messageParts);
+    }
+}

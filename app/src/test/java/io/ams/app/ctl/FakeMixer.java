@@ -1,0 +1,167 @@
+package io.ams.app.ctl;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.google.protobuf.Message;
+
+import io.ams.proto.v1.AddDestinationRequest;
+import io.ams.proto.v1.AddOutputRequest;
+import io.ams.proto.v1.AddParticipantRequest;
+import io.ams.proto.v1.AddParticipantResponse;
+import io.ams.proto.v1.CreateRoomRequest;
+import io.ams.proto.v1.DeleteRoomRequest;
+import io.ams.proto.v1.DeleteRoomResponse;
+import io.ams.proto.v1.Destination;
+import io.ams.proto.v1.EngineInfo;
+import io.ams.proto.v1.Event;
+import io.ams.proto.v1.GetEngineInfoRequest;
+import io.ams.proto.v1.GetRoomRequest;
+import io.ams.proto.v1.GetStatsRequest;
+import io.ams.proto.v1.ListRoomsRequest;
+import io.ams.proto.v1.ListRoomsResponse;
+import io.ams.proto.v1.MixerGrpc;
+import io.ams.proto.v1.Output;
+import io.ams.proto.v1.RemoveDestinationRequest;
+import io.ams.proto.v1.RemoveDestinationResponse;
+import io.ams.proto.v1.RemoveOutputRequest;
+import io.ams.proto.v1.RemoveOutputResponse;
+import io.ams.proto.v1.RemoveParticipantRequest;
+import io.ams.proto.v1.RemoveParticipantResponse;
+import io.ams.proto.v1.RequestKeyframeRequest;
+import io.ams.proto.v1.RequestKeyframeResponse;
+import io.ams.proto.v1.Room;
+import io.ams.proto.v1.RoomStats;
+import io.ams.proto.v1.SetLayoutRequest;
+import io.ams.proto.v1.SetMainSpeakerRequest;
+import io.ams.proto.v1.StreamEventsRequest;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * A stand-in Mixer service that isolates the CLI from the engine: it records every request and
+ * answers with canned responses ({@link #respond}), a canned error ({@link #failWith}), or, for
+ * StreamEvents, the canned {@link #events} followed by the end of the stream.
+ */
+final class FakeMixer extends MixerGrpc.MixerImplBase {
+    final List<Message> requests = new CopyOnWriteArrayList<>();
+    final List<Event> events = new CopyOnWriteArrayList<>();
+    private final Map<Class<?>, Message> responses = new ConcurrentHashMap<>();
+    private volatile Status failure;
+
+    void respond(Message response) {
+        responses.put(response.getClass(), response);
+    }
+
+    void failWith(Status status) {
+        failure = status;
+    }
+
+    Message lastRequest() {
+        return requests.get(requests.size() - 1);
+    }
+
+    private <T extends Message> void reply(Message request, T fallback, StreamObserver<T> observer) {
+        requests.add(request);
+        Status f = failure;
+        if (f != null) {
+            observer.onError(f.asRuntimeException());
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        T response = (T) responses.getOrDefault(fallback.getClass(), fallback);
+        observer.onNext(response);
+        observer.onCompleted();
+    }
+
+    @Override
+    public void createRoom(CreateRoomRequest request, StreamObserver<Room> observer) {
+        reply(request, Room.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void deleteRoom(DeleteRoomRequest request, StreamObserver<DeleteRoomResponse> observer) {
+        reply(request, DeleteRoomResponse.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void listRooms(ListRoomsRequest request, StreamObserver<ListRoomsResponse> observer) {
+        reply(request, ListRoomsResponse.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void getRoom(GetRoomRequest request, StreamObserver<Room> observer) {
+        reply(request, Room.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void addParticipant(AddParticipantRequest request, StreamObserver<AddParticipantResponse> observer) {
+        reply(request, AddParticipantResponse.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void removeParticipant(RemoveParticipantRequest request,
+                                  StreamObserver<RemoveParticipantResponse> observer) {
+        reply(request, RemoveParticipantResponse.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void addOutput(AddOutputRequest request, StreamObserver<Output> observer) {
+        reply(request, Output.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void removeOutput(RemoveOutputRequest request, StreamObserver<RemoveOutputResponse> observer) {
+        reply(request, RemoveOutputResponse.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void addDestination(AddDestinationRequest request, StreamObserver<Destination> observer) {
+        reply(request, Destination.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void removeDestination(RemoveDestinationRequest request,
+                                  StreamObserver<RemoveDestinationResponse> observer) {
+        reply(request, RemoveDestinationResponse.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void setLayout(SetLayoutRequest request, StreamObserver<Output> observer) {
+        reply(request, Output.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void setMainSpeaker(SetMainSpeakerRequest request, StreamObserver<Room> observer) {
+        reply(request, Room.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void requestKeyframe(RequestKeyframeRequest request, StreamObserver<RequestKeyframeResponse> observer) {
+        reply(request, RequestKeyframeResponse.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void getStats(GetStatsRequest request, StreamObserver<RoomStats> observer) {
+        reply(request, RoomStats.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void getEngineInfo(GetEngineInfoRequest request, StreamObserver<EngineInfo> observer) {
+        reply(request, EngineInfo.getDefaultInstance(), observer);
+    }
+
+    @Override
+    public void streamEvents(StreamEventsRequest request, StreamObserver<Event> observer) {
+        requests.add(request);
+        Status f = failure;
+        if (f != null) {
+            observer.onError(f.asRuntimeException());
+            return;
+        }
+        events.forEach(observer::onNext);
+        observer.onCompleted();
+    }
+}
