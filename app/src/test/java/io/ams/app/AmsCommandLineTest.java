@@ -76,21 +76,20 @@ class AmsCommandLineTest {
     }
 
     @Test
-    void demoAndMixAreNotImplementedYet() {
-        for (String command : new String[] {"demo", "mix"}) {
-            Result r = Cli.run(command);
-            assertThat(r.exit()).as(command).isEqualTo(1);
-            assertThat(r.err()).contains("not implemented yet");
-        }
+    void demoAndMixCheckTheirArguments() {
+        assertUsageError(new String[] {"mix"}, "INPUT");
+        assertUsageError(new String[] {"mix", "-o", "out.webm", "/nonexistent/in.webm"}, "does not exist");
+        assertUsageError(new String[] {"demo", "--participants", "40"}, "--participants 40 is out of range");
+        assertUsageError(new String[] {"demo", "--seconds", "-1"}, "--seconds");
     }
 
     @Test
     void verboseSetsDebugForIoAms() {
         Logger amsLogger = (Logger) LoggerFactory.getLogger("io.ams");
         try {
-            Cli.run("-v", "demo");
+            Cli.run("-v", "ctl", "room");
             assertThat(amsLogger.getLevel()).isEqualTo(Level.DEBUG);
-            Cli.run("demo");
+            Cli.run("ctl", "room");
             assertThat(amsLogger.getLevel()).isEqualTo(Level.INFO);
             Cli.run("ctl", "--verbose", "room");   // inherited by subcommands too
             assertThat(amsLogger.getLevel()).isEqualTo(Level.DEBUG);

@@ -8,14 +8,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ams ctl destination add <room> <host:port>}: AddDestination. */
-@Command(name = "add", description = "Send an output's RTP to host:port too.")
+/** {@code ams ctl destination add <room> <host:port> | --file NAME}: AddDestination. */
+@Command(name = "add", description = "Send an output's RTP to host:port too, or record it (--file).")
 final class DestinationAddCommand extends CtlSubcommand {
     @Parameters(index = "0", paramLabel = "ROOM")
     String roomId;
 
-    @Parameters(index = "1", paramLabel = "HOST:PORT", description = "Where the RTP goes, e.g. 127.0.0.1:5004.")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "HOST:PORT", description = "Where the RTP goes, e.g. 127.0.0.1:5004.")
     HostPort address;
+
+    @Option(names = "--file", paramLabel = "NAME",
+            description = "Record into NAME in the engine's record directory instead (.webm/.mkv, .mp4 for H.264).")
+    String fileName;
 
     @Option(names = "--output", paramLabel = "OUTPUT", defaultValue = "main",
             description = "Output id (default: ${DEFAULT-VALUE}).")
@@ -33,8 +37,17 @@ final class DestinationAddCommand extends CtlSubcommand {
 
     @Override
     protected void run(MixerConnection mixer) {
+        if ((address == null) == (fileName == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "give either HOST:PORT or --file NAME");
+        }
         AddDestinationRequest.Builder request = AddDestinationRequest.newBuilder().setRoomId(roomId)
-                .setOutputId(outputId).setHost(address.host()).setPort(address.port());
+                .setOutputId(outputId);
+        if (address != null) {
+            request.setHost(address.host()).setPort(address.port());
+        } else {
+            request.setFileName(fileName);
+        }
         if (destinationId != null) {
             request.setDestinationId(destinationId);
         }

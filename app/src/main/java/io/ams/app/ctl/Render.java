@@ -94,6 +94,9 @@ final class Render {
     }
 
     static String destination(Destination d) {
+        if (!d.getFile().isEmpty()) {
+            return "file " + d.getFile() + "  id " + d.getId();
+        }
         return hostPort(d.getHost(), d.getPort()) + "  id " + d.getId() + "  ssrc " + ApiText.uint32(d.getSsrc())
                 + "  pt " + d.getPayloadType();
     }

@@ -98,7 +98,7 @@ public final class VideoEncoder implements AutoCloseable {
             ctx.rc_min_rate(bitrate); // min == max == bit_rate selects VPX_CBR
             ctx.rc_max_rate(bitrate);
             ctx.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, bitrate)); // 1 s of buffer
-            ctx.thread_count(Math.min(4, Runtime.getRuntime().availableProcessors()));
+            ctx.thread_count(vp8Threads(config.width(), config.height()));
             ctx.qmin(2); // WebRTC's libvpx quantizer range
             ctx.qmax(56);
             options.set("deadline", "realtime")
@@ -142,6 +142,19 @@ public final class VideoEncoder implements AutoCloseable {
         NativeResources.frameAllocated();
         NativeResources.packetAllocated();
         return new VideoEncoder(config, name, unknown, ctx, scratch, packet);
+    }
+
+    /**
+     * libvpx's VP8 worker threads synchronise by spinning: with more encoder threads than idle
+     * cores (a mixer runs many encoders, senders and decoders at once) they burn the CPU waiting
+     * for each other and one 640x360 frame took 300 ms instead of 5. One thread up to 720p, where
+     * a frame encodes in a few milliseconds; more only for bigger canvases.
+     */
+    static int vp8Threads(int width, int height) {
+        if ((long) width * height <= 1280L * 720) {
+            return 1;
+        }
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
     }
 
     /**
