@@ -8,7 +8,8 @@
 #   benchmarks/mix-vs-ffmpeg.sh [N=4] [RUNS=3]
 # Environment: WORK (scratch folder, default benchmarks/target/mix-vs-ffmpeg),
 #   AMS_CP (class path holding io.ams.bench.MixCli or io.ams.app.Ams; default benchmarks.jar),
-#   AMS_MAIN (default io.ams.bench.MixCli; io.ams.app.Ams once the launcher exists: "io.ams.app.Ams mix").
+#   AMS_MAIN (default io.ams.bench.MixCli; io.ams.app.Ams once the launcher exists: "io.ams.app.Ams mix"),
+#   JAVA_OPTS (extra JVM options for the AMS runs, e.g. -XX:ActiveProcessorCount=1).
 set -euo pipefail
 
 N=${1:-4}
@@ -74,12 +75,12 @@ FF_ARGS+=(-filter_complex "$FILTER" -map "[out]" -an -r $FPS
 now() { date +%s.%N; }
 AMS_T=(); FF_T=()
 echo "load before: $(uptime)"
-echo "ams:    java -cp $AMS_CP $AMS_MAIN -o $WORK/ams-out.webm --size ${W}x${H} --fps $FPS --codec vp8 --bitrate $KBPS ${INPUTS[*]}"
+echo "ams:    java ${JAVA_OPTS:-} -cp $AMS_CP $AMS_MAIN -o $WORK/ams-out.webm --size ${W}x${H} --fps $FPS --codec vp8 --bitrate $KBPS ${INPUTS[*]}"
 echo "ffmpeg: $FFMPEG -hide_banner -loglevel error -nostdin -y ${FF_ARGS[*]}"
 for ((run = 1; run <= RUNS; run++)); do
   t0=$(now)
   # shellcheck disable=SC2086
-  java -cp "$AMS_CP" $AMS_MAIN -o "$WORK/ams-out.webm" --size ${W}x${H} --fps $FPS --codec vp8 --bitrate $KBPS \
+  java ${JAVA_OPTS:-} -cp "$AMS_CP" $AMS_MAIN -o "$WORK/ams-out.webm" --size ${W}x${H} --fps $FPS --codec vp8 --bitrate $KBPS \
     "${INPUTS[@]}" > "$WORK/ams-run$run.log" 2>&1
   t1=$(now)
   "$FFMPEG" -hide_banner -loglevel error -nostdin -y "${FF_ARGS[@]}" > "$WORK/ffmpeg-run$run.log" 2>&1
