@@ -104,24 +104,14 @@ final class CanvasPainter {
 
     /** Draws a frame of thickness {@code t} (even) inside {@code r}. */
     void border(Rect r, int t, int[] yuv) {
-        int tt = Math.min(t, Math.min(r.width(), r.height()) / 2 & ~1);
-        if (tt <= 0) {
-            fill(r, yuv);
-            return;
+        for (Rect strip : PictureFit.borderStrips(r, t)) {
+            fill(strip, yuv);
         }
-        fill(new Rect(r.x(), r.y(), r.width(), tt), yuv);
-        fill(new Rect(r.x(), r.y() + r.height() - tt, r.width(), tt), yuv);
-        fill(new Rect(r.x(), r.y() + tt, tt, r.height() - 2 * tt), yuv);
-        fill(new Rect(r.x() + r.width() - tt, r.y() + tt, tt, r.height() - 2 * tt), yuv);
     }
 
     /** {@code r} clipped to the canvas and to even coordinates; null when nothing is left. */
     Rect clip(Rect r) {
-        int x0 = Math.max(0, r.x()) & ~1;
-        int y0 = Math.max(0, r.y()) & ~1;
-        int x1 = Math.min(width & ~1, r.x() + r.width()) & ~1;
-        int y1 = Math.min(height & ~1, r.y() + r.height()) & ~1;
-        return x1 > x0 && y1 > y0 ? new Rect(x0, y0, x1 - x0, y1 - y0) : null;
+        return PictureFit.clip(r, width, height);
     }
 
     private static void blendAt(ByteBuffer b, int i, int target, int alpha) {

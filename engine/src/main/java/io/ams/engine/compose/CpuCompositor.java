@@ -162,12 +162,12 @@ public final class CpuCompositor implements AutoCloseable {
      * Colour of a placeholder on a background {y, u, v}: {@link #PLACEHOLDER_RGB}, or mid-grey
      * where the background is too close to it to tell them apart.
      */
-    static int placeholderRgb(int[] background) {
+    public static int placeholderRgb(int[] background) {
         return Math.abs(Yuv.fromRgb(PLACEHOLDER_RGB)[0] - background[0]) < 24 ? 0x808080 : PLACEHOLDER_RGB;
     }
 
     /** Border width of the highlighted tile for a canvas height: 4 at 720, even, at least 2. */
-    static int borderWidth(int canvasHeight) {
+    public static int borderWidth(int canvasHeight) {
         return Math.max(2, Layouts.roundEven(BORDER_AT_720 * canvasHeight / 720.0));
     }
 
@@ -208,36 +208,16 @@ public final class CpuCompositor implements AutoCloseable {
         if (desc == null) {
             return null;
         }
-        int cropX = 0;
-        int cropY = 0;
-        int cropW = sw;
-        int cropH = sh;
-        Rect dst;
-        if (fit == Fit.CROP) {
-            dst = tile;
-            boolean canOffset = (desc.flags() & (avutil.AV_PIX_FMT_FLAG_BITSTREAM | avutil.AV_PIX_FMT_FLAG_HWACCEL)) == 0;
-            int alignX = Math.max(2, 1 << desc.log2_chroma_w());
-            int alignY = Math.max(2, 1 << desc.log2_chroma_h());
-            if ((long) sw * tile.height() > (long) tile.width() * sh) {
-                cropW = (int) Math.max(1, Math.min(sw, Math.round((double) sh * tile.width() / tile.height())));
-                cropX = canOffset ? (sw - cropW) / 2 / alignX * alignX : 0;
-            } else {
-                cropH = (int) Math.max(1, Math.min(sh, Math.round((double) sw * tile.height() / tile.width())));
-                cropY = canOffset ? (sh - cropH) / 2 / alignY * alignY : 0;
-            }
-            if (!canOffset) {
-                cropW = sw;
-                cropH = sh;
-            }
-        } else {
-            double scale = Math.min((double) tile.width() / sw, (double) tile.height() / sh);
-            int dw = Math.max(2, Math.min(tile.width(), Layouts.roundEven(sw * scale)));
-            int dh = Math.max(2, Math.min(tile.height(), Layouts.roundEven(sh * scale)));
-            dst = new Rect(tile.x() + Layouts.even((tile.width() - dw) / 2),
-                    tile.y() + Layouts.even((tile.height() - dh) / 2), dw, dh);
-        }
-        int flags = cropW > 2 * dst.width() || cropH > 2 * dst.height() ? swscale.SWS_AREA : swscale.SWS_BILINEAR;
-        SwsContext ctx = scaler(new ScalerKey(cropW, cropH, fmt, dst.width(), dst.height(), flags));
+        boolean canOffset = (desc.flags() & (avutil.AV_PIX_FMT_FLAG_BITSTREAM | avutil.AV_PIX_FMT_FLAG_HWACCEL)) == 0;
+        int alignX = Math.max(2, 1 << desc.log2_chroma_w());
+        int alignY = Math.max(2, 1 << desc.log2_chroma_h());
+        PictureFit.Placement place = PictureFit.place(sw, sh, tile, fit, alignX, alignY, canOffset);
+        int cropX = place.cropX();
+        int cropY = place.cropY();
+        int cropH = place.cropHeight();
+        Rect dst = place.dst();
+        int flags = place.areaFilter() ? swscale.SWS_AREA : swscale.SWS_BILINEAR;
+        SwsContext ctx = scaler(new ScalerKey(place.cropWidth(), cropH, fmt, dst.width(), dst.height(), flags));
         if (ctx == null) {
             return null;
         }
