@@ -32,6 +32,8 @@ import jcuda.driver.JCudaDriver;
  */
 final class CudaDeviceProbe {
     static final int PROBE_SIZE = 256;
+    /** AV_CUDA_USE_PRIMARY_CONTEXT (libavutil/hwcontext_cuda.h): no extra context just for probing. */
+    static final int AV_CUDA_USE_PRIMARY_CONTEXT = 1;
 
     private CudaDeviceProbe() {
     }
@@ -79,7 +81,7 @@ final class CudaDeviceProbe {
         List<String> notes = new ArrayList<>();
         boolean nvencOk = false;
         AVBufferRef device = new AVBufferRef((org.bytedeco.javacpp.Pointer) null);
-        int ret = avutil.av_hwdevice_ctx_create(device, avutil.AV_HWDEVICE_TYPE_CUDA, "0", null, 0);
+        int ret = avutil.av_hwdevice_ctx_create(device, avutil.AV_HWDEVICE_TYPE_CUDA, "0", null, AV_CUDA_USE_PRIMARY_CONTEXT);
         if (ret < 0 || device.isNull()) {
             notes.add("FFmpeg cannot create a CUDA device: av_hwdevice_ctx_create: " + ret + " ("
                     + FFmpegException.describe(ret) + ")");

@@ -22,6 +22,13 @@ import io.ams.rtp.VideoCodec;
  * (CpuCompositor + VideoEncoder), asking for a keyframe; the room is not dropped. After a fault
  * every later call throws the same fault again.
  *
+ * <p>Wiring (Output, per tick, on its clock thread): build the TileTable for {@link #canvas()} from
+ * the layout and the participants' latest {@link DeviceFrame}s (retained for the tick), call
+ * {@code tick(...)}, send the frames. On {@code GpuFault}: log it once with the room id, close
+ * this pipeline, create the CPU stage (CpuCompositor + VideoEncoder of the same config), request a
+ * keyframe and carry on from the same frame index; the room's decoders switch to
+ * {@link io.ams.engine.codec.VideoDecoder} at their next keyframe.
+ *
  * <p>Ownership: the canvas (device), the compositor's tables, the download buffers and the encoder
  * are allocated here and freed by {@link #close()}; the {@link GpuContext} is shared and borrowed.
  * The tile table passed to tick is borrowed for the call and must point at {@link #canvas()} and
@@ -121,6 +128,7 @@ public final class GpuRoomPipeline implements AutoCloseable {
             compositor.composite(tiles, tileCount, masks, maskCount);
             if (nvenc != null) {
                 List<EncodedFrame> out = nvenc.encode(canvas, frameIndex, forceKeyframe);
+                gpu.synchronize(); // faults surface here; the table staging may be reused next tick
                 return out;
             }
             download.start(canvas);
