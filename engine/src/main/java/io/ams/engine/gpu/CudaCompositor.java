@@ -55,11 +55,11 @@ public final class CudaCompositor implements AutoCloseable {
         PinnedBuffer ms = null;
         DeviceBuffer mt = null;
         try {
-            ts = gpu.allocatePinned((long) maxTiles * KernelAbiStandIn.TILE_BYTES);
-            tt = gpu.allocateDevice((long) maxTiles * KernelAbiStandIn.TILE_BYTES);
+            ts = gpu.allocatePinned((long) maxTiles * KernelAbi.TILE_BYTES);
+            tt = gpu.allocateDevice((long) maxTiles * KernelAbi.TILE_BYTES);
             if (maxMasks > 0) {
-                ms = gpu.allocatePinned((long) maxMasks * KernelAbiStandIn.MASK_BYTES);
-                mt = gpu.allocateDevice((long) maxMasks * KernelAbiStandIn.MASK_BYTES);
+                ms = gpu.allocatePinned((long) maxMasks * KernelAbi.MASK_BYTES);
+                mt = gpu.allocateDevice((long) maxMasks * KernelAbi.MASK_BYTES);
             }
         } catch (RuntimeException e) {
             for (AutoCloseable c : new AutoCloseable[] {ts, tt, ms, mt}) {
@@ -91,18 +91,18 @@ public final class CudaCompositor implements AutoCloseable {
         gpu.ensureCurrent();
         if (tileCount > 0) {
             int[] grid = grid(tiles, tileCount);
-            upload(tiles, tileCount * KernelAbiStandIn.TILE_BYTES, tileStaging, tileTable, "tiles");
-            Cuda.launch(KernelAbiStandIn.KERNEL_COMPOSITE, gpu.compositeKernel(), grid[0], grid[1], grid[2],
-                    KernelAbiStandIn.BLOCK, Pointer.to(new long[] {tileTable.address()}),
+            upload(tiles, tileCount * KernelAbi.TILE_BYTES, tileStaging, tileTable, "tiles");
+            Cuda.launch(KernelAbi.COMPOSITE_KERNEL, gpu.compositeKernel(), grid[0], grid[1], grid[2],
+                    KernelAbi.BLOCK_SIZE, Pointer.to(new long[] {tileTable.address()}),
                     Pointer.to(new int[] {tileCount}));
             launches++;
             tilesDrawn += tileCount;
         }
         if (maskCount > 0) {
             int[] grid = maskGrid(masks, maskCount);
-            upload(masks, maskCount * KernelAbiStandIn.MASK_BYTES, maskStaging, maskTable, "masks");
-            Cuda.launch(KernelAbiStandIn.KERNEL_BLEND_MASKS, gpu.blendMasksKernel(), grid[0], grid[1], grid[2],
-                    KernelAbiStandIn.BLOCK, Pointer.to(new long[] {maskTable.address()}),
+            upload(masks, maskCount * KernelAbi.MASK_BYTES, maskStaging, maskTable, "masks");
+            Cuda.launch(KernelAbi.BLEND_MASKS_KERNEL, gpu.blendMasksKernel(), grid[0], grid[1], grid[2],
+                    KernelAbi.BLOCK_SIZE, Pointer.to(new long[] {maskTable.address()}),
                     Pointer.to(new int[] {maskCount}));
             launches++;
         }
@@ -126,9 +126,9 @@ public final class CudaCompositor implements AutoCloseable {
         int base = t.position();
         int blocks = 1;
         for (int i = 0; i < count; i++) {
-            int at = base + i * KernelAbiStandIn.TILE_BYTES;
-            int w = Math.max(0, t.getShort(at + KernelAbiStandIn.TILE_DST_W));
-            int h = Math.max(0, t.getShort(at + KernelAbiStandIn.TILE_DST_H));
+            int at = base + i * KernelAbi.TILE_BYTES;
+            int w = Math.max(0, t.getShort(at + KernelAbi.DST_W_OFFSET));
+            int h = Math.max(0, t.getShort(at + KernelAbi.DST_H_OFFSET));
             blocks = Math.max(blocks, blocksFor(w, h));
         }
         return new int[] {blocks, Math.min(count, MAX_GRID_Y), (count + MAX_GRID_Y - 1) / MAX_GRID_Y};
@@ -138,7 +138,7 @@ public final class CudaCompositor implements AutoCloseable {
     static int blocksFor(int width, int height) {
         int quadsX = (width + 1) / 2;
         int quadsY = (height + 1) / 2;
-        int b = KernelAbiStandIn.BLOCK;
+        int b = KernelAbi.BLOCK_SIZE;
         return Math.max(1, ((quadsX + b - 1) / b) * ((quadsY + b - 1) / b));
     }
 
@@ -151,9 +151,9 @@ public final class CudaCompositor implements AutoCloseable {
         int base = m.position();
         int blocks = 1;
         for (int i = 0; i < count; i++) {
-            int at = base + i * KernelAbiStandIn.MASK_BYTES;
-            blocks = Math.max(blocks, blocksFor(Math.max(0, m.getShort(at + KernelAbiStandIn.MASK_W)),
-                    Math.max(0, m.getShort(at + KernelAbiStandIn.MASK_H))));
+            int at = base + i * KernelAbi.MASK_BYTES;
+            blocks = Math.max(blocks, blocksFor(Math.max(0, m.getShort(at + KernelAbi.MASK_W_OFFSET)),
+                    Math.max(0, m.getShort(at + KernelAbi.MASK_H_OFFSET))));
         }
         return new int[] {blocks, Math.min(count, MAX_GRID_Y), (count + MAX_GRID_Y - 1) / MAX_GRID_Y};
     }

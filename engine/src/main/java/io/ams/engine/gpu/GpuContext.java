@@ -70,12 +70,12 @@ public final class GpuContext {
         Cuda.check("cuDevicePrimaryCtxRetain", JCudaDriver.cuDevicePrimaryCtxRetain(context, device));
         ensureCurrent();
         byte[] fatbin = readFatbin();
-        Cuda.check("cuModuleLoadData(" + KernelAbiStandIn.FATBIN_RESOURCE + ")",
+        Cuda.check("cuModuleLoadData(" + KernelAbi.FATBIN_RESOURCE + ")",
                 JCudaDriver.cuModuleLoadData(module, fatbin));
-        Cuda.check("cuModuleGetFunction(" + KernelAbiStandIn.KERNEL_COMPOSITE + ")",
-                JCudaDriver.cuModuleGetFunction(composite, module, KernelAbiStandIn.KERNEL_COMPOSITE));
-        Cuda.check("cuModuleGetFunction(" + KernelAbiStandIn.KERNEL_BLEND_MASKS + ")",
-                JCudaDriver.cuModuleGetFunction(blendMasks, module, KernelAbiStandIn.KERNEL_BLEND_MASKS));
+        Cuda.check("cuModuleGetFunction(" + KernelAbi.COMPOSITE_KERNEL + ")",
+                JCudaDriver.cuModuleGetFunction(composite, module, KernelAbi.COMPOSITE_KERNEL));
+        Cuda.check("cuModuleGetFunction(" + KernelAbi.BLEND_MASKS_KERNEL + ")",
+                JCudaDriver.cuModuleGetFunction(blendMasks, module, KernelAbi.BLEND_MASKS_KERNEL));
         AVBufferRef ref = new AVBufferRef((org.bytedeco.javacpp.Pointer) null);
         int ret = avutil.av_hwdevice_ctx_create(ref, avutil.AV_HWDEVICE_TYPE_CUDA, "0", null,
                 AV_CUDA_USE_CURRENT_CONTEXT);
@@ -91,13 +91,13 @@ public final class GpuContext {
     }
 
     private static byte[] readFatbin() {
-        try (InputStream in = GpuContext.class.getResourceAsStream(KernelAbiStandIn.FATBIN_RESOURCE)) {
+        try (InputStream in = GpuContext.class.getResourceAsStream(KernelAbi.FATBIN_RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("resource " + KernelAbiStandIn.FATBIN_RESOURCE + " is missing");
+                throw new IllegalStateException("resource " + KernelAbi.FATBIN_RESOURCE + " is missing");
             }
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + KernelAbiStandIn.FATBIN_RESOURCE + ": " + e, e);
+            throw new IllegalStateException("cannot read " + KernelAbi.FATBIN_RESOURCE + ": " + e, e);
         }
     }
 

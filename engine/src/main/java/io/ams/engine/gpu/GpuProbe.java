@@ -61,7 +61,7 @@ public final class GpuProbe {
     /** Runs the probe again (not cached, not logged). */
     public static GpuInfo probeNow() {
         GpuInfo refused = precheck(DRIVER_VERSION, GpuProbe::findLibrary,
-                GpuProbe.class.getResource(KernelAbiStandIn.FATBIN_RESOURCE) != null);
+                GpuProbe.class.getResource(KernelAbi.FATBIN_RESOURCE) != null);
         if (refused != null) {
             return refused;
         }
@@ -86,7 +86,7 @@ public final class GpuProbe {
                     + " NVIDIA_DRIVER_CAPABILITIES=compute,video,utility)");
         }
         if (!fatbinPresent) {
-            return GpuInfo.unusable("this build has no CUDA kernels (resource " + KernelAbiStandIn.FATBIN_RESOURCE
+            return GpuInfo.unusable("this build has no CUDA kernels (resource " + KernelAbi.FATBIN_RESOURCE
                     + " is missing: build the native module with nvcc)");
         }
         return null;

@@ -75,20 +75,30 @@ public final class LabelMaskCache implements AutoCloseable {
     }
 
     /**
-     * Writes one AmsMask entry at {@code table}'s position (advancing it): the mask drawn with its
-     * top-left corner at canvas pixel (x, y) (both even) of a canvas with the given planes.
+     * Writes one AmsMask entry (layout in {@link KernelAbi}) at {@code table}'s position, advancing
+     * it: the white label drawn with its top-left corner at canvas pixel (x, y) (both even) of a
+     * canvas with the given planes. The caller clips (x, y, w, h) to the canvas.
      */
     public static void writeEntry(ByteBuffer table, DeviceMask mask, long canvasY, long canvasUV, long pitch, int x,
             int y) {
         ByteBuffer t = table.order(ByteOrder.LITTLE_ENDIAN);
         int at = t.position();
-        t.putLong(at + KernelAbiStandIn.MASK_ALPHA, mask.alphaAddress());
-        t.putLong(at + KernelAbiStandIn.MASK_DST_Y, canvasY + (long) y * pitch + x);
-        t.putLong(at + KernelAbiStandIn.MASK_DST_UV, canvasUV + (long) (y / 2) * pitch + (x & ~1));
-        t.putInt(at + KernelAbiStandIn.MASK_DST_PITCH, (int) pitch);
-        t.putShort(at + KernelAbiStandIn.MASK_W, (short) mask.width());
-        t.putShort(at + KernelAbiStandIn.MASK_H, (short) mask.height());
-        t.position(at + KernelAbiStandIn.MASK_BYTES);
+        int[] white = io.ams.engine.compose.Yuv.fromRgb(0xFFFFFF);
+        t.putLong(at + KernelAbi.MASK_ALPHA_OFFSET, mask.alphaAddress());
+        t.putLong(at + KernelAbi.MASK_DST_Y_OFFSET, canvasY);
+        t.putLong(at + KernelAbi.MASK_DST_UV_OFFSET, canvasUV);
+        t.putInt(at + KernelAbi.MASK_DST_PITCH_OFFSET, (int) pitch);
+        t.putInt(at + KernelAbi.MASK_ALPHA_PITCH_OFFSET, mask.width());
+        t.putShort(at + KernelAbi.MASK_X_OFFSET, (short) x);
+        t.putShort(at + KernelAbi.MASK_Y_POS_OFFSET, (short) y);
+        t.putShort(at + KernelAbi.MASK_W_OFFSET, (short) mask.width());
+        t.putShort(at + KernelAbi.MASK_H_OFFSET, (short) mask.height());
+        t.put(at + KernelAbi.MASK_COLOR_Y_OFFSET, (byte) white[0]);
+        t.put(at + KernelAbi.MASK_COLOR_U_OFFSET, (byte) white[1]);
+        t.put(at + KernelAbi.MASK_COLOR_V_OFFSET, (byte) white[2]);
+        t.put(at + KernelAbi.MASK_RESERVED0_OFFSET, (byte) 0);
+        t.putInt(at + KernelAbi.MASK_RESERVED1_OFFSET, 0);
+        t.position(at + KernelAbi.MASK_BYTES);
     }
 
     /** Labels cached now. */

@@ -44,8 +44,16 @@ public final class RoomManager implements AutoCloseable {
         this.clock = new ScheduledThreadPoolExecutor(threads, new NamedThreads("ams-mixer-"));
         this.clock.setRemoveOnCancelPolicy(true);
         BackendSelection sel = BackendSelection.select(config.backend());
-        this.backend = sel.backend();
-        this.backendReason = sel.reason();
+        if (sel.backend() == Backend.GPU) {
+            // the GPU pipeline (NVDEC, batched CUDA composite, NVENC/host copy) exists in
+            // io.ams.engine.gpu but is not wired into room outputs yet: say so instead of claiming it
+            this.backend = Backend.CPU;
+            this.backendReason = "GPU usable (" + sel.reason() + ") but rooms do not run on it yet in this build:"
+                    + " CPU backend";
+        } else {
+            this.backend = sel.backend();
+            this.backendReason = sel.reason();
+        }
         LOG.info("backend {}: {}", backend, backendReason);
     }
 

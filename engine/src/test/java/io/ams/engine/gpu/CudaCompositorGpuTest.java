@@ -74,7 +74,7 @@ class CudaCompositorGpuTest {
             int blueRgb = 0x204080;
             GpuTests.fill(table, canvasB, new Rect(0, 0, 320, 180), Yuv.fromRgb(blueRgb));
             GpuTests.picture(table, onGpu.get(3), canvasB, new Rect(0, 0, 320, 180));
-            int count = table.position() / KernelAbiStandIn.TILE_BYTES;
+            int count = table.position() / KernelAbi.TILE_BYTES;
             table.flip();
 
             canvasA.fill((byte) 0x5A);

@@ -52,39 +52,39 @@ final class GpuTests {
     }
 
     static ByteBuffer table(int tiles) {
-        return ByteBuffer.allocateDirect(tiles * KernelAbiStandIn.TILE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        return ByteBuffer.allocateDirect(tiles * KernelAbi.TILE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Appends a picture tile: {@code src} scaled into {@code dst}; box filter beyond 2x down, as the CPU path does. */
     static void picture(ByteBuffer b, DeviceFrame src, Nv12Surface canvas, Rect dst) {
         int at = b.position();
-        b.putLong(at + KernelAbiStandIn.TILE_SRC_Y, src.yAddress());
-        b.putLong(at + KernelAbiStandIn.TILE_SRC_UV, src.uvAddress());
-        b.putInt(at + KernelAbiStandIn.TILE_SRC_PITCH, (int) src.pitch());
-        b.putInt(at + KernelAbiStandIn.TILE_SRC_W, src.width());
-        b.putInt(at + KernelAbiStandIn.TILE_SRC_H, src.height());
+        b.putLong(at + KernelAbi.SRC_Y_OFFSET, src.yAddress());
+        b.putLong(at + KernelAbi.SRC_UV_OFFSET, src.uvAddress());
+        b.putInt(at + KernelAbi.SRC_PITCH_OFFSET, (int) src.pitch());
+        b.putInt(at + KernelAbi.SRC_W_OFFSET, src.width());
+        b.putInt(at + KernelAbi.SRC_H_OFFSET, src.height());
         boolean box = src.width() > 2 * dst.width() || src.height() > 2 * dst.height();
-        b.put(at + KernelAbiStandIn.TILE_FILTER, (byte) (box ? 1 : 0));
+        b.put(at + KernelAbi.FILTER_OFFSET, (byte) (box ? 1 : 0));
         common(b, at, canvas, dst);
     }
 
     /** Appends a fill-only tile of colour {y, u, v}. */
     static void fill(ByteBuffer b, Nv12Surface canvas, Rect dst, int[] yuv) {
         int at = b.position();
-        b.put(at + KernelAbiStandIn.TILE_FILL_Y, (byte) yuv[0]);
-        b.put(at + KernelAbiStandIn.TILE_FILL_U, (byte) yuv[1]);
-        b.put(at + KernelAbiStandIn.TILE_FILL_V, (byte) yuv[2]);
+        b.put(at + KernelAbi.FILL_Y_OFFSET, (byte) yuv[0]);
+        b.put(at + KernelAbi.FILL_U_OFFSET, (byte) yuv[1]);
+        b.put(at + KernelAbi.FILL_V_OFFSET, (byte) yuv[2]);
         common(b, at, canvas, dst);
     }
 
     private static void common(ByteBuffer b, int at, Nv12Surface canvas, Rect dst) {
-        b.putLong(at + KernelAbiStandIn.TILE_DST_Y, canvas.yAddress());
-        b.putLong(at + KernelAbiStandIn.TILE_DST_UV, canvas.uvAddress());
-        b.putInt(at + KernelAbiStandIn.TILE_DST_PITCH, (int) canvas.pitch());
-        b.putShort(at + KernelAbiStandIn.TILE_DST_X, (short) dst.x());
-        b.putShort(at + KernelAbiStandIn.TILE_DST_Y_POS, (short) dst.y());
-        b.putShort(at + KernelAbiStandIn.TILE_DST_W, (short) dst.width());
-        b.putShort(at + KernelAbiStandIn.TILE_DST_H, (short) dst.height());
-        b.position(at + KernelAbiStandIn.TILE_BYTES);
+        b.putLong(at + KernelAbi.DST_Y_OFFSET, canvas.yAddress());
+        b.putLong(at + KernelAbi.DST_UV_OFFSET, canvas.uvAddress());
+        b.putInt(at + KernelAbi.DST_PITCH_OFFSET, (int) canvas.pitch());
+        b.putShort(at + KernelAbi.DST_X_OFFSET, (short) dst.x());
+        b.putShort(at + KernelAbi.DST_Y_POS_OFFSET, (short) dst.y());
+        b.putShort(at + KernelAbi.DST_W_OFFSET, (short) dst.width());
+        b.putShort(at + KernelAbi.DST_H_OFFSET, (short) dst.height());
+        b.position(at + KernelAbi.TILE_BYTES);
     }
 }

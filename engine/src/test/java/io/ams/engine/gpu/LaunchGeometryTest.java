@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 /** Grid of the composite and mask launches, and the mask entry layout, from the tables alone. */
 class LaunchGeometryTest {
     private static ByteBuffer tiles(int... sizes) {
-        ByteBuffer b = ByteBuffer.allocateDirect(sizes.length / 2 * KernelAbiStandIn.TILE_BYTES)
+        ByteBuffer b = ByteBuffer.allocateDirect(sizes.length / 2 * KernelAbi.TILE_BYTES)
                 .order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < sizes.length / 2; i++) {
-            b.putShort(i * KernelAbiStandIn.TILE_BYTES + KernelAbiStandIn.TILE_DST_W, (short) sizes[2 * i]);
-            b.putShort(i * KernelAbiStandIn.TILE_BYTES + KernelAbiStandIn.TILE_DST_H, (short) sizes[2 * i + 1]);
+            b.putShort(i * KernelAbi.TILE_BYTES + KernelAbi.DST_W_OFFSET, (short) sizes[2 * i]);
+            b.putShort(i * KernelAbi.TILE_BYTES + KernelAbi.DST_H_OFFSET, (short) sizes[2 * i + 1]);
         }
         return b;
     }
@@ -31,32 +31,35 @@ class LaunchGeometryTest {
     @Test
     void manyTilesSpillIntoGridZ() {
         int n = CudaCompositor.MAX_GRID_Y + 5;
-        ByteBuffer b = ByteBuffer.allocateDirect(n * KernelAbiStandIn.TILE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocateDirect(n * KernelAbi.TILE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(CudaCompositor.grid(b, n)).containsExactly(1, CudaCompositor.MAX_GRID_Y, 2);
     }
 
     @Test
     void gridReadsFromTheBufferPosition() {
         ByteBuffer b = tiles(64, 64, 640, 360);
-        b.position(KernelAbiStandIn.TILE_BYTES);
+        b.position(KernelAbi.TILE_BYTES);
         assertThat(CudaCompositor.grid(b, 1)).containsExactly(CudaCompositor.blocksFor(640, 360), 1, 1);
     }
 
     @Test
-    void maskEntryPointsAtTheLabelsTopLeft() {
-        ByteBuffer t = ByteBuffer.allocateDirect(2 * KernelAbiStandIn.MASK_BYTES);
-        t.position(KernelAbiStandIn.MASK_BYTES);
+    void maskEntryPlacesTheLabelAtItsTopLeft() {
+        ByteBuffer t = ByteBuffer.allocateDirect(2 * KernelAbi.MASK_BYTES);
+        t.position(KernelAbi.MASK_BYTES);
         LabelMaskCache.writeEntry(t, new LabelMaskCache.DeviceMask(0x7000_0000L, 90, 20), 0x1000_0000L, 0x2000_0000L,
                 1536, 100, 40);
-        assertThat(t.position()).isEqualTo(2 * KernelAbiStandIn.MASK_BYTES);
+        assertThat(t.position()).isEqualTo(2 * KernelAbi.MASK_BYTES);
         t.order(ByteOrder.LITTLE_ENDIAN);
-        int at = KernelAbiStandIn.MASK_BYTES;
-        assertThat(t.getLong(at + KernelAbiStandIn.MASK_ALPHA)).isEqualTo(0x7000_0000L);
-        assertThat(t.getLong(at + KernelAbiStandIn.MASK_DST_Y)).isEqualTo(0x1000_0000L + 40 * 1536 + 100);
-        assertThat(t.getLong(at + KernelAbiStandIn.MASK_DST_UV)).isEqualTo(0x2000_0000L + 20 * 1536 + 100);
-        assertThat(t.getInt(at + KernelAbiStandIn.MASK_DST_PITCH)).isEqualTo(1536);
-        assertThat(t.getShort(at + KernelAbiStandIn.MASK_W)).isEqualTo((short) 90);
-        assertThat(t.getShort(at + KernelAbiStandIn.MASK_H)).isEqualTo((short) 20);
+        int at = KernelAbi.MASK_BYTES;
+        assertThat(t.getLong(at + KernelAbi.MASK_ALPHA_OFFSET)).isEqualTo(0x7000_0000L);
+        assertThat(t.getLong(at + KernelAbi.MASK_DST_Y_OFFSET)).isEqualTo(0x1000_0000L);
+        assertThat(t.getShort(at + KernelAbi.MASK_X_OFFSET)).isEqualTo((short) 100);
+        assertThat(t.getShort(at + KernelAbi.MASK_Y_POS_OFFSET)).isEqualTo((short) 40);
+        assertThat(t.getInt(at + KernelAbi.MASK_ALPHA_PITCH_OFFSET)).isEqualTo(90);
+        assertThat(t.getLong(at + KernelAbi.MASK_DST_UV_OFFSET)).isEqualTo(0x2000_0000L);
+        assertThat(t.getInt(at + KernelAbi.MASK_DST_PITCH_OFFSET)).isEqualTo(1536);
+        assertThat(t.getShort(at + KernelAbi.MASK_W_OFFSET)).isEqualTo((short) 90);
+        assertThat(t.getShort(at + KernelAbi.MASK_H_OFFSET)).isEqualTo((short) 20);
         t.position(at);
         assertThat(CudaCompositor.maskGrid(t, 1)).containsExactly(CudaCompositor.blocksFor(90, 20), 1, 1);
     }
