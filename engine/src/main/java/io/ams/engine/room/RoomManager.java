@@ -44,6 +44,12 @@ public final class RoomManager implements AutoCloseable {
         this.clock = new ScheduledThreadPoolExecutor(threads, new NamedThreads("ams-mixer-"));
         this.clock.setRemoveOnCancelPolicy(true);
         BackendSelection sel = BackendSelection.select(config.backend());
+        if (sel.backend() == Backend.GPU && config.backend() == io.ams.engine.EngineConfig.BackendChoice.GPU) {
+            ports.close();
+            clock.shutdown();
+            throw new EngineException(EngineException.Kind.FAILED_PRECONDITION, "GPU backend requested: the GPU is"
+                    + " usable (" + sel.reason() + ") but room outputs do not run on it yet in this build");
+        }
         if (sel.backend() == Backend.GPU) {
             // the GPU pipeline (NVDEC, batched CUDA composite, NVENC/host copy) exists in
             // io.ams.engine.gpu but is not wired into room outputs yet: say so instead of claiming it
