@@ -19,7 +19,7 @@ WORK=${WORK:-$ROOT/benchmarks/target/mix-vs-ffmpeg}
 AMS_CP=${AMS_CP:-$ROOT/benchmarks/target/benchmarks.jar}
 AMS_MAIN=${AMS_MAIN:-io.ams.bench.MixCli}
 W=1280; H=720; FPS=30; KBPS=2500; GOP=$((FPS * 10))   # OfflineMix uses a GOP of fps*10
-THREADS=$(( $(nproc) < 4 ? $(nproc) : 4 ))            # VideoEncoder: min(4, cores)
+THREADS=${THREADS:-1}   # as VideoEncoder.vp8Threads: one libvpx thread up to 720p
 GAP=4                                                 # Layouts: max(2, even(h/180)) = 4 at 720
 
 [ -f "$AMS_CP" ] || { echo "missing $AMS_CP: build first (mvn -B -q -o -DskipTests package -pl benchmarks -am)" >&2; exit 1; }

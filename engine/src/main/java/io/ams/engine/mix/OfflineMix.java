@@ -36,6 +36,7 @@ import io.ams.rtp.VideoCodec;
 public final class OfflineMix {
     private static final Logger LOG = LoggerFactory.getLogger(OfflineMix.class);
     private static final int QUEUE = 4;
+    private static final int CANVASES = 3;
 
     /** What to mix and how. */
     public record Options(List<Path> inputs, Path output, LayoutSpec layout, int width, int height, int fps,
@@ -63,7 +64,7 @@ public final class OfflineMix {
         List<String> ids = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
         Map<String, VideoFrame> current = new HashMap<>();   // owned references, released at the end
-        VideoFrame canvas = null;
+        List<VideoFrame> canvases = new ArrayList<>();          // owned, released at the end
         long frames = 0;
         try (CpuCompositor compositor = new CpuCompositor();
              VideoEncoder encoder = VideoEncoder.create(new EncoderConfig(o.codec(), o.width(), o.height(), o.fps(),
@@ -76,44 +77,113 @@ public final class OfflineMix {
                 names.put(id, in.getFileName().toString().replaceFirst("\\.[^.]+$", ""));
                 decodings.add(Decoding.start(id, in));
             }
-            canvas = VideoFrame.allocateYuv420(o.width(), o.height());
-            List<Tile> tiles = Layouts.compute(o.layout(), ids, ids.get(0), o.width(), o.height());
-            while (o.maxFrames() <= 0 || frames < o.maxFrames()) {
-                boolean anyNew = false;
-                for (Decoding d : decodings) {
-                    VideoFrame f = d.take();
-                    if (f != null) {
-                        VideoFrame old = current.put(d.id, f);
-                        if (old != null) {
-                            old.release();
+            // compositing (this thread) and encoding (its own thread) overlap on alternate canvases
+            BlockingQueue<VideoFrame> free = new ArrayBlockingQueue<>(CANVASES);
+            for (int i = 0; i < CANVASES; i++) {
+                VideoFrame c = VideoFrame.allocateYuv420(o.width(), o.height());
+                canvases.add(c);
+                free.add(c);
+            }
+            Encoding encoding = Encoding.start(encoder, writer, free);
+            try {
+                List<Tile> tiles = Layouts.compute(o.layout(), ids, ids.get(0), o.width(), o.height());
+                while (o.maxFrames() <= 0 || frames < o.maxFrames()) {
+                    boolean anyNew = false;
+                    for (Decoding d : decodings) {
+                        VideoFrame f = d.take();
+                        if (f != null) {
+                            VideoFrame old = current.put(d.id, f);
+                            if (old != null) {
+                                old.release();
+                            }
+                            anyNew = true;
                         }
-                        anyNew = true;
                     }
+                    if (!anyNew) {
+                        break;
+                    }
+                    VideoFrame canvas = free.take();
+                    canvas.makeWritable();
+                    compositor.composite(canvas, tiles, current, names, o.layout());
+                    encoding.submit(canvas, frames);
+                    frames++;
                 }
-                if (!anyNew) {
-                    break;
-                }
-                canvas.makeWritable();
-                compositor.composite(canvas, tiles, current, names, o.layout());
-                for (EncodedFrame e : encoder.encode(canvas, frames, false)) {
-                    writer.write(e);
-                }
-                frames++;
+            } finally {
+                encoding.finish();
             }
         } finally {
             for (Decoding d : decodings) {
                 d.close();
             }
             current.values().forEach(VideoFrame::release);
-            if (canvas != null) {
-                canvas.release();
-            }
+            canvases.forEach(VideoFrame::release);
         }
         long elapsed = System.nanoTime() - start;
         long size = o.output().toFile().length();
         LOG.info("mixed {} inputs into {}: {} frames in {} ms ({} fps)", o.inputs().size(), o.output(), frames,
                 elapsed / 1_000_000, String.format("%.1f", frames * 1e9 / elapsed));
         return new Result(frames, elapsed, size);
+    }
+
+    /**
+     * The encode-and-write stage on its own thread: takes composited canvases in order, encodes,
+     * writes, and hands each canvas back to the free queue (the canvases stay owned by run()).
+     */
+    private static final class Encoding {
+        private record Job(VideoFrame canvas, long index) {
+        }
+
+        private static final Job END = new Job(null, -1);
+        private final BlockingQueue<Job> jobs = new ArrayBlockingQueue<>(CANVASES + 1);
+        private final Thread thread;
+        private volatile RuntimeException failure;
+
+        private Encoding(VideoEncoder encoder, MediaFileWriter writer, BlockingQueue<VideoFrame> free) {
+            thread = new Thread(() -> {
+                try {
+                    while (true) {
+                        Job j = jobs.take();
+                        if (j == END) {
+                            return;
+                        }
+                        try {
+                            for (EncodedFrame e : encoder.encode(j.canvas(), j.index(), false)) {
+                                writer.write(e);
+                            }
+                        } catch (RuntimeException e) {
+                            failure = e;
+                        } finally {
+                            free.add(j.canvas());
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "mix-encode");
+            thread.setDaemon(true);
+        }
+
+        static Encoding start(VideoEncoder encoder, MediaFileWriter writer, BlockingQueue<VideoFrame> free) {
+            Encoding e = new Encoding(encoder, writer, free);
+            e.thread.start();
+            return e;
+        }
+
+        void submit(VideoFrame canvas, long index) throws InterruptedException {
+            if (failure != null) {
+                throw failure;
+            }
+            jobs.put(new Job(canvas, index));
+        }
+
+        /** Waits until every submitted canvas is encoded and written. */
+        void finish() throws InterruptedException {
+            jobs.put(END);
+            thread.join();
+            if (failure != null) {
+                throw failure;
+            }
+        }
     }
 
     /** One input decoded on its own thread into a bounded queue. */
