@@ -67,6 +67,7 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
     private long lastPacketNanos;
     private ScheduledFuture<?> flushTimer;
     private Channel channel;
+    private final java.util.concurrent.CompletableFuture<Void> released = new java.util.concurrent.CompletableFuture<>();
 
     public ParticipantIngress(String participantId, VideoCodec codec, int payloadType, long requiredSsrc,
                               Listener listener) {
@@ -90,11 +91,22 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
         return channel == null ? -1 : ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
-    /** Closes the port; the decoder is freed on the event loop once the channel is closed. */
+    /**
+     * Closes the port and returns once the decoder has been freed on the event loop (Netty fires
+     * channelInactive after the close future completes, so the close future alone is not enough).
+     */
     public void close() {
         Channel ch = channel;
-        if (ch != null) {
-            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (ch == null) {
+            return;
+        }
+        ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        try {
+            released.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("participant {}: decoder not released within 5 s of closing its port", participantId);
         }
     }
 
@@ -116,9 +128,13 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
         if (flushTimer != null) {
             flushTimer.cancel(false);
         }
-        if (decoder != null) {
-            decoder.close();
-            decoder = null;
+        try {
+            if (decoder != null) {
+                decoder.close();
+                decoder = null;
+            }
+        } finally {
+            released.complete(null);
         }
         ctx.fireChannelInactive();
     }
