@@ -1,0 +1,414 @@
+package io.ams.sfu.engine;
+
+import io.ams.proto.v1.AddDestinationRequest;
+import io.ams.proto.v1.AddParticipantRequest;
+import io.ams.proto.v1.AddParticipantResponse;
+import io.ams.proto.v1.Canvas;
+import io.ams.proto.v1.Codec;
+import io.ams.proto.v1.CreateRoomRequest;
+import io.ams.proto.v1.DeleteRoomRequest;
+import io.ams.proto.v1.Event;
+import io.ams.proto.v1.Layout;
+import io.ams.proto.v1.ListRoomsRequest;
+import io.ams.proto.v1.MixerGrpc;
+import io.ams.proto.v1.RemoveParticipantRequest;
+import io.ams.proto.v1.RequestKeyframeRequest;
+import io.ams.proto.v1.Room;
+import io.ams.proto.v1.SetMainSpeakerRequest;
+import io.ams.proto.v1.StreamEventsRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sidecar's side of the engine coordination (DESIGN.md section 3). The sidecar states what it
+ * WANTS (rooms, participants with their SSRCs, where the mix goes, the main speaker); one thread
+ * reconciles the engine with that wish every time it changes and every second. That makes engine
+ * restarts and outages boring: while the engine is unreachable nothing is lost, the SFU relay keeps
+ * working, the rooms report the mix as unavailable, and when the engine answers again every room is
+ * re-created in it and the mix resumes.
+ *
+ * <p>All gRPC calls happen on the link's own thread with short deadlines; the public methods only
+ * record the wish and never block a media or signaling thread.
+ */
+public final class EngineLink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineLink.class);
+    private static final long DEADLINE_MS = 2000;
+    private static final long KEYFRAME_MIN_INTERVAL_MS = 500;
+
+    /** Notified on the link's thread; implementations must not block. */
+    public interface Listener {
+        /** The room's mix is (no longer) being produced by the engine. */
+        void onMixReady(String roomId, boolean ready);
+
+        /** The engine cannot decode this participant until its next keyframe: send a PLI. */
+        void onKeyframeNeeded(String roomId, String participantId);
+    }
+
+    private record WantedParticipant(String id, String name, long ssrc) {
+    }
+
+    private static final class WantedRoom {
+        final String id;
+        final InetSocketAddress mixTarget;
+        final long mixSsrc;
+        final Map<String, WantedParticipant> participants = new LinkedHashMap<>();
+        String mainSpeaker = "";
+
+        WantedRoom(String id, InetSocketAddress mixTarget, long mixSsrc) {
+            this.id = id;
+            this.mixTarget = mixTarget;
+            this.mixSsrc = mixSsrc;
+        }
+    }
+
+    /** What the engine has, as far as this link knows. */
+    private static final class ActualRoom {
+        final Set<String> participants = new HashSet<>();
+        String mainSpeaker = "";
+        boolean ready;
+    }
+
+    private final MixerGrpc.MixerBlockingStub stub;
+    private final MixerGrpc.MixerStub asyncStub;
+    private final MixSettings settings;
+    private final Listener listener;
+    private final ScheduledExecutorService thread;
+    private final Map<String, WantedRoom> wanted = new LinkedHashMap<>();          // guarded by this
+    private final Map<String, ActualRoom> actual = new HashMap<>();               // link thread only
+    private final Map<String, InetSocketAddress> routes = new ConcurrentHashMap<>(); // room/participant -> engine RTP port
+    private final Map<String, Long> lastKeyframeRequest = new ConcurrentHashMap<>();
+    private final AtomicLong rpcFailures = new AtomicLong();
+    private volatile boolean connected;
+    private volatile String lastError = "";
+    private boolean eventsOpen;                                                   // link thread only
+    private volatile boolean closed;
+
+    public EngineLink(ManagedChannel channel, MixSettings settings, Listener listener) {
+        this.stub = MixerGrpc.newBlockingStub(Objects.requireNonNull(channel));
+        this.asyncStub = MixerGrpc.newStub(channel);
+        this.settings = settings;
+        this.listener = listener;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "engine-link");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        thread.scheduleWithFixedDelay(this::reconcileSafely, 0, 1, TimeUnit.SECONDS);
+    }
+
+    /** True while the engine answers. */
+    public boolean connected() {
+        return connected;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public long rpcFailures() {
+        return rpcFailures.get();
+    }
+
+    /** Want a mix for this room, sent as RTP to {@code mixTarget} with {@code mixSsrc}. */
+    public void openRoom(String roomId, InetSocketAddress mixTarget, long mixSsrc) {
+        synchronized (this) {
+            wanted.putIfAbsent(roomId, new WantedRoom(roomId, mixTarget, mixSsrc));
+        }
+        kick();
+    }
+
+    public void closeRoom(String roomId) {
+        synchronized (this) {
+            wanted.remove(roomId);
+        }
+        kick();
+    }
+
+    /** Want this participant decoded into the room's mix; its video is expected with {@code ssrc} (0: any). */
+    public void addParticipant(String roomId, String participantId, String displayName, long ssrc) {
+        synchronized (this) {
+            WantedRoom r = wanted.get(roomId);
+            if (r != null) {
+                r.participants.put(participantId, new WantedParticipant(participantId, displayName, ssrc));
+            }
+        }
+        kick();
+    }
+
+    public void removeParticipant(String roomId, String participantId) {
+        synchronized (this) {
+            WantedRoom r = wanted.get(roomId);
+            if (r != null) {
+                r.participants.remove(participantId);
+            }
+        }
+        routes.remove(key(roomId, participantId));
+        kick();
+    }
+
+    public void setMainSpeaker(String roomId, String participantId) {
+        synchronized (this) {
+            WantedRoom r = wanted.get(roomId);
+            if (r != null) {
+                r.mainSpeaker = participantId == null ? "" : participantId;
+            }
+        }
+        kick();
+    }
+
+    /** Where to send this participant's plain RTP video, or null while the engine does not have it. */
+    public InetSocketAddress route(String roomId, String participantId) {
+        return routes.get(key(roomId, participantId));
+    }
+
+    /** A receiver lost the mix picture: ask the engine for a keyframe (at most one per 500 ms per room). */
+    public void requestKeyframe(String roomId) {
+        long now = System.currentTimeMillis();
+        Long last = lastKeyframeRequest.get(roomId);
+        if (last != null && now - last < KEYFRAME_MIN_INTERVAL_MS) {
+            return;
+        }
+        lastKeyframeRequest.put(roomId, now);
+        if (!connected) {
+            return;
+        }
+        thread.execute(() -> {
+            try {
+                stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS)
+                        .requestKeyframe(RequestKeyframeRequest.newBuilder().setRoomId(roomId).build());
+            } catch (StatusRuntimeException e) {
+                failed("RequestKeyframe " + roomId, e);
+            }
+        });
+    }
+
+    private void kick() {
+        if (!closed) {
+            thread.execute(this::reconcileSafely);
+        }
+    }
+
+    private void reconcileSafely() {
+        if (closed) {
+            return;
+        }
+        try {
+            reconcile();
+        } catch (StatusRuntimeException e) {
+            failed("reconcile", e);
+        } catch (RuntimeException e) {
+            LOG.error("engine link: unexpected failure while reconciling", e);
+        }
+    }
+
+    private void reconcile() {
+        // 1. what does the engine have? (also the health check, and how we notice an engine restart)
+        Map<String, Room> engineRooms = new HashMap<>();
+        for (Room r : stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS)
+                .listRooms(ListRoomsRequest.getDefaultInstance()).getRoomsList()) {
+            engineRooms.put(r.getId(), r);
+        }
+        if (!connected) {
+            connected = true;
+            lastError = "";
+            LOG.info("engine link: engine reachable, {} room(s) to set up", snapshot().size());
+        }
+        openEvents();
+        Map<String, WantedRoom> want = snapshot();
+        // 2. forget what the engine lost (restart), drop what we no longer want
+        for (var it = actual.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            Room inEngine = engineRooms.get(e.getKey());
+            if (inEngine == null) {
+                LOG.warn("engine link: room '{}' is gone from the engine (restarted?), re-creating it", e.getKey());
+                it.remove();
+                dropRoutes(e.getKey());
+                listener.onMixReady(e.getKey(), false);
+            } else if (!want.containsKey(e.getKey())) {
+                stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS)
+                        .deleteRoom(DeleteRoomRequest.newBuilder().setRoomId(e.getKey()).build());
+                it.remove();
+                dropRoutes(e.getKey());
+            } else {
+                Set<String> present = new HashSet<>();
+                inEngine.getParticipantsList().forEach(p -> present.add(p.getId()));
+                e.getValue().participants.retainAll(present);
+            }
+        }
+        // 3. create and fill what we want
+        for (WantedRoom w : want.values()) {
+            ActualRoom a = actual.get(w.id);
+            if (a == null) {
+                if (engineRooms.containsKey(w.id)) {
+                    // left over from an earlier sidecar run, with destinations we know nothing about
+                    stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS)
+                            .deleteRoom(DeleteRoomRequest.newBuilder().setRoomId(w.id).build());
+                }
+                createRoom(w);
+                a = new ActualRoom();
+                actual.put(w.id, a);
+            }
+            for (WantedParticipant p : w.participants.values()) {
+                if (!a.participants.contains(p.id())) {
+                    AddParticipantRequest req = AddParticipantRequest.newBuilder().setRoomId(w.id).setParticipantId(p.id())
+                            .setDisplayName(p.name()).setCodec(Codec.VP8).setPayloadType(96).setSsrc((int) p.ssrc()).build();
+                    AddParticipantResponse resp;
+                    try {
+                        resp = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).addParticipant(req);
+                    } catch (StatusRuntimeException e) {
+                        if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+                            throw e;
+                        }
+                        // a half-finished earlier attempt: start this participant afresh
+                        stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).removeParticipant(
+                                RemoveParticipantRequest.newBuilder().setRoomId(w.id).setParticipantId(p.id()).build());
+                        resp = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).addParticipant(req);
+                    }
+                    a.participants.add(p.id());
+                    routes.put(key(w.id, p.id()), new InetSocketAddress(resp.getRtpHost(), resp.getRtpPort()));
+                    LOG.info("engine link: {}/{} decoded by the engine from {}:{}", w.id, p.id(), resp.getRtpHost(), resp.getRtpPort());
+                    listener.onKeyframeNeeded(w.id, p.id());
+                }
+            }
+            for (var it = a.participants.iterator(); it.hasNext(); ) {
+                String pid = it.next();
+                if (!w.participants.containsKey(pid)) {
+                    try {
+                        stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).removeParticipant(
+                                RemoveParticipantRequest.newBuilder().setRoomId(w.id).setParticipantId(pid).build());
+                    } catch (StatusRuntimeException e) {
+                        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                            throw e;
+                        }
+                    }
+                    it.remove();
+                    routes.remove(key(w.id, pid));
+                }
+            }
+            if (!w.mainSpeaker.equals(a.mainSpeaker) && (w.mainSpeaker.isEmpty() || a.participants.contains(w.mainSpeaker))) {
+                stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).setMainSpeaker(
+                        SetMainSpeakerRequest.newBuilder().setRoomId(w.id).setParticipantId(w.mainSpeaker).build());
+                a.mainSpeaker = w.mainSpeaker;
+            }
+            if (!a.ready) {
+                a.ready = true;
+                listener.onMixReady(w.id, true);
+            }
+        }
+    }
+
+    private void createRoom(WantedRoom w) {
+        stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).createRoom(CreateRoomRequest.newBuilder()
+                .setRoomId(w.id)
+                .setCanvas(Canvas.newBuilder().setWidth(settings.width()).setHeight(settings.height()))
+                .setFps(settings.fps()).setCodec(Codec.VP8).setBitrateKbps(settings.bitrateKbps())
+                .setLayout(Layout.newBuilder().setKind(settings.layout()).setHighlightSpeaker(true))
+                .build());
+        stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).addDestination(AddDestinationRequest.newBuilder()
+                .setRoomId(w.id).setOutputId("main").setDestinationId("sidecar")
+                .setHost(w.mixTarget.getHostString()).setPort(w.mixTarget.getPort())
+                .setSsrc((int) w.mixSsrc).setPayloadType(96).build());
+        LOG.info("engine link: room '{}' created in the engine ({}x{}@{} {}), mix to {}", w.id, settings.width(),
+                settings.height(), settings.fps(), settings.layout(), w.mixTarget);
+    }
+
+    private void openEvents() {
+        if (eventsOpen) {
+            return;
+        }
+        eventsOpen = true;
+        asyncStub.streamEvents(StreamEventsRequest.getDefaultInstance(), new StreamObserver<>() {
+            @Override
+            public void onNext(Event e) {
+                if (e.hasKeyframeNeeded()) {
+                    listener.onKeyframeNeeded(e.getRoomId(), e.getKeyframeNeeded().getParticipantId());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                thread.execute(() -> {
+                    eventsOpen = false;
+                    if (!closed) {
+                        LOG.debug("engine link: event stream ended: {}", t.toString());
+                    }
+                });
+            }
+
+            @Override
+            public void onCompleted() {
+                thread.execute(() -> eventsOpen = false);
+            }
+        });
+    }
+
+    private void failed(String what, StatusRuntimeException e) {
+        rpcFailures.incrementAndGet();
+        String msg = e.getStatus().getCode() + (e.getStatus().getDescription() != null ? ": " + e.getStatus().getDescription() : "");
+        boolean unreachable = switch (e.getStatus().getCode()) {
+            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, UNKNOWN, INTERNAL -> true;
+            default -> false;
+        };
+        if (unreachable) {
+            if (connected || !msg.equals(lastError)) {
+                LOG.warn("engine link: engine unreachable ({}: {}); the relay goes on without the mix, retrying every second", what, msg);
+            }
+            connected = false;
+            lastError = msg;
+            for (String room : actual.keySet()) {
+                listener.onMixReady(room, false);
+            }
+            actual.clear();
+            routes.clear();
+        } else {
+            if (!msg.equals(lastError)) {
+                LOG.warn("engine link: {} refused by the engine: {} (retried every second)", what, msg);
+            }
+            lastError = msg;
+        }
+    }
+
+    private synchronized Map<String, WantedRoom> snapshot() {
+        Map<String, WantedRoom> copy = new LinkedHashMap<>();
+        for (WantedRoom w : wanted.values()) {
+            WantedRoom c = new WantedRoom(w.id, w.mixTarget, w.mixSsrc);
+            c.participants.putAll(w.participants);
+            c.mainSpeaker = w.mainSpeaker;
+            copy.put(w.id, c);
+        }
+        return copy;
+    }
+
+    private void dropRoutes(String roomId) {
+        routes.keySet().removeIf(k -> k.startsWith(roomId + "/"));
+    }
+
+    private static String key(String roomId, String participantId) {
+        return roomId + "/" + participantId;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.shutdownNow();
+    }
+}
