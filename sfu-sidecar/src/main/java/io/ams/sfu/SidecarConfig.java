@@ -1,0 +1,75 @@
+package io.ams.sfu;
+
+import io.ams.sfu.engine.MixSettings;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything an operator can set on the sidecar.
+ *
+ * @param httpHost            where the web client and signaling listen (0.0.0.0 for everyone)
+ * @param httpPort            0 = any free port
+ * @param mediaBind           the address of the single UDP media port (null/any = every interface)
+ * @param mediaPort           the single UDP media port for every peer (0 = any free port)
+ * @param advertisedAddresses public addresses to announce as ICE candidates (NAT, cloud instances)
+ * @param engineTarget        gRPC target of the engine ("localhost:50051")
+ * @param mixBindAddress      where rooms receive the engine's mix; the engine must reach it
+ * @param tokenKeyFile        HMAC key for join tokens (created if missing)
+ * @param tlsCert             PEM certificate for HTTPS/WSS (null = plain HTTP; browsers allow the camera on localhost only)
+ * @param tlsKey              PEM private key for tlsCert
+ * @param grpcPort            the sidecar's control API (ams.v1.Sfu); -1 = none, 0 = any free port
+ * @param tokenTtl            lifetime of tokens the sidecar prints
+ */
+public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind, int mediaPort,
+                            List<String> advertisedAddresses, String engineTarget, InetAddress mixBindAddress,
+                            Path tokenKeyFile, Path tlsCert, Path tlsKey, int grpcPort, MixSettings mix,
+                            int maxParticipants, int maxRooms, Duration tokenTtl) {
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_MEDIA_PORT = 10000;
+    public static final int DEFAULT_GRPC_PORT = 50052;
+
+    public SidecarConfig {
+        advertisedAddresses = List.copyOf(advertisedAddresses);
+        if (maxParticipants < 2 || maxParticipants > 500) {
+            throw new IllegalArgumentException("maxParticipants " + maxParticipants + " is out of range 2..500");
+        }
+    }
+
+    public static SidecarConfig defaults(Path dataDir) {
+        return new SidecarConfig("0.0.0.0", DEFAULT_HTTP_PORT, null, DEFAULT_MEDIA_PORT, List.of(), "localhost:50051",
+                InetAddress.getLoopbackAddress(), dataDir.resolve("token.key"), null, null, DEFAULT_GRPC_PORT,
+                MixSettings.defaults(), 50, 100, Duration.ofHours(12));
+    }
+
+    public SidecarConfig withPorts(int http, int media, int grpc) {
+        return new SidecarConfig(httpHost, http, mediaBind, media, advertisedAddresses, engineTarget, mixBindAddress,
+                tokenKeyFile, tlsCert, tlsKey, grpc, mix, maxParticipants, maxRooms, tokenTtl);
+    }
+
+    public SidecarConfig withEngine(String target) {
+        return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, target, mixBindAddress,
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl);
+    }
+
+    public SidecarConfig withMix(MixSettings m) {
+        return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, m, maxParticipants, maxRooms, tokenTtl);
+    }
+
+    public SidecarConfig withHttpHost(String host) {
+        return new SidecarConfig(host, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl);
+    }
+
+    public SidecarConfig withTls(Path cert, Path key) {
+        return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
+                tokenKeyFile, cert, key, grpcPort, mix, maxParticipants, maxRooms, tokenTtl);
+    }
+
+    public SidecarConfig withMedia(InetAddress bind, List<String> advertised) {
+        return new SidecarConfig(httpHost, httpPort, bind, mediaPort, advertised, engineTarget, mixBindAddress,
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl);
+    }
+}

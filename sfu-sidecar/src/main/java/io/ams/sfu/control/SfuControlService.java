@@ -1,0 +1,88 @@
+package io.ams.sfu.control;
+
+import io.ams.proto.v1.GetSfuRoomRequest;
+import io.ams.proto.v1.ListSfuRoomsRequest;
+import io.ams.proto.v1.ListSfuRoomsResponse;
+import io.ams.proto.v1.SetSfuMainSpeakerRequest;
+import io.ams.proto.v1.SfuGrpc;
+import io.ams.proto.v1.SfuParticipant;
+import io.ams.proto.v1.SfuRoom;
+import io.ams.sfu.engine.EngineLink;
+import io.ams.sfu.room.RoomException;
+import io.ams.sfu.room.RoomRegistry;
+import io.ams.sfu.room.RoomSnapshot;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+
+/** The sidecar's control API (ams.v1.Sfu): rooms as the SFU sees them, and the main speaker by hand. */
+public final class SfuControlService extends SfuGrpc.SfuImplBase {
+    private final RoomRegistry rooms;
+    private final EngineLink engine;
+
+    public SfuControlService(RoomRegistry rooms, EngineLink engine) {
+        this.rooms = rooms;
+        this.engine = engine;
+    }
+
+    @Override
+    public void listRooms(ListSfuRoomsRequest request, StreamObserver<ListSfuRoomsResponse> out) {
+        ListSfuRoomsResponse.Builder b = ListSfuRoomsResponse.newBuilder()
+                .setEngineConnected(engine.connected()).setEngineError(engine.lastError());
+        for (io.ams.sfu.room.SfuRoom r : rooms.list()) {
+            b.addRooms(toProto(r.snapshot()));
+        }
+        out.onNext(b.build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void getRoom(GetSfuRoomRequest request, StreamObserver<SfuRoom> out) {
+        io.ams.sfu.room.SfuRoom r = rooms.get(request.getRoomId());
+        if (r == null) {
+            out.onError(Status.NOT_FOUND.withDescription("room '" + request.getRoomId() + "' is not open on this sidecar")
+                    .asRuntimeException());
+            return;
+        }
+        out.onNext(toProto(r.snapshot()));
+        out.onCompleted();
+    }
+
+    @Override
+    public void setMainSpeaker(SetSfuMainSpeakerRequest request, StreamObserver<SfuRoom> out) {
+        io.ams.sfu.room.SfuRoom r = rooms.get(request.getRoomId());
+        if (r == null) {
+            out.onError(Status.NOT_FOUND.withDescription("room '" + request.getRoomId() + "' is not open on this sidecar")
+                    .asRuntimeException());
+            return;
+        }
+        try {
+            r.setMainSpeaker(request.getParticipantId().isEmpty() ? null : request.getParticipantId());
+        } catch (RoomException e) {
+            out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        out.onNext(toProto(r.snapshot()));
+        out.onCompleted();
+    }
+
+    private SfuRoom toProto(RoomSnapshot s) {
+        SfuRoom.Builder b = SfuRoom.newBuilder().setId(s.id())
+                .setMainSpeakerId(nz(s.mainSpeaker())).setPreviousSpeakerId(nz(s.previousSpeaker()))
+                .setPinnedSpeakerId(nz(s.pinnedSpeaker())).setMixAvailable(s.mixAvailable())
+                .setMixPackets(s.mixPackets()).setSpeakerSwitches(s.speakerSwitches())
+                .setEngineConnected(engine.connected());
+        for (RoomSnapshot.PeerSnapshot p : s.peers()) {
+            b.addParticipants(SfuParticipant.newBuilder().setId(p.id()).setDisplayName(p.name())
+                    .setTransport(nz(p.transport())).setMainSource(nz(p.mainSource())).setPinned(nz(p.pinned()))
+                    .setRtpIn(p.rtpIn()).setRtpDropped(p.rtpDropped()).setForwarded(p.forwarded())
+                    .setRtcpIn(p.rtcpIn()).setRtcpMalformed(p.rtcpMalformed()).setNacksAnswered(p.nacksAnswered())
+                    .setNacksMissed(p.nacksMissed()).setPlisSent(p.plisSent())
+                    .setKeyframeRequests(p.keyframeRequestsIn()).setJoinedAtMs(p.joinedAtMillis()));
+        }
+        return b.build();
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,109 @@
+package io.ams.sfu.room;
+
+import io.ams.sfu.relay.PacketCache;
+import io.ams.sfu.relay.StreamRewriter;
+import io.ams.sfu.relay.TwccFeedback;
+import io.ams.sfu.transport.PeerTransport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One participant of a room: its transport, what it sends (microphone and camera SSRCs), what it
+ * receives (the main-speaker slot, the mix slot, one audio slot per other participant) and the state
+ * of its offer/answer exchange. Mutable negotiation state is guarded by the room's lock; the media
+ * fields read on the packet path are volatile or thread-safe.
+ */
+final class Peer {
+    /** An m-section carrying another participant's audio to this peer; {@code senderId} null = free. */
+    static final class AudioSlot {
+        final String mid;
+        final long ssrc;
+        volatile String senderId;
+        volatile boolean negotiated;
+        long offeredIn;
+
+        AudioSlot(String mid, long ssrc, String senderId) {
+            this.mid = mid;
+            this.ssrc = ssrc;
+            this.senderId = senderId;
+        }
+    }
+
+    final String id;
+    final String name;
+    final PeerChannel channel;
+    final PeerTransport transport;
+    final long sessionId;
+
+    // what it receives
+    final long mainSsrc;
+    final long mixSsrc;
+    final StreamRewriter mainRewriter;
+    final StreamRewriter mixRewriter;
+    final PacketCache sentCache = new PacketCache(1024);
+    final List<AudioSlot> audioSlots = new ArrayList<>(); // room lock
+    volatile AudioSlot[] audioSlotView = new AudioSlot[0];
+    volatile String mainSource;   // participant id shown in the main slot
+    volatile String pinned;       // participant this peer pinned as its own main video, or null
+
+    // what it sends
+    volatile long micSsrc;
+    volatile long camSsrc;
+    volatile int audioLevelExtId = -1;
+    volatile int twccExtId = -1;
+    final TwccFeedback twcc;
+    volatile boolean audioMuted;
+    volatile boolean videoMuted;
+    volatile long lastPliNanos;
+
+    // negotiation (room lock)
+    long offerVersion;
+    boolean awaitingAnswer;
+    boolean needsOffer;
+    boolean transportStarted;
+    boolean engineAdded;
+
+    // counters
+    final AtomicLong rtpIn = new AtomicLong();
+    final AtomicLong rtpDropped = new AtomicLong();
+    final AtomicLong rtcpIn = new AtomicLong();
+    final AtomicLong rtcpMalformed = new AtomicLong();
+    final AtomicLong forwarded = new AtomicLong();
+    final AtomicLong nacksAnswered = new AtomicLong();
+    final AtomicLong nacksMissed = new AtomicLong();
+    final AtomicLong plisSent = new AtomicLong();
+    final AtomicLong keyframeRequestsIn = new AtomicLong();
+    final long joinedAtMillis = System.currentTimeMillis();
+
+    Peer(String id, String name, PeerChannel channel, PeerTransport transport, long sessionId, long mainSsrc, long mixSsrc) {
+        this.id = id;
+        this.name = name;
+        this.channel = channel;
+        this.transport = transport;
+        this.sessionId = sessionId;
+        this.mainSsrc = mainSsrc;
+        this.mixSsrc = mixSsrc;
+        this.mainRewriter = new StreamRewriter(mainSsrc, 96);
+        this.mixRewriter = new StreamRewriter(mixSsrc, 96);
+        this.twcc = new TwccFeedback();
+    }
+
+    AudioSlot audioSlotFor(String senderId) {
+        for (AudioSlot s : audioSlotView) {
+            if (senderId.equals(s.senderId)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    void publishSlots() {
+        audioSlotView = audioSlots.toArray(new AudioSlot[0]);
+    }
+
+    @Override
+    public String toString() {
+        return id + "(" + name + ")";
+    }
+}

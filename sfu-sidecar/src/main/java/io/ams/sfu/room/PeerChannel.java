@@ -1,0 +1,28 @@
+package io.ams.sfu.room;
+
+import java.util.List;
+import java.util.Map;
+
+/** What a room tells one participant's client (the signaling layer turns these into JSON messages). */
+public interface PeerChannel {
+    /** A participant as the client's list shows it. */
+    record ParticipantView(String id, String name, boolean speaking, boolean audioMuted, boolean videoMuted) {
+    }
+
+    /** What a client does with the m-section {@code mid}: role main|mix|audio, and whose audio. */
+    record TrackRole(String role, String participantId) {
+    }
+
+    void offer(String sdp, Map<String, TrackRole> tracks);
+
+    void participants(List<ParticipantView> list);
+
+    void speaker(String main, String previous);
+
+    void mix(boolean available);
+
+    void error(String code, String message);
+
+    /** The server ends this participant's session (after a final message). */
+    void bye(String reason);
+}

@@ -1,0 +1,18 @@
+package io.ams.sfu.room;
+
+import io.ams.sfu.engine.EngineLink;
+import io.ams.sfu.transport.MediaPort;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What every room shares: the one media port, the engine link, the socket that carries plain RTP to
+ * the engine, the timer thread, and the limits.
+ *
+ * @param mixBindAddress where rooms open the UDP socket the engine sends the mix to (the engine must reach it)
+ * @param maxParticipants participants per room; a join beyond it gets room_full
+ */
+public record RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
+                          InetAddress mixBindAddress, int maxParticipants) {
+}

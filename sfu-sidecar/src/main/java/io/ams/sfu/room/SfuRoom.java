@@ -1,0 +1,708 @@
+package io.ams.sfu.room;
+
+import io.ams.rtp.RtpFormatException;
+import io.ams.rtp.RtpPacket;
+import io.ams.rtp.ext.AudioLevel;
+import io.ams.rtp.ext.HeaderExtensions;
+import io.ams.rtp.ext.TransportSequenceNumber;
+import io.ams.rtp.rtcp.RtcpPacket;
+import io.ams.rtp.rtcp.RtcpParser;
+import io.ams.rtp.rtcp.RtcpWriter;
+import io.ams.sfu.relay.SpeakerSelector;
+import io.ams.sfu.sdp.Direction;
+import io.ams.sfu.sdp.MediaDescription;
+import io.ams.sfu.sdp.OfferBuilder;
+import io.ams.sfu.sdp.SdpException;
+import io.ams.sfu.sdp.SessionDescription;
+import io.ams.sfu.transport.PeerTransport;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One meeting on the SFU side (DESIGN.md sections 3 and 5): it relays the main speaker's camera to
+ * every participant on one stable SSRC, forwards everyone's audio, feeds every camera to the engine as
+ * plain RTP, fans the engine's mix out to everyone, and keeps the offers of all participants in step
+ * with who is in the room.
+ *
+ * <p>Threads: control (join, answer, leave, pin) runs under the room's lock; packets arrive on each
+ * peer's transport thread and on the room's mix thread and only read volatile snapshots; the timer
+ * (every 100 ms) runs speaker selection, transport-cc feedback and mix availability. The media path
+ * never throws: bad packets are dropped and counted.
+ */
+public final class SfuRoom implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SfuRoom.class);
+    /** The SSRC we use as the sender of our own RTCP (PLI, transport-cc feedback). */
+    static final long SFU_SSRC = 0x414D5300L; // "AMS\0"
+    private static final long PLI_MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+    private static final long MIX_STALE_MILLIS = 2000;
+    private static final int SPEAKING_LEVEL = 50; // -dBov: louder than -50 dBov with the voice flag
+
+    private final String id;
+    private final RoomContext ctx;
+    private final SpeakerSelector speakers = new SpeakerSelector();
+    private final Map<String, Peer> peers = new LinkedHashMap<>(); // guarded by this
+    private volatile Peer[] peerView = new Peer[0];
+    private final DatagramSocket mixSocket;
+    private final long engineMixSsrc = randomSsrc();
+    private final Thread mixThread;
+    private final ScheduledFuture<?> tick;
+    private final AtomicLong mixPackets = new AtomicLong();
+    private final AtomicLong mixDropped = new AtomicLong();
+    private final AtomicLong speakerSwitches = new AtomicLong();
+    private int nextPeer;
+    private volatile boolean mixReady;
+    private volatile long lastMixPacketMillis;
+    private boolean mixAvailableSent;
+    private String announcedMain;
+    private String announcedPrevious;
+    private List<PeerChannel.ParticipantView> announcedList = List.of();
+    private volatile boolean closed;
+
+    public SfuRoom(String id, RoomContext ctx) throws SocketException {
+        this.id = id;
+        this.ctx = ctx;
+        this.mixSocket = new DatagramSocket(new InetSocketAddress(ctx.mixBindAddress(), 0));
+        this.mixSocket.setReceiveBufferSize(1 << 20);
+        this.mixThread = new Thread(this::receiveMix, "mix-in-" + id);
+        this.mixThread.setDaemon(true);
+        this.mixThread.start();
+        ctx.engine().openRoom(id, (InetSocketAddress) mixSocket.getLocalSocketAddress(), engineMixSsrc);
+        this.tick = ctx.timer().scheduleWithFixedDelay(this::tickSafely, 100, 100, TimeUnit.MILLISECONDS);
+        LOG.info("room '{}' opened, mix expected on {}", id, mixSocket.getLocalSocketAddress());
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public synchronized int size() {
+        return peers.size();
+    }
+
+    // ------------------------------------------------------------------ control
+
+    /** Adds a participant and sends it its first offer. */
+    public synchronized Peer join(String name, PeerChannel channel) throws RoomException {
+        if (closed) {
+            throw new RoomException("room_unknown", "room '" + id + "' has just closed, join again");
+        }
+        if (peers.size() >= ctx.maxParticipants()) {
+            throw new RoomException("room_full", "room '" + id + "' is full (" + ctx.maxParticipants() + " participants)");
+        }
+        String pid = "p" + (++nextPeer);
+        PeerTransport transport = ctx.mediaPort().newPeer(id + "/" + pid);
+        Peer p = new Peer(pid, name, channel, transport, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
+                randomSsrc(), randomSsrc());
+        transport.setListener(new MediaListener(p));
+        for (Peer q : peers.values()) {
+            assignSlot(q, p.id);
+            assignSlot(p, q.id);
+        }
+        peers.put(pid, p);
+        publishPeers();
+        LOG.info("room '{}': {} joined ({} participant(s))", id, p, peers.size());
+        return p;
+    }
+
+    /** Called by the signaling layer right after it told the client its id: first offer and room state. */
+    public synchronized void start(Peer p) {
+        if (!peers.containsKey(p.id)) {
+            return;
+        }
+        for (Peer q : peers.values()) {
+            sendOffer(q);
+        }
+        p.channel.mix(mixAvailableSent);
+        if (announcedMain != null) {
+            p.channel.speaker(announcedMain, announcedPrevious);
+        }
+        updateMainSources();
+        announceParticipants(true);
+    }
+
+    public synchronized void answer(Peer p, String sdp) throws RoomException {
+        if (!peers.containsKey(p.id)) {
+            throw new RoomException("bad_message", "not in room '" + id + "'");
+        }
+        if (!p.awaitingAnswer) {
+            throw new RoomException("bad_message", "no offer is waiting for an answer");
+        }
+        SessionDescription d;
+        try {
+            d = SessionDescription.parse(sdp);
+        } catch (SdpException e) {
+            throw new RoomException("bad_message", "the answer's SDP is unusable: " + e.getMessage());
+        }
+        MediaDescription mic = d.byMid("0");
+        MediaDescription cam = d.byMid("1");
+        if (mic == null || cam == null) {
+            throw new RoomException("bad_message", "the answer lacks mid 0 (microphone) or mid 1 (camera)");
+        }
+        if (!cam.rejected() && cam.direction().sends() && cam.payloadTypeOf("VP8") != OfferBuilder.VP8_PT) {
+            throw new RoomException("bad_message", "the camera must be sent as VP8 with payload type 96");
+        }
+        p.awaitingAnswer = false;
+        if (!p.transportStarted) {
+            p.transport.setRemoteParameters(d.iceUfrag(), d.icePwd(), d.fingerprintSha256(), !"passive".equals(d.setup()));
+            for (String c : d.candidates()) {
+                p.transport.addRemoteCandidate(c);
+            }
+            p.transport.start();
+            p.transportStarted = true;
+        }
+        if (!mic.rejected() && mic.direction().sends()) {
+            if (!mic.ssrcs().isEmpty()) {
+                p.micSsrc = mic.ssrcs().get(0);
+            }
+            p.audioLevelExtId = mic.extensionId(OfferBuilder.URI_AUDIO_LEVEL);
+        }
+        if (!cam.rejected() && cam.direction().sends()) {
+            if (!cam.ssrcs().isEmpty()) {
+                p.camSsrc = cam.ssrcs().get(0);
+            }
+            p.twccExtId = cam.extensionId(OfferBuilder.URI_TRANSPORT_CC);
+        }
+        if (!p.engineAdded && !cam.rejected() && cam.direction().sends()) {
+            ctx.engine().addParticipant(id, p.id, p.name, p.camSsrc);
+            p.engineAdded = true;
+        }
+        for (Peer.AudioSlot s : p.audioSlots) {
+            MediaDescription m = d.byMid(s.mid);
+            s.negotiated = s.senderId != null && m != null && !m.rejected() && m.direction() != Direction.INACTIVE
+                    && s.offeredIn <= p.offerVersion;
+        }
+        updateMainSources();
+        if (p.needsOffer) {
+            sendOffer(p);
+        }
+    }
+
+    public void candidate(Peer p, String candidate) {
+        if (candidate == null || candidate.isBlank()) {
+            return; // end of candidates
+        }
+        p.transport.addRemoteCandidate(candidate.startsWith("a=") ? candidate.substring(2) : candidate);
+    }
+
+    /** Pins {@code target} as this participant's own main video; null or unknown unpins. */
+    public synchronized void pin(Peer p, String target) {
+        p.pinned = target != null && peers.containsKey(target) && !target.equals(p.id) ? target : null;
+        updateMainSources();
+    }
+
+    public synchronized void mute(Peer p, boolean audioMuted, boolean videoMuted) {
+        p.audioMuted = audioMuted;
+        p.videoMuted = videoMuted;
+        announceParticipants(false);
+    }
+
+    /** The main speaker chosen by an operator (gRPC); null returns to automatic selection. */
+    public synchronized void setMainSpeaker(String participantId) throws RoomException {
+        if (participantId != null && !peers.containsKey(participantId)) {
+            throw new RoomException("not_found", "participant '" + participantId + "' is not in room '" + id + "'");
+        }
+        speakers.setOverride(participantId);
+        applySpeakerChange();
+    }
+
+    public synchronized void leave(Peer p, String reason) {
+        if (peers.remove(p.id) == null) {
+            return;
+        }
+        publishPeers();
+        LOG.info("room '{}': {} left ({}), {} participant(s) remain", id, p, reason, peers.size());
+        p.transport.close();
+        ctx.engine().removeParticipant(id, p.id);
+        speakers.remove(p.id);
+        for (Peer q : peers.values()) {
+            if (p.id.equals(q.pinned)) {
+                q.pinned = null;
+            }
+            for (int i = 0; i < q.audioSlots.size(); i++) {
+                Peer.AudioSlot s = q.audioSlots.get(i);
+                if (p.id.equals(s.senderId)) {
+                    q.audioSlots.set(i, new Peer.AudioSlot(s.mid, randomSsrc(), null));
+                }
+            }
+            q.publishSlots();
+            sendOffer(q);
+        }
+        applySpeakerChange();
+        announceParticipants(true);
+    }
+
+    public synchronized boolean isEmpty() {
+        return peers.isEmpty();
+    }
+
+    // ------------------------------------------------------------------ negotiation
+
+    private void assignSlot(Peer receiver, String senderId) {
+        for (int i = 0; i < receiver.audioSlots.size(); i++) {
+            if (receiver.audioSlots.get(i).senderId == null) {
+                receiver.audioSlots.set(i, new Peer.AudioSlot(receiver.audioSlots.get(i).mid, randomSsrc(), senderId));
+                receiver.publishSlots();
+                return;
+            }
+        }
+        receiver.audioSlots.add(new Peer.AudioSlot(String.valueOf(4 + receiver.audioSlots.size()), randomSsrc(), senderId));
+        receiver.publishSlots();
+    }
+
+    private void sendOffer(Peer p) {
+        if (p.awaitingAnswer) {
+            p.needsOffer = true;
+            return;
+        }
+        p.needsOffer = false;
+        List<OfferBuilder.Section> sections = new ArrayList<>();
+        Map<String, PeerChannel.TrackRole> roles = new LinkedHashMap<>();
+        sections.add(OfferBuilder.Section.receive("0", "audio"));
+        sections.add(OfferBuilder.Section.receive("1", "video"));
+        sections.add(OfferBuilder.Section.send("2", "video", p.mainSsrc, "ams-main", "main"));
+        roles.put("2", new PeerChannel.TrackRole("main", null));
+        sections.add(OfferBuilder.Section.send("3", "video", p.mixSsrc, "ams-mix", "mix"));
+        roles.put("3", new PeerChannel.TrackRole("mix", null));
+        long version = p.offerVersion + 1;
+        for (Peer.AudioSlot s : p.audioSlots) {
+            if (s.senderId != null) {
+                sections.add(OfferBuilder.Section.send(s.mid, "audio", s.ssrc, "ams-audio-" + s.senderId, s.senderId + "-audio"));
+                roles.put(s.mid, new PeerChannel.TrackRole("audio", s.senderId));
+                if (s.offeredIn == 0) {
+                    s.offeredIn = version;
+                }
+            } else {
+                sections.add(OfferBuilder.Section.inactive(s.mid, "audio"));
+            }
+        }
+        String sdp = OfferBuilder.build(p.sessionId, version, p.transport.localUfrag(), p.transport.localPassword(),
+                p.transport.localFingerprint(), p.transport.localCandidates(), sections);
+        p.offerVersion = version;
+        p.awaitingAnswer = true;
+        p.channel.offer(sdp, roles);
+    }
+
+    // ------------------------------------------------------------------ speakers
+
+    /** Who each participant sees in its main slot: its pin, else the main speaker, else the previous one. */
+    private void updateMainSources() {
+        String main = speakers.main();
+        String previous = speakers.previous();
+        for (Peer q : peers.values()) {
+            String want = q.pinned;
+            if (want == null) {
+                want = main != null && !main.equals(q.id) && peers.containsKey(main) ? main
+                        : previous != null && !previous.equals(q.id) && peers.containsKey(previous) ? previous : null;
+            }
+            if (want == null) {
+                for (Peer o : peers.values()) {
+                    if (o != q && o.camSsrc != 0) {
+                        want = o.id;
+                        break;
+                    }
+                }
+            }
+            Peer src = want == null ? null : peers.get(want);
+            if (src == null || src.camSsrc == 0) {
+                continue;
+            }
+            if (!want.equals(q.mainSource) || q.mainRewriter.currentSource() != src.camSsrc && !q.mainRewriter.switchPending()) {
+                q.mainSource = want;
+                q.mainRewriter.switchTo(src.camSsrc);
+                requestKeyframe(src);
+            }
+        }
+    }
+
+    private void applySpeakerChange() {
+        String main = speakers.main();
+        String previous = speakers.previous();
+        if (!Objects.equals(main, announcedMain) || !Objects.equals(previous, announcedPrevious)) {
+            announcedMain = main;
+            announcedPrevious = previous;
+            speakerSwitches.incrementAndGet();
+            LOG.info("room '{}': main speaker {} (previous {})", id, main, previous);
+            ctx.engine().setMainSpeaker(id, main);
+            for (Peer q : peers.values()) {
+                q.channel.speaker(main, previous);
+            }
+        }
+        updateMainSources();
+    }
+
+    private void announceParticipants(boolean force) {
+        List<PeerChannel.ParticipantView> list = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (Peer q : peers.values()) {
+            list.add(new PeerChannel.ParticipantView(q.id, q.name, speakers.isSpeaking(q.id, now), q.audioMuted, q.videoMuted));
+        }
+        if (force || !list.equals(announcedList)) {
+            announcedList = list;
+            for (Peer q : peers.values()) {
+                q.channel.participants(list);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ timer
+
+    private void tickSafely() {
+        try {
+            tickOnce();
+        } catch (RuntimeException e) {
+            LOG.error("room '{}': timer failed (the room goes on)", id, e);
+        }
+    }
+
+    private void tickOnce() {
+        long now = System.currentTimeMillis();
+        for (Peer p : peerView) {
+            byte[] fb = p.twcc.buildFeedback(SFU_SSRC, p.camSsrc);
+            if (fb != null) {
+                p.transport.sendRtcp(fb, 0, fb.length);
+            }
+            if (p.mainRewriter.switchPending()) {
+                Peer src = peerBySsrc(p.mainRewriter.pendingSource());
+                if (src != null) {
+                    requestKeyframe(src);
+                }
+            }
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (speakers.tick(now)) {
+                applySpeakerChange();
+            }
+            boolean available = mixReady && now - lastMixPacketMillis < MIX_STALE_MILLIS;
+            if (available != mixAvailableSent) {
+                mixAvailableSent = available;
+                LOG.info("room '{}': mix {}", id, available ? "available" : "unavailable");
+                for (Peer q : peers.values()) {
+                    q.channel.mix(available);
+                }
+                if (available) {
+                    ctx.engine().requestKeyframe(id);
+                }
+            }
+            announceParticipants(false);
+        }
+    }
+
+    /** Engine link: the mix is (not) being produced. */
+    public void mixReady(boolean ready) {
+        mixReady = ready;
+    }
+
+    // ------------------------------------------------------------------ media
+
+    /** The engine needs a keyframe of this participant, or a receiver switched to it. */
+    public void requestKeyframe(String participantId) {
+        Peer p = null;
+        for (Peer q : peerView) {
+            if (q.id.equals(participantId)) {
+                p = q;
+            }
+        }
+        if (p != null) {
+            requestKeyframe(p);
+        }
+    }
+
+    private void requestKeyframe(Peer src) {
+        long now = System.nanoTime();
+        long last = src.lastPliNanos;
+        if (src.camSsrc == 0 || now - last < PLI_MIN_INTERVAL_NANOS) {
+            return;
+        }
+        src.lastPliNanos = now;
+        byte[] pli = RtcpWriter.pli(SFU_SSRC, src.camSsrc);
+        if (src.transport.sendRtcp(pli, 0, pli.length)) {
+            src.plisSent.incrementAndGet();
+        }
+    }
+
+    private Peer peerBySsrc(long camSsrc) {
+        for (Peer q : peerView) {
+            if (q.camSsrc == camSsrc && camSsrc != 0) {
+                return q;
+            }
+        }
+        return null;
+    }
+
+    private final class MediaListener implements PeerTransport.Listener {
+        private final Peer p;
+        private final HeaderExtensions ext = new HeaderExtensions();
+
+        MediaListener(Peer p) {
+            this.p = p;
+        }
+
+        @Override
+        public void onState(PeerTransport.State s, String reason) {
+            LOG.info("room '{}': {} transport {}{}", id, p, s, reason == null || reason.isEmpty() ? "" : " (" + reason + ")");
+            if (s == PeerTransport.State.READY) {
+                // the new receiver needs a picture now: keyframes of its main source and of the mix
+                Peer src = p.mainSource == null ? null : peerById(p.mainSource);
+                if (src != null) {
+                    requestKeyframe(src);
+                }
+                requestKeyframe(p);
+                ctx.engine().requestKeyframe(id);
+            } else if (s == PeerTransport.State.FAILED) {
+                p.channel.error("connection_failed", "the media connection failed: " + reason);
+                p.channel.bye("media connection failed"); // closes the session: the registry then removes the peer
+            }
+        }
+
+        @Override
+        public void onRtp(byte[] b, int off, int len) {
+            RtpPacket pkt;
+            try {
+                pkt = RtpPacket.parse(b, off, len);
+            } catch (RtpFormatException e) {
+                p.rtpDropped.incrementAndGet();
+                return;
+            }
+            p.rtpIn.incrementAndGet();
+            long ssrc = pkt.ssrc();
+            int pt = pkt.payloadType();
+            if (p.twccExtId > 0) {
+                try {
+                    if (ext.wrap(b, off, len)) {
+                        int seq = TransportSequenceNumber.read(ext, p.twccExtId);
+                        if (seq >= 0) {
+                            p.twcc.record(seq, System.nanoTime());
+                        }
+                    }
+                } catch (RtpFormatException e) {
+                    p.rtpDropped.incrementAndGet();
+                    return;
+                }
+            }
+            if (ssrc == p.micSsrc || p.micSsrc == 0 && pt == OfferBuilder.OPUS_PT) {
+                p.micSsrc = ssrc;
+                onAudio(pkt, b, off, len);
+            } else if (ssrc == p.camSsrc || p.camSsrc == 0 && pt == OfferBuilder.VP8_PT) {
+                if (p.camSsrc == 0) {
+                    p.camSsrc = ssrc;
+                    ctx.timer().execute(() -> {
+                        synchronized (SfuRoom.this) {
+                            updateMainSources();
+                        }
+                    });
+                }
+                onVideo(pkt, b, off, len);
+            } else {
+                p.rtpDropped.incrementAndGet();
+            }
+        }
+
+        private void onAudio(RtpPacket pkt, byte[] b, int off, int len) {
+            if (p.audioLevelExtId > 0) {
+                try {
+                    if (ext.wrap(b, off, len)) {
+                        int packed = AudioLevel.read(ext, p.audioLevelExtId);
+                        if (packed >= 0) {
+                            speakers.onAudioLevel(p.id, AudioLevel.level(packed), AudioLevel.voice(packed), System.currentTimeMillis());
+                        }
+                    }
+                } catch (RtpFormatException e) {
+                    p.rtpDropped.incrementAndGet();
+                    return;
+                }
+            }
+            if (pkt.payloadLength() == 0) {
+                return;
+            }
+            for (Peer q : peerView) {
+                if (q == p) {
+                    continue;
+                }
+                Peer.AudioSlot slot = q.audioSlotFor(p.id);
+                if (slot != null && slot.negotiated) {
+                    byte[] out = PacketEdits.forwardCopy(b, off, len, pkt.payloadOffset(), pkt.payloadLength(), slot.ssrc);
+                    if (q.transport.sendRtp(out, 0, out.length)) {
+                        p.forwarded.incrementAndGet();
+                    }
+                }
+            }
+        }
+
+        private void onVideo(RtpPacket pkt, byte[] b, int off, int len) {
+            if (pkt.payloadLength() == 0) {
+                return; // padding-only probe
+            }
+            InetSocketAddress route = ctx.engine().route(id, p.id);
+            if (route != null) {
+                try {
+                    ctx.engineOut().send(new DatagramPacket(b, off, len, route));
+                } catch (IOException e) {
+                    p.rtpDropped.incrementAndGet();
+                }
+            }
+            byte[] plain = null;
+            for (Peer q : peerView) {
+                if (q == p || !q.mainRewriter.accepts(pkt.ssrc())) {
+                    continue;
+                }
+                if (plain == null) {
+                    plain = PacketEdits.forwardCopy(b, off, len, pkt.payloadOffset(), pkt.payloadLength(), pkt.ssrc());
+                }
+                byte[] out = q.mainRewriter.rewrite(plain, 0, plain.length, System.nanoTime());
+                if (out != null) {
+                    q.sentCache.put(out, 0, out.length);
+                    if (q.transport.sendRtp(out, 0, out.length)) {
+                        p.forwarded.incrementAndGet();
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void onRtcp(byte[] b, int off, int len) {
+            List<RtcpPacket> packets;
+            try {
+                packets = RtcpParser.parse(b, off, len);
+            } catch (RtpFormatException e) {
+                p.rtcpMalformed.incrementAndGet();
+                return;
+            }
+            p.rtcpIn.incrementAndGet();
+            for (RtcpPacket r : packets) {
+                if (r instanceof RtcpPacket.Pli pli) {
+                    onKeyframeRequest(pli.mediaSsrc());
+                } else if (r instanceof RtcpPacket.Fir fir) {
+                    for (RtcpPacket.FirEntry e : fir.entries()) {
+                        onKeyframeRequest(e.ssrc());
+                    }
+                } else if (r instanceof RtcpPacket.Nack nack) {
+                    if (nack.mediaSsrc() == p.mainSsrc || nack.mediaSsrc() == p.mixSsrc) {
+                        for (int seq : nack.lostSequenceNumbers()) {
+                            byte[] again = p.sentCache.get(nack.mediaSsrc(), seq);
+                            if (again != null && p.transport.sendRtp(again, 0, again.length)) {
+                                p.nacksAnswered.incrementAndGet();
+                            } else {
+                                p.nacksMissed.incrementAndGet();
+                            }
+                        }
+                    }
+                }
+                // SR, RR, SDES, BYE, REMB, transport-cc: terminated here (bandwidth estimation comes later)
+            }
+        }
+
+        private void onKeyframeRequest(long mediaSsrc) {
+            p.keyframeRequestsIn.incrementAndGet();
+            if (mediaSsrc == p.mainSsrc) {
+                Peer src = peerBySsrc(p.mainRewriter.currentSource());
+                if (src != null) {
+                    requestKeyframe(src);
+                }
+            } else if (mediaSsrc == p.mixSsrc) {
+                ctx.engine().requestKeyframe(id);
+            }
+        }
+    }
+
+    private Peer peerById(String pid) {
+        for (Peer q : peerView) {
+            if (q.id.equals(pid)) {
+                return q;
+            }
+        }
+        return null;
+    }
+
+    private void receiveMix() {
+        byte[] buf = new byte[2048];
+        DatagramPacket dp = new DatagramPacket(buf, buf.length);
+        while (!closed) {
+            try {
+                dp.setLength(buf.length);
+                mixSocket.receive(dp);
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.warn("room '{}': mix socket failed: {}", id, e.toString());
+                }
+                return;
+            }
+            RtpPacket pkt;
+            try {
+                pkt = RtpPacket.parse(buf, 0, dp.getLength());
+            } catch (RtpFormatException e) {
+                mixDropped.incrementAndGet();
+                continue;
+            }
+            mixPackets.incrementAndGet();
+            lastMixPacketMillis = System.currentTimeMillis();
+            for (Peer q : peerView) {
+                if (!q.mixRewriter.accepts(pkt.ssrc())) {
+                    q.mixRewriter.switchTo(pkt.ssrc()); // a re-created engine room: new source, wait for its keyframe
+                }
+                byte[] out = q.mixRewriter.rewrite(buf, 0, dp.getLength(), System.nanoTime());
+                if (out != null) {
+                    q.sentCache.put(out, 0, out.length);
+                    q.transport.sendRtp(out, 0, out.length);
+                }
+            }
+        }
+    }
+
+    private synchronized void publishPeers() {
+        peerView = peers.values().toArray(new Peer[0]);
+    }
+
+    /** A snapshot for the control API and tests. */
+    public synchronized RoomSnapshot snapshot() {
+        List<RoomSnapshot.PeerSnapshot> list = new ArrayList<>();
+        for (Peer q : peers.values()) {
+            list.add(new RoomSnapshot.PeerSnapshot(q.id, q.name, q.transport.stats().toString(), q.mainSource, q.pinned,
+                    q.rtpIn.get(), q.rtpDropped.get(), q.forwarded.get(), q.rtcpIn.get(), q.rtcpMalformed.get(),
+                    q.nacksAnswered.get(), q.nacksMissed.get(), q.plisSent.get(), q.keyframeRequestsIn.get(), q.joinedAtMillis));
+        }
+        return new RoomSnapshot(id, list, announcedMain, announcedPrevious, speakers.override(), mixAvailableSent,
+                mixPackets.get(), mixDropped.get(), speakerSwitches.get());
+    }
+
+    @Override
+    public void close() {
+        List<Peer> left;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            left = new ArrayList<>(peers.values());
+            peers.clear();
+            publishPeers();
+        }
+        tick.cancel(false);
+        for (Peer p : left) {
+            p.transport.close();
+        }
+        mixSocket.close();
+        ctx.engine().closeRoom(id);
+        LOG.info("room '{}' closed", id);
+    }
+
+    static long randomSsrc() {
+        return ThreadLocalRandom.current().nextLong(1, 0xFFFFFFFFL);
+    }
+}
