@@ -2,6 +2,7 @@ package io.ams.rtp.ext;
 
 import io.ams.rtp.RtpFormatException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -13,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HeaderExtensionsFuzzTest {
 
     @Test
+    @Timeout(120) // guards against an endless loop, not a performance check
     void mutatedPacketsOnlyYieldValidElementsOrRtpFormatException() {
         byte[][] seeds = {
                 HexFormat.of().parseHex("906F000100000002000000 03BEDE000210AA00311234 0000CAFE".replace(" ", "")),

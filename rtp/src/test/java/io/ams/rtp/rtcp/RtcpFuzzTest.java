@@ -2,6 +2,7 @@ package io.ams.rtp.rtcp;
 
 import io.ams.rtp.RtpFormatException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.Random;
@@ -12,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RtcpFuzzTest {
 
     @Test
+    @Timeout(120) // guards against an endless loop, not a performance check
     void randomAndMutatedInputOnlyYieldsPacketsOrRtpFormatException() {
         byte[][] seeds = {
                 RtcpWriter.compound(RtcpWriter.senderReport(1, 2, 3, 4, 5,

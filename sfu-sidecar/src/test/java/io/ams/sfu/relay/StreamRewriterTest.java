@@ -292,4 +292,38 @@ class StreamRewriterTest {
         assertThat(Keyframes.isKeyframeStart(VideoCodec.VP8, interframe, 0, 2)).isFalse();
         assertThat(Keyframes.isKeyframeStart(VideoCodec.VP8, descriptorOnly, 0, 3)).isFalse();
     }
+
+    @Test
+    void garbledPacketsAreForwardedOrDroppedButNeverThrow() {
+        java.util.Random r = new java.util.Random(3);
+        StreamRewriter vp8 = rewriter(0, 0);
+        StreamRewriter h264 = new StreamRewriter(OUT, 100, VideoCodec.H264, 90_000, 0, 0, 500 * MS, plis::add);
+        vp8.switchTo(1, 0);
+        h264.switchTo(1, 0);
+        int parsed = 0;
+        for (int iter = 0; iter < 100_000; iter++) {
+            byte[] p = vp8(1, iter & 0xFFFF, iter * 10L, iter, r.nextBoolean(), 0, r.nextBoolean(), r.nextInt(10) == 0);
+            p = java.util.Arrays.copyOf(p, 12 + r.nextInt(p.length - 11));
+            for (int k = 0, flips = r.nextInt(4); k < flips; k++) {
+                int at = 12 + r.nextInt(p.length - 12 + 1);
+                if (at < p.length) {
+                    p[at] ^= (byte) (1 << r.nextInt(8));
+                }
+            }
+            RtpPacket rtp;
+            try {
+                rtp = RtpPacket.parse(p, 0, p.length);
+            } catch (RtpFormatException e) {
+                continue;
+            }
+            parsed++;
+            int a = vp8.rewrite(rtp, iter * MS, out, 0);
+            int b = h264.rewrite(rtp, iter * MS, out, 0);
+            assertThat(a).isIn(StreamRewriter.DROPPED, p.length);
+            assertThat(b).isIn(StreamRewriter.DROPPED, p.length);
+        }
+        assertThat(parsed).isPositive();
+        assertThat(vp8.forwarded()).isPositive();
+        assertThat(h264.forwarded()).isPositive();
+    }
 }
