@@ -1,5 +1,6 @@
 package io.ams.sfu.room;
 
+import io.ams.rtp.VideoCodec;
 import io.ams.sfu.relay.PacketCache;
 import io.ams.sfu.relay.StreamRewriter;
 import io.ams.sfu.relay.TwccFeedback;
@@ -41,7 +42,8 @@ final class Peer {
     final long mixSsrc;
     final StreamRewriter mainRewriter;
     final StreamRewriter mixRewriter;
-    final PacketCache sentCache = new PacketCache(1024);
+    final PacketCache mainCache = PacketCache.standard();
+    final PacketCache mixCache = PacketCache.standard();
     final List<AudioSlot> audioSlots = new ArrayList<>(); // room lock
     volatile AudioSlot[] audioSlotView = new AudioSlot[0];
     volatile String mainSource;   // participant id shown in the main slot
@@ -52,7 +54,8 @@ final class Peer {
     volatile long camSsrc;
     volatile int audioLevelExtId = -1;
     volatile int twccExtId = -1;
-    final TwccFeedback twcc;
+    volatile TwccFeedback twcc;                 // once the camera SSRC and the extension id are known
+    volatile long lastVoiceMillis;
     volatile boolean audioMuted;
     volatile boolean videoMuted;
     volatile long lastPliNanos;
@@ -76,7 +79,8 @@ final class Peer {
     final AtomicLong keyframeRequestsIn = new AtomicLong();
     final long joinedAtMillis = System.currentTimeMillis();
 
-    Peer(String id, String name, PeerChannel channel, PeerTransport transport, long sessionId, long mainSsrc, long mixSsrc) {
+    Peer(String id, String name, PeerChannel channel, PeerTransport transport, long sessionId, long mainSsrc, long mixSsrc,
+         StreamRewriter.KeyframeRequester keyframes) {
         this.id = id;
         this.name = name;
         this.channel = channel;
@@ -84,9 +88,8 @@ final class Peer {
         this.sessionId = sessionId;
         this.mainSsrc = mainSsrc;
         this.mixSsrc = mixSsrc;
-        this.mainRewriter = new StreamRewriter(mainSsrc, 96);
-        this.mixRewriter = new StreamRewriter(mixSsrc, 96);
-        this.twcc = new TwccFeedback();
+        this.mainRewriter = StreamRewriter.video(mainSsrc, 96, VideoCodec.VP8, keyframes);
+        this.mixRewriter = StreamRewriter.video(mixSsrc, 96, VideoCodec.VP8, ssrc -> { });
     }
 
     AudioSlot audioSlotFor(String senderId) {

@@ -8,7 +8,9 @@ import io.ams.rtp.ext.TransportSequenceNumber;
 import io.ams.rtp.rtcp.RtcpPacket;
 import io.ams.rtp.rtcp.RtcpParser;
 import io.ams.rtp.rtcp.RtcpWriter;
+import io.ams.sfu.relay.PacketCache;
 import io.ams.sfu.relay.SpeakerSelector;
+import io.ams.sfu.relay.TwccFeedback;
 import io.ams.sfu.sdp.Direction;
 import io.ams.sfu.sdp.MediaDescription;
 import io.ams.sfu.sdp.OfferBuilder;
@@ -50,10 +52,11 @@ public final class SfuRoom implements AutoCloseable {
     private static final long PLI_MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
     private static final long MIX_STALE_MILLIS = 2000;
     private static final int SPEAKING_LEVEL = 50; // -dBov: louder than -50 dBov with the voice flag
+    private static final long SPEAKING_HOLD_MILLIS = 600;
 
     private final String id;
     private final RoomContext ctx;
-    private final SpeakerSelector speakers = new SpeakerSelector();
+    private final SpeakerSelector speakers = SpeakerSelector.standard(); // guarded by itself
     private final Map<String, Peer> peers = new LinkedHashMap<>(); // guarded by this
     private volatile Peer[] peerView = new Peer[0];
     private final DatagramSocket mixSocket;
@@ -106,7 +109,7 @@ public final class SfuRoom implements AutoCloseable {
         String pid = "p" + (++nextPeer);
         PeerTransport transport = ctx.mediaPort().newPeer(id + "/" + pid);
         Peer p = new Peer(pid, name, channel, transport, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
-                randomSsrc(), randomSsrc());
+                randomSsrc(), randomSsrc(), this::requestKeyframeOfSsrc);
         transport.setListener(new MediaListener(p));
         for (Peer q : peers.values()) {
             assignSlot(q, p.id);
@@ -175,6 +178,9 @@ public final class SfuRoom implements AutoCloseable {
                 p.camSsrc = cam.ssrcs().get(0);
             }
             p.twccExtId = cam.extensionId(OfferBuilder.URI_TRANSPORT_CC);
+            if (p.twccExtId > 0 && p.twcc == null) {
+                p.twcc = new TwccFeedback(SFU_SSRC, p.camSsrc, TimeUnit.MILLISECONDS.toNanos(100));
+            }
         }
         if (!p.engineAdded && !cam.rejected() && cam.direction().sends()) {
             ctx.engine().addParticipant(id, p.id, p.name, p.camSsrc);
@@ -215,7 +221,13 @@ public final class SfuRoom implements AutoCloseable {
         if (participantId != null && !peers.containsKey(participantId)) {
             throw new RoomException("not_found", "participant '" + participantId + "' is not in room '" + id + "'");
         }
-        speakers.setOverride(participantId);
+        synchronized (speakers) {
+            if (participantId == null) {
+                speakers.clearOverride(System.currentTimeMillis());
+            } else {
+                speakers.setOverride(participantId, System.currentTimeMillis());
+            }
+        }
         applySpeakerChange();
     }
 
@@ -227,7 +239,9 @@ public final class SfuRoom implements AutoCloseable {
         LOG.info("room '{}': {} left ({}), {} participant(s) remain", id, p, reason, peers.size());
         p.transport.close();
         ctx.engine().removeParticipant(id, p.id);
-        speakers.remove(p.id);
+        synchronized (speakers) {
+            speakers.remove(p.id, System.currentTimeMillis());
+        }
         for (Peer q : peers.values()) {
             if (p.id.equals(q.pinned)) {
                 q.pinned = null;
@@ -300,8 +314,12 @@ public final class SfuRoom implements AutoCloseable {
 
     /** Who each participant sees in its main slot: its pin, else the main speaker, else the previous one. */
     private void updateMainSources() {
-        String main = speakers.main();
-        String previous = speakers.previous();
+        String main;
+        String previous;
+        synchronized (speakers) {
+            main = speakers.main();
+            previous = speakers.previous();
+        }
         for (Peer q : peers.values()) {
             String want = q.pinned;
             if (want == null) {
@@ -320,17 +338,23 @@ public final class SfuRoom implements AutoCloseable {
             if (src == null || src.camSsrc == 0) {
                 continue;
             }
-            if (!want.equals(q.mainSource) || q.mainRewriter.currentSource() != src.camSsrc && !q.mainRewriter.switchPending()) {
-                q.mainSource = want;
-                q.mainRewriter.switchTo(src.camSsrc);
-                requestKeyframe(src);
+            synchronized (q.mainRewriter) {
+                if (!want.equals(q.mainSource)
+                        || q.mainRewriter.currentSource() != src.camSsrc && q.mainRewriter.pendingSource() != src.camSsrc) {
+                    q.mainSource = want;
+                    q.mainRewriter.switchTo(src.camSsrc, System.nanoTime()); // asks src for a keyframe
+                }
             }
         }
     }
 
     private void applySpeakerChange() {
-        String main = speakers.main();
-        String previous = speakers.previous();
+        String main;
+        String previous;
+        synchronized (speakers) {
+            main = speakers.main();
+            previous = speakers.previous();
+        }
         if (!Objects.equals(main, announcedMain) || !Objects.equals(previous, announcedPrevious)) {
             announcedMain = main;
             announcedPrevious = previous;
@@ -344,11 +368,18 @@ public final class SfuRoom implements AutoCloseable {
         updateMainSources();
     }
 
+    private synchronized void applySpeakerChangeLocked() {
+        if (!closed) {
+            applySpeakerChange();
+        }
+    }
+
     private void announceParticipants(boolean force) {
         List<PeerChannel.ParticipantView> list = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (Peer q : peers.values()) {
-            list.add(new PeerChannel.ParticipantView(q.id, q.name, speakers.isSpeaking(q.id, now), q.audioMuted, q.videoMuted));
+            boolean speaking = !q.audioMuted && now - q.lastVoiceMillis < SPEAKING_HOLD_MILLIS;
+            list.add(new PeerChannel.ParticipantView(q.id, q.name, speaking, q.audioMuted, q.videoMuted));
         }
         if (force || !list.equals(announcedList)) {
             announcedList = list;
@@ -370,15 +401,16 @@ public final class SfuRoom implements AutoCloseable {
 
     private void tickOnce() {
         long now = System.currentTimeMillis();
+        long nowNanos = System.nanoTime();
         for (Peer p : peerView) {
-            byte[] fb = p.twcc.buildFeedback(SFU_SSRC, p.camSsrc);
-            if (fb != null) {
-                p.transport.sendRtcp(fb, 0, fb.length);
-            }
-            if (p.mainRewriter.switchPending()) {
-                Peer src = peerBySsrc(p.mainRewriter.pendingSource());
-                if (src != null) {
-                    requestKeyframe(src);
+            TwccFeedback twcc = p.twcc;
+            if (twcc != null) {
+                List<byte[]> fbs;
+                synchronized (twcc) {
+                    fbs = twcc.poll(nowNanos);
+                }
+                for (byte[] fb : fbs) {
+                    p.transport.sendRtcp(fb, 0, fb.length);
                 }
             }
         }
@@ -386,7 +418,11 @@ public final class SfuRoom implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (speakers.tick(now)) {
+            boolean changed;
+            synchronized (speakers) {
+                changed = speakers.tick(now);
+            }
+            if (changed) {
                 applySpeakerChange();
             }
             boolean available = mixReady && now - lastMixPacketMillis < MIX_STALE_MILLIS;
@@ -437,6 +473,13 @@ public final class SfuRoom implements AutoCloseable {
         }
     }
 
+    private void requestKeyframeOfSsrc(long camSsrc) {
+        Peer src = peerBySsrc(camSsrc);
+        if (src != null) {
+            requestKeyframe(src);
+        }
+    }
+
     private Peer peerBySsrc(long camSsrc) {
         for (Peer q : peerView) {
             if (q.camSsrc == camSsrc && camSsrc != 0) {
@@ -483,12 +526,15 @@ public final class SfuRoom implements AutoCloseable {
             p.rtpIn.incrementAndGet();
             long ssrc = pkt.ssrc();
             int pt = pkt.payloadType();
-            if (p.twccExtId > 0) {
+            TwccFeedback twcc = p.twcc;
+            if (twcc != null) {
                 try {
                     if (ext.wrap(b, off, len)) {
                         int seq = TransportSequenceNumber.read(ext, p.twccExtId);
                         if (seq >= 0) {
-                            p.twcc.record(seq, System.nanoTime());
+                            synchronized (twcc) {
+                                twcc.onPacket(seq, System.nanoTime());
+                            }
                         }
                     }
                 } catch (RtpFormatException e) {
@@ -520,7 +566,19 @@ public final class SfuRoom implements AutoCloseable {
                     if (ext.wrap(b, off, len)) {
                         int packed = AudioLevel.read(ext, p.audioLevelExtId);
                         if (packed >= 0) {
-                            speakers.onAudioLevel(p.id, AudioLevel.level(packed), AudioLevel.voice(packed), System.currentTimeMillis());
+                            long now = System.currentTimeMillis();
+                            int level = AudioLevel.level(packed);
+                            boolean voice = AudioLevel.voice(packed);
+                            if (voice && level <= SPEAKING_LEVEL) {
+                                p.lastVoiceMillis = now;
+                            }
+                            boolean changed;
+                            synchronized (speakers) {
+                                changed = speakers.onAudioLevel(p.id, level, voice, now);
+                            }
+                            if (changed) {
+                                ctx.timer().execute(SfuRoom.this::applySpeakerChangeLocked);
+                            }
                         }
                     }
                 } catch (RtpFormatException e) {
@@ -557,18 +615,30 @@ public final class SfuRoom implements AutoCloseable {
                     p.rtpDropped.incrementAndGet();
                 }
             }
-            byte[] plain = null;
+            RtpPacket plain = null;
+            long ssrc = pkt.ssrc();
             for (Peer q : peerView) {
-                if (q == p || !q.mainRewriter.accepts(pkt.ssrc())) {
+                if (q == p || q.mainRewriter.currentSource() != ssrc && q.mainRewriter.pendingSource() != ssrc) {
                     continue;
                 }
                 if (plain == null) {
-                    plain = PacketEdits.forwardCopy(b, off, len, pkt.payloadOffset(), pkt.payloadLength(), pkt.ssrc());
+                    byte[] copy = PacketEdits.forwardCopy(b, off, len, pkt.payloadOffset(), pkt.payloadLength(), ssrc);
+                    try {
+                        plain = RtpPacket.parse(copy, 0, copy.length);
+                    } catch (RtpFormatException e) {
+                        p.rtpDropped.incrementAndGet();
+                        return;
+                    }
                 }
-                byte[] out = q.mainRewriter.rewrite(plain, 0, plain.length, System.nanoTime());
-                if (out != null) {
-                    q.sentCache.put(out, 0, out.length);
-                    if (q.transport.sendRtp(out, 0, out.length)) {
+                byte[] out = new byte[plain.length() + 8];
+                long now = System.nanoTime();
+                int n;
+                synchronized (q.mainRewriter) {
+                    n = q.mainRewriter.rewrite(plain, now, out, 0);
+                }
+                if (n > 0) {
+                    q.mainCache.put(out, 0, n, now);
+                    if (q.transport.sendRtp(out, 0, n)) {
                         p.forwarded.incrementAndGet();
                     }
                 }
@@ -594,8 +664,9 @@ public final class SfuRoom implements AutoCloseable {
                     }
                 } else if (r instanceof RtcpPacket.Nack nack) {
                     if (nack.mediaSsrc() == p.mainSsrc || nack.mediaSsrc() == p.mixSsrc) {
+                        PacketCache cache = nack.mediaSsrc() == p.mainSsrc ? p.mainCache : p.mixCache;
                         for (int seq : nack.lostSequenceNumbers()) {
-                            byte[] again = p.sentCache.get(nack.mediaSsrc(), seq);
+                            byte[] again = cache.get(seq, System.nanoTime());
                             if (again != null && p.transport.sendRtp(again, 0, again.length)) {
                                 p.nacksAnswered.incrementAndGet();
                             } else {
@@ -632,6 +703,7 @@ public final class SfuRoom implements AutoCloseable {
 
     private void receiveMix() {
         byte[] buf = new byte[2048];
+        byte[] out = new byte[2048 + 16];
         DatagramPacket dp = new DatagramPacket(buf, buf.length);
         while (!closed) {
             try {
@@ -652,14 +724,16 @@ public final class SfuRoom implements AutoCloseable {
             }
             mixPackets.incrementAndGet();
             lastMixPacketMillis = System.currentTimeMillis();
+            long now = System.nanoTime();
             for (Peer q : peerView) {
-                if (!q.mixRewriter.accepts(pkt.ssrc())) {
-                    q.mixRewriter.switchTo(pkt.ssrc()); // a re-created engine room: new source, wait for its keyframe
+                // only this thread touches the mix rewriter
+                if (q.mixRewriter.currentSource() != pkt.ssrc() && q.mixRewriter.pendingSource() != pkt.ssrc()) {
+                    q.mixRewriter.switchTo(pkt.ssrc(), now); // first packet, or a re-created engine room: wait for its keyframe
                 }
-                byte[] out = q.mixRewriter.rewrite(buf, 0, dp.getLength(), System.nanoTime());
-                if (out != null) {
-                    q.sentCache.put(out, 0, out.length);
-                    q.transport.sendRtp(out, 0, out.length);
+                int n = q.mixRewriter.rewrite(pkt, now, out, 0);
+                if (n > 0) {
+                    q.mixCache.put(out, 0, n, now);
+                    q.transport.sendRtp(out, 0, n);
                 }
             }
         }
@@ -677,7 +751,11 @@ public final class SfuRoom implements AutoCloseable {
                     q.rtpIn.get(), q.rtpDropped.get(), q.forwarded.get(), q.rtcpIn.get(), q.rtcpMalformed.get(),
                     q.nacksAnswered.get(), q.nacksMissed.get(), q.plisSent.get(), q.keyframeRequestsIn.get(), q.joinedAtMillis));
         }
-        return new RoomSnapshot(id, list, announcedMain, announcedPrevious, speakers.override(), mixAvailableSent,
+        String override;
+        synchronized (speakers) {
+            override = speakers.override();
+        }
+        return new RoomSnapshot(id, list, announcedMain, announcedPrevious, override, mixAvailableSent,
                 mixPackets.get(), mixDropped.get(), speakerSwitches.get());
     }
 
