@@ -20,6 +20,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * SRTP profiles, checks the server certificate against the SDP fingerprint, presents our certificate and
  * exports the SRTP key block. One instance per handshake.
  */
+@SuppressWarnings({"rawtypes", "unchecked"}) // BC's extension tables are raw Hashtables
 final class DtlsSrtpClient extends DefaultTlsClient {
     private final DtlsPeerSupport support;
     private SrtpProfile profile;

@@ -20,6 +20,7 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * certificate whose SHA-256 fingerprint equals the one from the peer's SDP, picks our most preferred common
  * use_srtp profile and exports the SRTP key block when the handshake completes. One instance per handshake.
  */
+@SuppressWarnings({"rawtypes", "unchecked"}) // BC's extension tables are raw Hashtables
 final class DtlsSrtpServer extends DefaultTlsServer {
     private final DtlsPeerSupport support;
     private SrtpProfile profile;

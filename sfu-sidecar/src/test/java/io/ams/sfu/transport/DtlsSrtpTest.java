@@ -55,6 +55,7 @@ class DtlsSrtpTest {
     }
 
     /** A minimal, independent BC DTLS-SRTP client: offers the given profiles, pins the server fingerprint. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
     private static final class ReferenceClient extends DefaultTlsClient {
         private final DtlsIdentity identity;
         private final String serverFingerprint;
