@@ -1,0 +1,101 @@
+package io.ams.sfu.transport;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import org.ice4j.Transport;
+import org.ice4j.TransportAddress;
+import org.ice4j.ice.CandidateType;
+import org.ice4j.ice.Component;
+import org.ice4j.ice.LocalCandidate;
+import org.ice4j.ice.RemoteCandidate;
+
+/**
+ * SDP candidate attribute values to and from ice4j candidates (RFC 8839 section 5.1). Parsing never
+ * resolves names: mDNS ({@code .local}) and other hostnames are refused, so untrusted SDP cannot make us
+ * do DNS lookups.
+ */
+final class IceCandidates {
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+    private IceCandidates() {
+    }
+
+    static boolean isIpLiteral(String s) {
+        return s != null && (IPV4.matcher(s).matches() || IPV6.matcher(s).matches());
+    }
+
+    /** "candidate:F 1 udp PRIO IP PORT typ host" for one of our local candidates. */
+    static String format(LocalCandidate c) {
+        TransportAddress a = c.getTransportAddress();
+        StringBuilder sb = new StringBuilder("candidate:").append(c.getFoundation()).append(" 1 udp ")
+                .append(c.getPriority()).append(' ').append(a.getHostAddress()).append(' ').append(a.getPort())
+                .append(" typ ").append(c.getType());
+        TransportAddress related = c.getRelatedAddress();
+        if (related != null) {
+            sb.append(" raddr ").append(related.getHostAddress()).append(" rport ").append(related.getPort());
+        }
+        return sb.toString();
+    }
+
+    /** A server-reflexive candidate for an advertised (public/NAT) address on our port. */
+    static String formatAdvertised(int index, String address, int port, String relatedAddress) {
+        long priority = (100L << 24) | ((65535L - index) << 8) | 255L;
+        return "candidate:adv" + index + " 1 udp " + priority + ' ' + address + ' ' + port
+                + " typ srflx raddr " + relatedAddress + " rport " + port;
+    }
+
+    /**
+     * Parses a remote candidate for component 1 over UDP, or answers null if it is to be ignored
+     * (other component or transport, hostname/mDNS address, unknown type).
+     *
+     * @throws IllegalArgumentException if the attribute is malformed
+     */
+    static RemoteCandidate parse(String attribute, Component component) {
+        String s = attribute.trim();
+        if (s.startsWith("a=")) {
+            s = s.substring(2);
+        }
+        if (!s.startsWith("candidate:")) {
+            throw new IllegalArgumentException("not a candidate attribute: " + attribute);
+        }
+        String[] t = s.substring("candidate:".length()).split("\\s+");
+        if (t.length < 8 || !t[6].equals("typ")) {
+            throw new IllegalArgumentException("malformed candidate: " + attribute);
+        }
+        String foundation = t[0];
+        int componentId;
+        long priority;
+        int port;
+        try {
+            componentId = Integer.parseInt(t[1]);
+            priority = Long.parseLong(t[3]);
+            port = Integer.parseInt(t[5]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("malformed candidate: " + attribute, e);
+        }
+        if (port < 1 || port > 65535 || priority < 0 || priority > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("malformed candidate: " + attribute);
+        }
+        if (componentId != 1 || !t[2].toLowerCase(Locale.ROOT).equals("udp") || !isIpLiteral(t[4])) {
+            return null;
+        }
+        CandidateType type;
+        try {
+            type = CandidateType.parse(t[7]);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(t[4]); // a literal: no lookup
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("bad address in candidate: " + attribute, e);
+        }
+        return new RemoteCandidate(new TransportAddress(address, port, Transport.UDP), component, type,
+                foundation, priority, null);
+    }
+}

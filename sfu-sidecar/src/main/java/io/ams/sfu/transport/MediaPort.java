@@ -1,0 +1,154 @@
+package io.ams.sfu.transport;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.ice4j.Transport;
+import org.ice4j.TransportAddress;
+import org.ice4j.ice.harvest.AbstractUdpListener;
+import org.ice4j.ice.harvest.SinglePortUdpHarvester;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one UDP port every peer's media uses: ice4j {@link SinglePortUdpHarvester}s bound to the configured
+ * address (one per interface address when it is a wildcard, all on the same port), shared by every peer's
+ * ICE agent; incoming STUN is routed to the right agent by its USERNAME ufrag, then by remote address.
+ *
+ * <p>Owns: the harvesters (sockets and their reader threads), a small timer thread for consent/timeout
+ * checks, and every {@link PeerTransport} it made that is still open; {@link #close()} releases all of them.
+ */
+public final class MediaPort implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MediaPort.class);
+
+    static {
+        IceDefaults.apply();
+    }
+
+    private final TransportConfig config;
+    private final DtlsIdentity identity;
+    private final List<SinglePortUdpHarvester> harvesters;
+    private final int port;
+    private final ScheduledExecutorService timer;
+    private final Set<PeerTransport> peers = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MediaPort(TransportConfig config, DtlsIdentity identity, List<SinglePortUdpHarvester> harvesters) {
+        this.config = config;
+        this.identity = identity;
+        this.harvesters = List.copyOf(harvesters);
+        this.port = harvesters.get(0).getLocalAddress().getPort();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ams-transport-timer-" + port);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Binds the port. A wildcard bind address gives one socket per allowed interface address (ice4j's
+     * config decides which: no link-local, no loopback), all on the same port.
+     *
+     * @throws TransportException if nothing could be bound
+     */
+    public static MediaPort open(TransportConfig cfg, DtlsIdentity id) {
+        List<SinglePortUdpHarvester> harvesters = new ArrayList<>();
+        try {
+            InetAddress bind = InetAddress.getByName(cfg.bindAddress()); // an IP literal: no lookup
+            if (bind.isAnyLocalAddress()) {
+                int chosenPort = cfg.port();
+                for (TransportAddress address : AbstractUdpListener.getAllowedAddresses(chosenPort)) {
+                    TransportAddress at = new TransportAddress(address.getAddress(), chosenPort, Transport.UDP);
+                    SinglePortUdpHarvester h = new SinglePortUdpHarvester(at);
+                    harvesters.add(h);
+                    chosenPort = h.getLocalAddress().getPort();
+                }
+            } else {
+                harvesters.add(new SinglePortUdpHarvester(new TransportAddress(bind, cfg.port(), Transport.UDP)));
+            }
+        } catch (IOException e) {
+            harvesters.forEach(SinglePortUdpHarvester::close);
+            throw new TransportException("cannot bind media port " + cfg.bindAddress() + ":" + cfg.port()
+                    + ": " + e.getMessage(), e);
+        }
+        if (harvesters.isEmpty()) {
+            throw new TransportException("no usable interface address for media port " + cfg.bindAddress(),
+                    new UnknownHostException(cfg.bindAddress()));
+        }
+        MediaPort mediaPort = new MediaPort(cfg, id, harvesters);
+        LOG.info("media port open on {} (advertised {})",
+                harvesters.stream().map(h -> h.getLocalAddress().toString()).toList(), cfg.advertisedAddresses());
+        return mediaPort;
+    }
+
+    /** The UDP port all peers share. */
+    public int port() {
+        return port;
+    }
+
+    /** The DTLS identity whose fingerprint every peer's offer carries. */
+    public DtlsIdentity identity() {
+        return identity;
+    }
+
+    /**
+     * A new ICE/DTLS transport for one peer (our ICE role: controlling), not yet started.
+     *
+     * @throws TransportException if the port is closed or the ICE agent cannot be made
+     */
+    public PeerTransport newPeer(String peerId) {
+        if (closed.get()) {
+            throw new TransportException("media port " + port + " is closed", null);
+        }
+        PeerTransport peer;
+        try {
+            peer = new PeerTransport(peerId, this);
+        } catch (IOException | RuntimeException e) {
+            throw new TransportException("cannot create ICE agent for peer " + peerId + ": " + e.getMessage(), e);
+        }
+        peers.add(peer);
+        return peer;
+    }
+
+    /** Closes every open peer, then the sockets and threads. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (PeerTransport peer : List.copyOf(peers)) {
+            peer.close();
+        }
+        harvesters.forEach(SinglePortUdpHarvester::close);
+        timer.shutdownNow();
+        LOG.info("media port {} closed", port);
+    }
+
+    List<SinglePortUdpHarvester> harvesters() {
+        return harvesters;
+    }
+
+    TransportConfig config() {
+        return config;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    void forget(PeerTransport peer) {
+        peers.remove(peer);
+    }
+
+    int openPeers() {
+        return peers.size();
+    }
+}

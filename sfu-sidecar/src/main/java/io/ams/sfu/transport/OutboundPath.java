@@ -1,0 +1,64 @@
+package io.ams.sfu.transport;
+
+import java.io.IOException;
+
+import org.jitsi.srtp.SrtpErrorStatus;
+
+/**
+ * The send half of a peer's media path: plain RTP/RTCP in, SRTP/SRTCP out to the ICE component. Refuses
+ * (false, counted in sendsDropped) until keys are in place, on bad input, or when the socket fails. Never
+ * throws; safe to call from any thread. The caller's buffer is copied, never modified.
+ */
+final class OutboundPath {
+    /** Where protected datagrams go. */
+    interface Output {
+        void send(byte[] b, int off, int len) throws IOException;
+    }
+
+    private final TransportCounters counters;
+    private final Output output;
+    private volatile SrtpSession srtp;
+
+    OutboundPath(TransportCounters counters, Output output) {
+        this.counters = counters;
+        this.output = output;
+    }
+
+    void setSrtp(SrtpSession srtp) {
+        this.srtp = srtp;
+    }
+
+    boolean sendRtp(byte[] b, int off, int len) {
+        return send(b, off, len, true);
+    }
+
+    boolean sendRtcp(byte[] b, int off, int len) {
+        return send(b, off, len, false);
+    }
+
+    private boolean send(byte[] b, int off, int len, boolean rtp) {
+        SrtpSession s = srtp;
+        if (s == null || b == null || off < 0 || len < 0 || off + len > b.length
+                || PacketKind.of(b, off, len) != (rtp ? PacketKind.RTP : PacketKind.RTCP)) {
+            counters.sendsDropped.increment();
+            return false;
+        }
+        byte[] copy = new byte[len + SrtpSession.MAX_OVERHEAD];
+        System.arraycopy(b, off, copy, 0, len);
+        PacketBuffer packet = new PacketBuffer(copy, 0, len);
+        SrtpErrorStatus status = rtp ? s.protectRtp(packet) : s.protectRtcp(packet);
+        if (status != SrtpErrorStatus.OK) {
+            counters.sendsDropped.increment();
+            return false;
+        }
+        try {
+            output.send(packet.getBuffer(), packet.getOffset(), packet.getLength());
+        } catch (IOException | RuntimeException e) {
+            counters.sendsDropped.increment();
+            return false;
+        }
+        counters.packetsOut.increment();
+        counters.bytesOut.add(packet.getLength());
+        return true;
+    }
+}

@@ -1,0 +1,46 @@
+package io.ams.sfu.transport;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where the shared media port listens and what it tells peers.
+ *
+ * @param bindAddress IP literal to bind ("0.0.0.0" or "::" = every allowed interface address, same port)
+ * @param port UDP port, 0 = ephemeral (see {@link MediaPort#port()} for the one chosen)
+ * @param advertisedAddresses public/NAT addresses to advertise in addition to the bound ones (IP literals),
+ *     each as a server-reflexive candidate on the same port
+ * @param consentTimeout how long a peer may stay silent (no media, no ICE consent response) before its
+ *     transport goes FAILED; also the limit for ICE+DTLS to reach READY after {@code start()}
+ */
+public record TransportConfig(String bindAddress, int port, List<String> advertisedAddresses,
+                              Duration consentTimeout) {
+    /** Default consent/establishment timeout (RFC 7675 uses 30 s). */
+    public static final Duration DEFAULT_CONSENT_TIMEOUT = Duration.ofSeconds(30);
+
+    public TransportConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        if (!IceCandidates.isIpLiteral(bindAddress)) {
+            throw new IllegalArgumentException("bindAddress must be an IP literal: " + bindAddress);
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        advertisedAddresses = List.copyOf(advertisedAddresses == null ? List.of() : advertisedAddresses);
+        for (String a : advertisedAddresses) {
+            if (!IceCandidates.isIpLiteral(a)) {
+                throw new IllegalArgumentException("advertised address must be an IP literal: " + a);
+            }
+        }
+        Objects.requireNonNull(consentTimeout, "consentTimeout");
+        if (consentTimeout.isNegative() || consentTimeout.isZero()) {
+            throw new IllegalArgumentException("consentTimeout must be positive: " + consentTimeout);
+        }
+    }
+
+    /** With the default 30 s consent timeout. */
+    public TransportConfig(String bindAddress, int port, List<String> advertisedAddresses) {
+        this(bindAddress, port, advertisedAddresses, DEFAULT_CONSENT_TIMEOUT);
+    }
+}
