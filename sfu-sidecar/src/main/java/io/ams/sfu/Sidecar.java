@@ -1,0 +1,166 @@
+package io.ams.sfu;
+
+import io.ams.sfu.auth.JoinTokens;
+import io.ams.sfu.control.SfuControlService;
+import io.ams.sfu.engine.EngineLink;
+import io.ams.sfu.room.RoomContext;
+import io.ams.sfu.room.RoomRegistry;
+import io.ams.sfu.signal.SignalingServer;
+import io.ams.sfu.transport.DtlsIdentity;
+import io.ams.sfu.transport.MediaPort;
+import io.ams.sfu.transport.TransportConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SFU sidecar: web client and signaling (HTTP/WebSocket), one UDP media port for every
+ * participant (ICE, DTLS-SRTP), the rooms, the link to the engine over gRPC, and its own control API.
+ * {@link #close()} releases everything it started, in reverse order.
+ */
+public final class Sidecar implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
+
+    private final SidecarConfig config;
+    private final JoinTokens tokens;
+    private MediaPort mediaPort;
+    private ManagedChannel engineChannel;
+    private EngineLink engine;
+    private RoomRegistry rooms;
+    private DatagramSocket engineOut;
+    private ScheduledExecutorService timer;
+    private SignalingServer http;
+    private Server grpc;
+
+    private Sidecar(SidecarConfig config, JoinTokens tokens) {
+        this.config = config;
+        this.tokens = tokens;
+    }
+
+    public static Sidecar start(SidecarConfig config) throws IOException {
+        JoinTokens tokens = new JoinTokens(JoinTokens.loadOrCreateKey(config.tokenKeyFile()));
+        Sidecar s = new Sidecar(config, tokens);
+        try {
+            s.startAll();
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private void startAll() throws IOException {
+        String bind = config.mediaBind() == null ? "0.0.0.0" : config.mediaBind().getHostAddress();
+        mediaPort = MediaPort.open(new TransportConfig(bind, config.mediaPort(), config.advertisedAddresses()),
+                DtlsIdentity.generate());
+        rooms = new RoomRegistry(config.maxRooms());
+        engineChannel = NettyChannelBuilder.forTarget(config.engineTarget()).usePlaintext().build();
+        engine = new EngineLink(engineChannel, config.mix(), rooms);
+        engineOut = new DatagramSocket();
+        engineOut.setSendBufferSize(1 << 20);
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sfu-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        rooms.bind(new RoomContext(mediaPort, engine, engineOut, timer, config.mixBindAddress(), config.maxParticipants()));
+        engine.start();
+        if (config.grpcPort() >= 0) {
+            grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.httpHost(), config.grpcPort()))
+                    .addService(new SfuControlService(rooms, engine)).build();
+            try {
+                grpc.start();
+            } catch (IOException e) {
+                throw new IOException("cannot listen for the sidecar's gRPC on " + config.httpHost() + ":" + config.grpcPort()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        http = SignalingServer.start(new SignalingController(rooms, tokens), config.httpHost(), config.httpPort(),
+                config.tlsCert(), config.tlsKey());
+        LOG.info("sidecar listening: web and signaling {}://{}:{}, media UDP port {}, control gRPC {}, engine {}",
+                http.tls() ? "https" : "http", config.httpHost(), http.port(), mediaPort.port(),
+                grpc == null ? "off" : String.valueOf(grpc.getPort()), config.engineTarget());
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public int mediaPort() {
+        return mediaPort.port();
+    }
+
+    public int grpcPort() {
+        return grpc == null ? -1 : grpc.getPort();
+    }
+
+    public RoomRegistry rooms() {
+        return rooms;
+    }
+
+    public EngineLink engine() {
+        return engine;
+    }
+
+    public JoinTokens tokens() {
+        return tokens;
+    }
+
+    public SignalingServer signaling() {
+        return http;
+    }
+
+    /** A link that joins {@code room} as {@code name}, valid for the configured token lifetime. */
+    public String joinUrl(String host, String room, String name) {
+        return (http.tls() ? "https" : "http") + "://" + host + ":" + http.port() + "/?room=" + enc(room) + "&name="
+                + enc(name) + "&token=" + enc(tokens.issue(room, name, config.tokenTtl()));
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        if (http != null) {
+            http.close();
+        }
+        if (grpc != null) {
+            grpc.shutdownNow();
+        }
+        if (rooms != null) {
+            rooms.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        if (engineChannel != null) {
+            engineChannel.shutdownNow();
+            try {
+                engineChannel.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        if (engineOut != null) {
+            engineOut.close();
+        }
+        if (mediaPort != null) {
+            mediaPort.close();
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.ams.sfu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ams.sfu.auth.JoinTokens;
+import io.ams.sfu.auth.TokenException;
+import io.ams.sfu.room.PeerChannel;
+import io.ams.sfu.room.RoomException;
+import io.ams.sfu.room.RoomRegistry;
+import io.ams.sfu.signal.BadMessageException;
+import io.ams.sfu.signal.SignalingHandler;
+import io.ams.sfu.signal.SignalingServer;
+import io.ams.sfu.signal.SignalingSession;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns signaling messages (docs/SIGNALING.md) into room operations and room news into messages. */
+final class SignalingController implements SignalingHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(SignalingController.class);
+    private final RoomRegistry rooms;
+    private final JoinTokens tokens;
+    final AtomicLong joinsRefused = new AtomicLong();
+
+    SignalingController(RoomRegistry rooms, JoinTokens tokens) {
+        this.rooms = rooms;
+        this.tokens = tokens;
+    }
+
+    @Override
+    public void onOpen(SignalingSession s) {
+        LOG.debug("signaling: {} connected", s);
+    }
+
+    @Override
+    public void onMessage(SignalingSession s, String type, JsonNode m) throws BadMessageException {
+        RoomRegistry.Joined j = (RoomRegistry.Joined) s.attachment();
+        if (type.equals("ping")) {
+            s.send(SignalingServer.message("pong"));
+            return;
+        }
+        if (type.equals("join")) {
+            join(s, j, m);
+            return;
+        }
+        if (j == null) {
+            throw new BadMessageException("send join first");
+        }
+        try {
+            switch (type) {
+                case "answer" -> j.room().answer(j.peer(), text(m, "sdp", 256 * 1024));
+                case "candidate" -> {
+                    JsonNode c = m.get("candidate");
+                    String cand = c == null || c.isNull() ? null : c.isTextual() ? c.asText() : c.path("candidate").asText(null);
+                    if (cand != null && cand.length() > 1024) {
+                        throw new BadMessageException("candidate longer than 1024 characters");
+                    }
+                    try {
+                        j.room().candidate(j.peer(), cand);
+                    } catch (IllegalArgumentException e) {
+                        throw new BadMessageException("candidate not understood: " + e.getMessage());
+                    }
+                }
+                case "pin" -> {
+                    JsonNode t = m.get("participantId");
+                    j.room().pin(j.peer(), t == null || t.isNull() ? null : t.asText());
+                }
+                case "mute" -> j.room().mute(j.peer(), m.path("audio").asBoolean(false), m.path("video").asBoolean(false));
+                case "leave" -> {
+                    s.attach(null);
+                    rooms.leave(j, "left");
+                    s.close("left");
+                }
+                default -> throw new BadMessageException("unexpected '" + type + "'");
+            }
+        } catch (RoomException e) {
+            throw new BadMessageException(e.code(), e.getMessage());
+        }
+    }
+
+    private void join(SignalingSession s, RoomRegistry.Joined already, JsonNode m) throws BadMessageException {
+        if (already != null) {
+            throw new BadMessageException("already joined room '" + already.room().id() + "' as " + already.participantId());
+        }
+        String room = text(m, "room", 64);
+        String token = text(m, "token", 4096);
+        JoinTokens.Claims claims;
+        try {
+            claims = tokens.verify(token, room);
+        } catch (TokenException e) {
+            joinsRefused.incrementAndGet();
+            LOG.info("signaling: join of room '{}' from {} refused: {}", room, s.remoteAddress(), e.getMessage());
+            s.send(SignalingServer.error(e.code(), e.getMessage()));
+            s.close(e.code());
+            return;
+        }
+        RoomRegistry.Joined j;
+        try {
+            j = rooms.join(room, claims.name(), new Channel(s));
+        } catch (RoomException e) {
+            joinsRefused.incrementAndGet();
+            s.send(SignalingServer.error(e.code(), e.getMessage()));
+            s.close(e.code());
+            return;
+        }
+        s.attach(j);
+        ObjectNode joined = SignalingServer.message("joined");
+        joined.put("participantId", j.participantId());
+        joined.put("room", room);
+        joined.put("name", claims.name());
+        s.send(joined);
+        j.room().start(j.peer());
+    }
+
+    @Override
+    public void onClose(SignalingSession s, String reason) {
+        RoomRegistry.Joined j = (RoomRegistry.Joined) s.attachment();
+        if (j != null) {
+            s.attach(null);
+            rooms.leave(j, reason);
+        }
+    }
+
+    private static String text(JsonNode m, String field, int max) throws BadMessageException {
+        JsonNode v = m.get(field);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            throw new BadMessageException("'" + m.get("type").asText() + "' needs a string field '" + field + "'");
+        }
+        if (v.asText().length() > max) {
+            throw new BadMessageException("'" + field + "' is longer than " + max + " characters");
+        }
+        return v.asText();
+    }
+
+    /** Room news for one client, as signaling messages. */
+    private static final class Channel implements PeerChannel {
+        private final SignalingSession s;
+
+        Channel(SignalingSession s) {
+            this.s = s;
+        }
+
+        @Override
+        public void offer(String sdp, Map<String, TrackRole> tracks) {
+            ObjectNode o = SignalingServer.message("offer");
+            o.put("sdp", sdp);
+            ObjectNode t = o.putObject("tracks");
+            tracks.forEach((mid, role) -> {
+                ObjectNode r = t.putObject(mid);
+                r.put("role", role.role());
+                if (role.participantId() != null) {
+                    r.put("participantId", role.participantId());
+                }
+            });
+            s.send(o);
+        }
+
+        @Override
+        public void participants(List<ParticipantView> list) {
+            ObjectNode o = SignalingServer.message("participants");
+            ArrayNode a = o.putArray("list");
+            for (ParticipantView p : list) {
+                ObjectNode n = a.addObject();
+                n.put("id", p.id());
+                n.put("name", p.name());
+                n.put("speaking", p.speaking());
+                n.put("audioMuted", p.audioMuted());
+                n.put("videoMuted", p.videoMuted());
+            }
+            s.send(o);
+        }
+
+        @Override
+        public void speaker(String main, String previous) {
+            ObjectNode o = SignalingServer.message("speaker");
+            o.put("main", main);
+            o.put("previous", previous);
+            s.send(o);
+        }
+
+        @Override
+        public void mix(boolean available) {
+            ObjectNode o = SignalingServer.message("mix");
+            o.put("available", available);
+            s.send(o);
+        }
+
+        @Override
+        public void error(String code, String message) {
+            s.send(SignalingServer.error(code, message));
+        }
+
+        @Override
+        public void bye(String reason) {
+            ObjectNode o = SignalingServer.message("bye");
+            o.put("reason", reason);
+            s.send(o);
+            s.close(reason);
+        }
+    }
+}

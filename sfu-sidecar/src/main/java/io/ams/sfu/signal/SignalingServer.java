@@ -1,0 +1,376 @@
+package io.ams.sfu.signal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.AttributeKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sidecar's HTTP(S) server: the web client from the class path folder {@code /web/}, a health
+ * check at {@code /healthz}, and the signaling WebSocket at {@code /ws} (JSON text frames, see
+ * docs/SIGNALING.md).
+ *
+ * <p>Netty's I/O threads only parse; every handler call runs on one signaling thread, in order.
+ * Untrusted input is bounded: 64 KiB per frame, 50 messages per second per connection (then
+ * error rate_limited and the connection is closed), and anything that is not a JSON object with a
+ * known "type" gets error bad_message and is counted, the connection staying open.
+ */
+public final class SignalingServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SignalingServer.class);
+    public static final int MAX_FRAME = 64 * 1024;
+    public static final int MAX_MESSAGES_PER_SECOND = 50;
+    public static final Set<String> CLIENT_TYPES = Set.of("join", "answer", "candidate", "pin", "mute", "leave", "ping");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AttributeKey<Session> SESSION = AttributeKey.valueOf("ams.session");
+    private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js",
+            "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "png",
+            "image/png", "ico", "image/x-icon", "json", "application/json");
+
+    private final SignalingHandler handler;
+    private final SignalingStats stats = new SignalingStats();
+    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final ExecutorService signaling = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "signaling");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong sessionIds = new AtomicLong();
+    private final Channel server;
+    private final boolean tls;
+
+    private SignalingServer(SignalingHandler handler, String host, int port, SslContext ssl) throws IOException {
+        this.handler = handler;
+        this.tls = ssl != null;
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        if (ssl != null) {
+                            p.addLast(ssl.newHandler(ch.alloc()));
+                        }
+                        p.addLast(new HttpServerCodec());
+                        p.addLast(new HttpObjectAggregator(MAX_FRAME));
+                        p.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                                .websocketPath("/ws").checkStartsWith(false).maxFramePayloadLength(MAX_FRAME)
+                                .handleCloseFrames(true).build()));
+                        p.addLast(new HttpFiles());
+                        p.addLast(new Frames());
+                    }
+                });
+        try {
+            this.server = b.bind(host, port).sync().channel();
+        } catch (Exception e) {
+            close();
+            throw new IOException("cannot listen for HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts listening; {@code tlsCert}/{@code tlsKey} (PEM) switch on HTTPS and WSS. */
+    public static SignalingServer start(SignalingHandler handler, String host, int port, Path tlsCert, Path tlsKey)
+            throws IOException {
+        SslContext ssl = null;
+        if (tlsCert != null) {
+            try {
+                ssl = SslContextBuilder.forServer(tlsCert.toFile(), tlsKey.toFile()).build();
+            } catch (Exception e) {
+                throw new IOException("cannot use TLS certificate " + tlsCert + " / key " + tlsKey + ": " + e.getMessage(), e);
+            }
+        }
+        return new SignalingServer(handler, host, port, ssl);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    public boolean tls() {
+        return tls;
+    }
+
+    public SignalingStats stats() {
+        return stats;
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        signaling.shutdown();
+    }
+
+    /** Static files, the health check, and 404 for everything else. */
+    private final class HttpFiles extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            stats.httpRequests.incrementAndGet();
+            if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+                respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "only GET\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            String path = new QueryStringDecoder(req.uri()).path();
+            if (path.equals("/healthz")) {
+                respond(ctx, req, HttpResponseStatus.OK, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (path.equals("/")) {
+                path = "/index.html";
+            }
+            byte[] body = null;
+            String ext = path.substring(path.lastIndexOf('.') + 1);
+            if (path.matches("(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+") && !path.contains("..") && TYPES.containsKey(ext)) {
+                try (InputStream in = SignalingServer.class.getResourceAsStream("/web" + path)) {
+                    if (in != null) {
+                        body = in.readAllBytes();
+                    }
+                } catch (IOException e) {
+                    body = null;
+                }
+            }
+            if (body == null) {
+                stats.httpNotFound.incrementAndGet();
+                respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain", ("not found: " + path + "\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            respond(ctx, req, HttpResponseStatus.OK, TYPES.get(ext), body);
+        }
+
+        private void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String type, byte[] body) {
+            boolean head = req.method().equals(HttpMethod.HEAD);
+            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+            r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            r.headers().set("X-Content-Type-Options", "nosniff");
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            if (keepAlive) {
+                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            var f = ctx.writeAndFlush(r);
+            if (!keepAlive) {
+                f.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+
+    /** WebSocket frames of one connection. */
+    private final class Frames extends SimpleChannelInboundHandler<WebSocketFrame> {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                Session s = new Session(ctx.channel(), "s" + sessionIds.incrementAndGet());
+                ctx.channel().attr(SESSION).set(s);
+                stats.connections.incrementAndGet();
+                stats.open.incrementAndGet();
+                ctx.channel().closeFuture().addListener(f -> {
+                    stats.open.decrementAndGet();
+                    signaling.execute(() -> safely(() -> handler.onClose(s, s.closeReason)));
+                });
+                signaling.execute(() -> safely(() -> handler.onOpen(s)));
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            Session s = ctx.channel().attr(SESSION).get();
+            if (s == null) {
+                return;
+            }
+            if (!(frame instanceof TextWebSocketFrame text)) {
+                if (!(frame instanceof CloseWebSocketFrame)) {
+                    stats.badMessages.incrementAndGet();
+                    s.send(error("bad_message", "only JSON text frames are understood"));
+                }
+                return;
+            }
+            stats.messagesIn.incrementAndGet();
+            if (!s.allow()) {
+                stats.rateLimited.incrementAndGet();
+                s.send(error("rate_limited", "more than " + MAX_MESSAGES_PER_SECOND + " messages per second"));
+                s.close("rate limited");
+                return;
+            }
+            JsonNode msg;
+            try {
+                msg = JSON.readTree(text.text());
+            } catch (JsonProcessingException e) {
+                stats.badMessages.incrementAndGet();
+                s.send(error("bad_message", "not JSON: " + e.getOriginalMessage()));
+                return;
+            }
+            if (msg == null || !msg.isObject() || !msg.path("type").isTextual()) {
+                stats.badMessages.incrementAndGet();
+                s.send(error("bad_message", "a message is a JSON object with a string \"type\""));
+                return;
+            }
+            String type = msg.get("type").asText();
+            if (!CLIENT_TYPES.contains(type)) {
+                stats.badMessages.incrementAndGet();
+                s.send(error("bad_message", "unknown message type '" + abbreviate(type) + "'; known: " + CLIENT_TYPES));
+                return;
+            }
+            signaling.execute(() -> {
+                try {
+                    handler.onMessage(s, type, msg);
+                } catch (BadMessageException e) {
+                    if (e.code().equals("bad_message")) {
+                        stats.badMessages.incrementAndGet();
+                    }
+                    s.send(error(e.code(), e.getMessage()));
+                } catch (RuntimeException e) {
+                    LOG.error("signaling: handling '{}' from {} failed", type, s.id(), e);
+                    s.send(error("internal", "the server failed to handle '" + type + "': " + e));
+                }
+            });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("signaling connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("signaling handler failed", e);
+        }
+    }
+
+    public static ObjectNode message(String type) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("type", type);
+        return n;
+    }
+
+    public static ObjectNode error(String code, String message) {
+        ObjectNode n = message("error");
+        n.put("code", code);
+        n.put("message", message);
+        return n;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+
+    private static final class Session implements SignalingSession {
+        private final Channel ch;
+        private final String id;
+        private volatile Object attachment;
+        private volatile String closeReason = "connection closed";
+        private long windowStart = System.nanoTime();
+        private int inWindow;
+
+        Session(Channel ch, String id) {
+            this.ch = ch;
+            this.id = id;
+        }
+
+        synchronized boolean allow() {
+            long now = System.nanoTime();
+            if (now - windowStart > 1_000_000_000L) {
+                windowStart = now;
+                inWindow = 0;
+            }
+            return ++inWindow <= MAX_MESSAGES_PER_SECOND;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public SocketAddress remoteAddress() {
+            return ch.remoteAddress();
+        }
+
+        @Override
+        public void send(ObjectNode message) {
+            if (ch.isActive()) {
+                ch.writeAndFlush(new TextWebSocketFrame(message.toString()));
+            }
+        }
+
+        @Override
+        public void close(String reason) {
+            closeReason = reason;
+            ch.writeAndFlush(new CloseWebSocketFrame(1000, reason.length() > 100 ? reason.substring(0, 100) : reason))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public Object attachment() {
+            return attachment;
+        }
+
+        @Override
+        public void attach(Object o) {
+            attachment = o;
+        }
+
+        @Override
+        public String toString() {
+            return id + "@" + ch.remoteAddress();
+        }
+    }
+}

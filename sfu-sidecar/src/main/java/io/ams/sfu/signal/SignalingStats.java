@@ -1,0 +1,20 @@
+package io.ams.sfu.signal;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters of the signaling server. */
+public final class SignalingStats {
+    public final AtomicLong connections = new AtomicLong();
+    public final AtomicLong open = new AtomicLong();
+    public final AtomicLong messagesIn = new AtomicLong();
+    public final AtomicLong badMessages = new AtomicLong();
+    public final AtomicLong rateLimited = new AtomicLong();
+    public final AtomicLong httpRequests = new AtomicLong();
+    public final AtomicLong httpNotFound = new AtomicLong();
+
+    @Override
+    public String toString() {
+        return "connections=" + connections + " open=" + open + " messagesIn=" + messagesIn + " badMessages=" + badMessages
+                + " rateLimited=" + rateLimited + " httpRequests=" + httpRequests + " httpNotFound=" + httpNotFound;
+    }
+}
