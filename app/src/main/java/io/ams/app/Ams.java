@@ -24,10 +24,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         scope = ScopeType.INHERIT,
         versionProvider = Ams.Version.class,
-        description = "AMS video mixing server: run the engine, control it, try it out.",
-        subcommands = {EngineCommand.class, CtlCommand.class, DemoCommand.class, MixCommand.class,
+        description = {"AMS video meeting server. Without a command: engine and sidecar in one process on this machine,",
+            "with a demo room and join links printed."},
+        subcommands = {EngineCommand.class, SidecarCommand.class, CtlCommand.class, DemoCommand.class, MixCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Ams implements Runnable {
+public final class Ams implements java.util.concurrent.Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
@@ -75,9 +76,38 @@ public final class Ams implements Runnable {
         return EXIT_USAGE;
     }
 
+    @picocli.CommandLine.Mixin
+    SidecarOptions sidecar;
+
+    @Option(scope = ScopeType.LOCAL, names = "--room", paramLabel = "ROOM", defaultValue = "demo-room",
+            description = "The room the printed join links are for (default: ${DEFAULT-VALUE}).")
+    String room;
+
+    @Option(scope = ScopeType.LOCAL, names = "--grpc-port", paramLabel = "PORT", defaultValue = "50051",
+            description = "The engine's gRPC port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int grpcPort;
+
+    @Option(scope = ScopeType.LOCAL, names = "--backend", paramLabel = "auto|cpu|gpu", defaultValue = "auto",
+            description = "Mixing backend (default: ${DEFAULT-VALUE}: the GPU when usable, else the CPU).")
+    io.ams.engine.EngineConfig.BackendChoice backend;
+
+    /** No command: the all-in-one server (engine + sidecar) on this machine. */
     @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: engine, ctl, demo or mix");
+    public Integer call() throws Exception {
+        io.ams.engine.EngineConfig ec = new io.ams.engine.EngineConfig("127.0.0.1", grpcPort, "127.0.0.1",
+                io.ams.engine.EngineConfig.DEFAULT_MEDIA_PORT_MIN, io.ams.engine.EngineConfig.DEFAULT_MEDIA_PORT_MAX,
+                backend, java.nio.file.Path.of("recordings"));
+        io.ams.sfu.SidecarConfig sc = sidecar.config(spec.commandLine(), "127.0.0.1", "127.0.0.1:" + grpcPort);
+        AllInOne all = AllInOne.start(ec, sc);
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            all.close();
+            stop.countDown();
+        }, "ams-shutdown"));
+        String host = sc.httpHost().equals("0.0.0.0") || sc.httpHost().equals("127.0.0.1") ? "localhost" : sc.httpHost();
+        all.printWelcome(spec.commandLine().getOut(), host, room, sidecar.dataDir);
+        stop.await();
+        return EXIT_OK;
     }
 
     /** {@code --version}: the app version from the jar's Maven metadata, and the Java runtime. */

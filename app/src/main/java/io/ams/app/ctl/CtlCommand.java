@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
             KeyframeCommand.class,
             StatsCommand.class,
             InfoCommand.class,
-            EventsCommand.class
+            EventsCommand.class,
+            TokenCommand.class
         })
 public final class CtlCommand implements Runnable {
     @Spec

@@ -1,0 +1,70 @@
+package io.ams.app;
+
+import io.ams.engine.Engine;
+import io.ams.engine.EngineConfig;
+import io.ams.sfu.Sidecar;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default deployment on one machine: engine and sidecar in one JVM, still talking over gRPC
+ * (loopback), so it runs the same code paths as a split deployment.
+ */
+public final class AllInOne implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AllInOne.class);
+    private final Engine engine;
+    private final Sidecar sidecar;
+
+    private AllInOne(Engine engine, Sidecar sidecar) {
+        this.engine = engine;
+        this.sidecar = sidecar;
+    }
+
+    /** Starts the engine on loopback ({@code grpcPort}, 0 = any) and the sidecar pointed at it. */
+    public static AllInOne start(EngineConfig engineConfig, io.ams.sfu.SidecarConfig sidecarConfig) throws IOException {
+        Engine engine = Engine.start(engineConfig);
+        try {
+            Sidecar sidecar = Sidecar.start(sidecarConfig.withEngine("127.0.0.1:" + engine.grpcPort()));
+            return new AllInOne(engine, sidecar);
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Sidecar sidecar() {
+        return sidecar;
+    }
+
+    void printWelcome(PrintWriter out, String host, String room, Path dataDir) {
+        out.println();
+        out.println("AMS is running: engine (" + engine.rooms().backend() + " backend) and sidecar in one process.");
+        out.println("Open this link in Chromium, Chrome, Edge or Firefox to join room '" + room + "':");
+        out.println();
+        out.println("  " + sidecar.joinUrl(host, room, "Guest 1"));
+        out.println();
+        out.println("More people, each with their own link:");
+        out.println("  " + sidecar.joinUrl(host, room, "Guest 2"));
+        out.println("  " + sidecar.joinUrl(host, room, "Guest 3"));
+        out.println("  or: ams ctl token --room " + room + " --name NAME --data-dir " + dataDir
+                + " --url " + (sidecar.signaling().tls() ? "https" : "http") + "://" + host + ":" + sidecar.httpPort());
+        out.println();
+        out.println("Control: engine gRPC 127.0.0.1:" + engine.grpcPort() + " (ams ctl ...), sidecar gRPC port "
+                + sidecar.grpcPort() + ". Ctrl-C stops everything.");
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        LOG.info("shutting down");
+        sidecar.close();
+        engine.close();
+    }
+}

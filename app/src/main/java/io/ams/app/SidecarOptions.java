@@ -1,0 +1,117 @@
+package io.ams.app;
+
+import io.ams.proto.v1.LayoutKind;
+import io.ams.sfu.SidecarConfig;
+import io.ams.sfu.engine.MixSettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** The sidecar's flags, shared by {@code ams sidecar} and the all-in-one {@code ams}. */
+public final class SidecarOptions {
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--http-host", paramLabel = "ADDRESS",
+            description = "Address of the web client and signaling (default: 127.0.0.1 all-in-one, 0.0.0.0 for ams sidecar).")
+    String httpHost;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port of the web client and signaling (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--media-port", paramLabel = "PORT", defaultValue = "10000",
+            description = "The single UDP port for every participant's media (default: ${DEFAULT-VALUE}).")
+    int mediaPort;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--media-bind", paramLabel = "ADDRESS",
+            description = "Bind the media port to this address only (default: every interface).")
+    String mediaBind;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--advertise", paramLabel = "IP", split = ",",
+            description = "Public IP address(es) to announce as ICE candidates (behind NAT, on cloud instances).")
+    List<String> advertise = new ArrayList<>();
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--sfu-grpc-port", paramLabel = "PORT", defaultValue = "50052",
+            description = "Port of the sidecar's control API, ams.v1.Sfu; -1 turns it off (default: ${DEFAULT-VALUE}).")
+    int grpcPort;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--data-dir", paramLabel = "DIR", defaultValue = "ams-data",
+            description = "Where the join-token key is kept (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--tls-cert", paramLabel = "PEM", description = "Certificate for HTTPS/WSS (browsers allow the camera over plain HTTP on localhost only).")
+    Path tlsCert;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--tls-key", paramLabel = "PEM", description = "Private key for --tls-cert.")
+    Path tlsKey;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--mix-size", paramLabel = "WxH", defaultValue = "960x540",
+            description = "Size of the mix every participant receives (default: ${DEFAULT-VALUE}).")
+    String mixSize;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--mix-fps", paramLabel = "FPS", defaultValue = "30", description = "Frame rate of the mix (default: ${DEFAULT-VALUE}).")
+    int mixFps;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--mix-layout", paramLabel = "grid|filmstrip|speaker", defaultValue = "grid",
+            description = "Layout of the mix (default: ${DEFAULT-VALUE}).")
+    String mixLayout;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--mix-address", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Where rooms receive the engine's mix; the engine must reach it (default: ${DEFAULT-VALUE}).")
+    String mixAddress;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--max-participants", paramLabel = "N", defaultValue = "50",
+            description = "Participants per room (default: ${DEFAULT-VALUE}).")
+    int maxParticipants;
+
+    SidecarConfig config(picocli.CommandLine cmd, String defaultHttpHost, String engineTarget) {
+        String[] wh = mixSize.toLowerCase().split("x");
+        int w;
+        int h;
+        try {
+            w = Integer.parseInt(wh[0]);
+            h = Integer.parseInt(wh[1]);
+        } catch (RuntimeException e) {
+            throw new ParameterException(cmd, "--mix-size '" + mixSize + "' is not WIDTHxHEIGHT, e.g. 960x540");
+        }
+        if (w < 16 || h < 16 || w > 3840 || h > 2160 || w % 2 != 0 || h % 2 != 0) {
+            throw new ParameterException(cmd, "--mix-size " + mixSize + " is out of range: even, 16x16..3840x2160");
+        }
+        if (mixFps < 1 || mixFps > 60) {
+            throw new ParameterException(cmd, "--mix-fps " + mixFps + " is out of range 1..60");
+        }
+        LayoutKind layout;
+        try {
+            layout = LayoutKind.valueOf(mixLayout.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cmd, "--mix-layout '" + mixLayout + "' is not grid, filmstrip or speaker");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ParameterException(cmd, "--tls-cert and --tls-key go together");
+        }
+        InetAddress bind = null;
+        if (mediaBind != null) {
+            try {
+                bind = InetAddress.getByName(mediaBind);
+            } catch (UnknownHostException e) {
+                throw new ParameterException(cmd, "--media-bind '" + mediaBind + "' is not an address");
+            }
+        }
+        InetAddress mixAt;
+        try {
+            mixAt = InetAddress.getByName(mixAddress);
+        } catch (UnknownHostException e) {
+            throw new ParameterException(cmd, "--mix-address '" + mixAddress + "' is not an address");
+        }
+        try {
+            return new SidecarConfig(httpHost != null ? httpHost : defaultHttpHost, httpPort, bind, mediaPort, advertise,
+                    engineTarget, mixAt, dataDir.resolve("token.key"), tlsCert, tlsKey, grpcPort,
+                    new MixSettings(w, h, mixFps, 1200, layout), maxParticipants, 100, Duration.ofHours(12));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cmd, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.ams.app.ctl;
+
+import io.ams.sfu.auth.JoinTokens;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code ams ctl token}: a join token (and link) signed with the sidecar's key. */
+@Command(name = "token", mixinStandardHelpOptions = true,
+        description = "Issue a join token for a room and a name, signed with the sidecar's key file.")
+public final class TokenCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--room", required = true, paramLabel = "ROOM", description = "Room the token admits to.")
+    String room;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "Display name of the participant.")
+    String name;
+
+    @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "12h",
+            description = "Lifetime, e.g. 30m, 12h, 7d (default: ${DEFAULT-VALUE}).")
+    String ttl;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "ams-data",
+            description = "The sidecar's data directory holding token.key (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--url", paramLabel = "URL", description = "Base URL of the sidecar, to print a join link (e.g. http://localhost:8080).")
+    String url;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!room.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ParameterException(spec.commandLine(), "--room '" + room + "' is not valid: 1-64 of A-Z a-z 0-9 . _ -");
+        }
+        Duration d = parseTtl();
+        Path keyFile = dataDir.resolve("token.key");
+        if (!Files.exists(keyFile)) {
+            throw new ParameterException(spec.commandLine(), "no key at " + keyFile
+                    + ": start the sidecar (ams, or ams sidecar) with this --data-dir first");
+        }
+        String token = new JoinTokens(JoinTokens.loadOrCreateKey(keyFile)).issue(room, name, d);
+        var out = spec.commandLine().getOut();
+        if (url != null) {
+            String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            out.println(base + "/?room=" + enc(room) + "&name=" + enc(name) + "&token=" + enc(token));
+        } else {
+            out.println(token);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Duration parseTtl() {
+        var m = java.util.regex.Pattern.compile("(\\d{1,6})([smhd])").matcher(ttl);
+        if (!m.matches()) {
+            throw new ParameterException(spec.commandLine(), "--ttl '" + ttl + "' is not like 30m, 12h or 7d");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

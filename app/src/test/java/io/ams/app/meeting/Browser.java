@@ -1,0 +1,85 @@
+package io.ams.app.meeting;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * One headless Debian Chromium driven by chromedriver, with fake camera and microphone read from
+ * files (the browser loops them). One participant per browser, so each can have its own colour.
+ */
+final class Browser implements AutoCloseable {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    final ChromeDriver driver;
+    final String label;
+
+    static boolean available() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    Browser(String label, Path y4m, Path wav, Path profile) {
+        this.label = label;
+        ChromeOptions o = new ChromeOptions();
+        o.setBinary(CHROMIUM.toFile());
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-extensions", "--mute-audio", "--autoplay-policy=no-user-gesture-required",
+                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                "--use-file-for-fake-video-capture=" + y4m, "--use-file-for-fake-audio-capture=" + wav,
+                "--disable-features=WebRtcHideLocalIpsWithMdns", "--window-size=1280,720",
+                "--user-data-dir=" + profile);
+        ChromeDriverService svc = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort().build();
+        driver = new ChromeDriver(svc, o);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+    }
+
+    void open(String url) {
+        driver.get(url);
+    }
+
+    Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /** window.amsClient.stats() */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> stats() {
+        Object o = ((JavascriptExecutor) driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "if (!window.amsClient) { done(null); return; }"
+                        + "window.amsClient.stats().then(done, e => done({error: String(e)}));");
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Long> sample(String which, double fx, double fy) {
+        return (List<Long>) js("return window.amsClient.sample(arguments[0], arguments[1], arguments[2]);", which, fx, fy);
+    }
+
+    String state() {
+        return (String) js("return window.amsClient ? window.amsClient.state : null;");
+    }
+
+    Object field(String name) {
+        return js("return window.amsClient ? window.amsClient[arguments[0]] : null;", name);
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } catch (RuntimeException e) {
+            // already gone
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.ams.app.meeting;
+
+import io.ams.rtp.testing.FfmpegCli;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Fake camera and microphone files for Chromium, made with the ffmpeg executable of the bytedeco jar. */
+final class FakeMedia {
+    private FakeMedia() {
+    }
+
+    /** A solid-colour Y4M (Chromium loops it as the camera). */
+    static Path colour(Path dir, String name, String hexRgb, int w, int h, int fps) throws Exception {
+        Path out = dir.resolve(name + ".y4m");
+        FfmpegCli.runOrFail(Duration.ofSeconds(60), List.of("-y", "-f", "lavfi", "-i",
+                "color=c=0x" + hexRgb + ":s=" + w + "x" + h + ":r=" + fps, "-t", "2", "-pix_fmt", "yuv420p", out.toString()));
+        return out;
+    }
+
+    /** A WAV microphone: a steady tone at {@code volume} (0 = silence). */
+    static Path tone(Path dir, String name, double volume) throws Exception {
+        Path out = dir.resolve(name + ".wav");
+        String src = volume > 0 ? "sine=frequency=440:sample_rate=48000" : "anullsrc=r=48000:cl=mono";
+        FfmpegCli.runOrFail(Duration.ofSeconds(60), List.of("-y", "-f", "lavfi", "-i", src, "-t", "5", "-af",
+                "volume=" + volume, "-ac", "1", "-ar", "48000", out.toString()));
+        return out;
+    }
+}

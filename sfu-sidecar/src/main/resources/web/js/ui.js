@@ -1,0 +1,128 @@
+// The meeting page: main speaker large, the mix as picture-in-picture, own camera, participant list.
+import { AmsClient } from './ams-client.js';
+
+const $ = (id) => document.getElementById(id);
+const q = new URLSearchParams(location.search);
+const room = q.get('room') || '';
+const name = q.get('name') || '';
+const token = q.get('token') || '';
+const wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
+
+const client = new AmsClient({ room, name, token, url: wsUrl });
+window.amsClient = client;
+$('room-name').textContent = room ? 'Room ' + room : 'AMS';
+
+const STATE_WORDS = {
+  idle: 'starting', media: 'opening camera', connecting: 'connecting', joined: 'joining',
+  connected: 'connected', reconnecting: 'reconnecting', failed: 'disconnected', refused: 'not admitted', left: 'left',
+};
+
+function nameOf(id) {
+  const p = client.participants.find((x) => x.id === id);
+  return p ? p.name : id || '';
+}
+
+function render() {
+  const st = $('conn-state');
+  st.textContent = STATE_WORDS[client.state] || client.state;
+  st.className = 'state ' + (client.state === 'connected' ? 'ok' : (client.state === 'failed' || client.state === 'refused') ? 'bad' : '');
+  const shown = client.pinned || (client.mainSpeaker !== client.participantId ? client.mainSpeaker : client.previousSpeaker);
+  $('main-label').textContent = shown ? nameOf(shown) + (client.pinned ? ' (pinned)' : '') : '';
+  $('mix').classList.toggle('unavailable', !client.mixAvailable);
+  $('mix-status').textContent = client.mixAvailable ? 'everyone' : 'mix unavailable';
+  const ul = $('participants');
+  ul.replaceChildren();
+  for (const p of client.participants) {
+    const li = document.createElement('li');
+    li.dataset.id = p.id;
+    if (p.id === client.mainSpeaker) li.classList.add('main');
+    const dot = document.createElement('span');
+    dot.className = 'dot' + (p.speaking ? ' speaking' : '');
+    dot.title = p.speaking ? 'speaking' : '';
+    const nm = document.createElement('span');
+    nm.className = 'name';
+    nm.textContent = p.name + (p.id === client.participantId ? ' (you)' : '') + (p.audioMuted ? ' 🔇' : '') + (p.videoMuted ? ' 📷✕' : '');
+    li.append(dot, nm);
+    if (p.id !== client.participantId) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      const pinnedHere = client.pinned === p.id;
+      b.textContent = pinnedHere ? 'Unpin' : 'Pin';
+      b.setAttribute('aria-label', (pinnedHere ? 'Unpin ' : 'Pin ') + p.name);
+      b.onclick = () => client.pin(pinnedHere ? null : p.id);
+      li.append(b);
+    }
+    ul.append(li);
+  }
+  const errs = $('errors');
+  errs.replaceChildren(...client.errors.slice(-3).map((e) => {
+    const p = document.createElement('p');
+    p.textContent = e.message;
+    return p;
+  }));
+}
+
+function play(el) {
+  const pr = el.play();
+  if (pr && pr.catch) pr.catch(() => { $('btn-sound').hidden = false; });
+}
+
+client.addEventListener('change', render);
+client.addEventListener('error', render);
+client.addEventListener('localstream', (e) => {
+  if (e.detail) { $('self-video').srcObject = e.detail; } else { $('self').hidden = true; }
+});
+client.addEventListener('track', (e) => {
+  const { role, participantId, stream } = e.detail;
+  if (role === 'main') { $('main-video').srcObject = stream; play($('main-video')); }
+  else if (role === 'mix') { $('mix-video').srcObject = stream; play($('mix-video')); }
+  else if (role === 'audio') {
+    let a = document.querySelector('audio[data-participant="' + CSS.escape(participantId) + '"]');
+    if (!a) {
+      a = document.createElement('audio');
+      a.autoplay = true;
+      a.dataset.participant = participantId;
+      $('audio-sinks').append(a);
+    }
+    a.srcObject = stream;
+    play(a);
+  }
+});
+
+$('btn-mic').onclick = () => {
+  client.setAudioMuted(!client.audioMuted);
+  $('btn-mic').setAttribute('aria-pressed', String(client.audioMuted));
+  $('btn-mic').textContent = client.audioMuted ? 'Unmute' : 'Mute';
+};
+$('btn-cam').onclick = () => {
+  client.setVideoMuted(!client.videoMuted);
+  $('btn-cam').setAttribute('aria-pressed', String(client.videoMuted));
+  $('btn-cam').textContent = client.videoMuted ? 'Camera on' : 'Camera off';
+};
+$('btn-leave').onclick = () => client.leave();
+$('btn-sound').onclick = () => {
+  document.querySelectorAll('audio, video').forEach((el) => el.play().catch(() => {}));
+  $('btn-sound').hidden = true;
+};
+
+/** Test helper: the colour at fractional (fx, fy) of the 'main', 'mix' or 'self' video, as [r, g, b]. */
+client.sample = (which, fx, fy) => {
+  const v = $(which + '-video');
+  if (!v || !v.videoWidth) return null;
+  const c = document.createElement('canvas');
+  c.width = v.videoWidth;
+  c.height = v.videoHeight;
+  const g = c.getContext('2d', { willReadFrequently: true });
+  g.drawImage(v, 0, 0);
+  const d = g.getImageData(Math.min(c.width - 1, Math.floor(fx * c.width)), Math.min(c.height - 1, Math.floor(fy * c.height)), 1, 1).data;
+  return [d[0], d[1], d[2]];
+};
+
+if (!room || !token) {
+  client._error('token_invalid', 'This page needs a join link of the form /?room=R&name=N&token=T. Ask the organiser for one.');
+  client._set('state', 'refused');
+  render();
+} else {
+  render();
+  client.start();
+}
