@@ -32,6 +32,17 @@ import org.slf4j.LoggerFactory;
 public final class Sidecar implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
 
+    /** ice4j and jitsi-utils log through java.util.logging at INFO per socket: keep their warnings only. */
+    private static final java.util.logging.Logger[] QUIET = {
+        java.util.logging.Logger.getLogger("org.ice4j"), java.util.logging.Logger.getLogger("org.jitsi"),
+        java.util.logging.Logger.getLogger("org.jitsi.utils.logging2.LoggerImpl")};
+
+    static {
+        for (java.util.logging.Logger l : QUIET) {
+            l.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
     private final SidecarConfig config;
     private final JoinTokens tokens;
     private MediaPort mediaPort;

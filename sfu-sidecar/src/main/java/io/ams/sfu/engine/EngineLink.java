@@ -191,19 +191,27 @@ public final class EngineLink implements AutoCloseable {
         if (!connected) {
             return;
         }
-        thread.execute(() -> {
-            try {
-                stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS)
-                        .requestKeyframe(RequestKeyframeRequest.newBuilder().setRoomId(roomId).build());
-            } catch (StatusRuntimeException e) {
-                failed("RequestKeyframe " + roomId, e);
-            }
-        });
+        try {
+            thread.execute(() -> {
+                try {
+                    stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS)
+                            .requestKeyframe(RequestKeyframeRequest.newBuilder().setRoomId(roomId).build());
+                } catch (StatusRuntimeException e) {
+                    failed("RequestKeyframe " + roomId, e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
     }
 
     private void kick() {
         if (!closed) {
-            thread.execute(this::reconcileSafely);
+            try {
+                thread.execute(this::reconcileSafely);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
         }
     }
 
@@ -304,7 +312,7 @@ public final class EngineLink implements AutoCloseable {
                     routes.remove(key(w.id, pid));
                 }
             }
-            if (!w.mainSpeaker.equals(a.mainSpeaker) && (w.mainSpeaker.isEmpty() || a.participants.contains(w.mainSpeaker))) {
+            if (!w.mainSpeaker.equals(a.mainSpeaker) && a.participants.contains(w.mainSpeaker)) {
                 stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).setMainSpeaker(
                         SetMainSpeakerRequest.newBuilder().setRoomId(w.id).setParticipantId(w.mainSpeaker).build());
                 a.mainSpeaker = w.mainSpeaker;
@@ -346,19 +354,26 @@ public final class EngineLink implements AutoCloseable {
 
             @Override
             public void onError(Throwable t) {
-                thread.execute(() -> {
-                    eventsOpen = false;
-                    if (!closed) {
-                        LOG.debug("engine link: event stream ended: {}", t.toString());
-                    }
-                });
+                LOG.debug("engine link: event stream ended: {}", t.toString());
+                reopenLater();
             }
 
             @Override
             public void onCompleted() {
-                thread.execute(() -> eventsOpen = false);
+                reopenLater();
             }
         });
+    }
+
+    private void reopenLater() {
+        if (closed) {
+            return;
+        }
+        try {
+            thread.execute(() -> eventsOpen = false);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
     }
 
     private void failed(String what, StatusRuntimeException e) {
