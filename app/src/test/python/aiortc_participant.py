@@ -14,7 +14,8 @@ import sys
 import time
 
 import numpy
-from aiortc import RTCPeerConnection, RTCSessionDescription, VideoStreamTrack, AudioStreamTrack
+from aiortc import RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
+from aiortc.mediastreams import AudioStreamTrack
 from av import VideoFrame, AudioFrame
 
 

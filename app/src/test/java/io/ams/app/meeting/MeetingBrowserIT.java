@@ -150,6 +150,49 @@ class MeetingBrowserIT {
         meeting.room(ROOM).setMainSpeaker(null);
     }
 
+    @Test
+    @Order(5)
+    void anAiortcParticipantJoinsTheSameRoomAndReceivesBothVideos() throws Exception {
+        assumeTrue(AiortcParticipant.available(), "Debian python3-aiortc is not installed (.ci/run installs it)");
+        int[] yellow = {230, 230, 30};
+        String token = meeting.server.sidecar().tokens().issue(ROOM, "yellow", java.time.Duration.ofMinutes(5));
+        try (AiortcParticipant a = new AiortcParticipant(meeting.server.sidecar().httpPort(), ROOM, "yellow", token, yellow,
+                dir.resolve("aiortc.log"))) {
+            assertThat(Meeting.await(40, () -> a.frames("main") > 30 && a.frames("mix") > 30))
+                    .as("aiortc decodes main and mix; report " + a.report + "; server said " + a.fromServer.stream().map(m -> m.path("type").asText()).toList()
+                            + "; log " + tail(dir.resolve("aiortc.log")))
+                    .isTrue();
+            assertThat(a.report.path("mix").path("width").asInt()).isEqualTo(Meeting.MIX_W);
+            assertThat(a.report.path("mix").path("height").asInt()).isEqualTo(Meeting.MIX_H);
+            assertThat(a.report.path("main").path("width").asInt()).isPositive();
+            // its main video is one of the browsers' cameras
+            List<Long> centre = new ArrayList<>();
+            a.report.path("main").path("samples").path("0.50,0.50").forEach(v -> centre.add(v.asLong()));
+            assertThat(COLOURS.values().stream().anyMatch(c -> Meeting.near(centre, c, 60)))
+                    .as("aiortc's main video shows a participant's colour: " + centre).isTrue();
+            // and the browsers see aiortc's yellow camera in its tile of the mix
+            List<String> order = engineOrder();
+            assertThat(Meeting.await(20, () -> engineOrder().size() == 4)).isTrue();
+            order = engineOrder();
+            List<Tile> tiles = Layouts.compute(LayoutSpec.grid(), order, order.get(0), Meeting.MIX_W, Meeting.MIX_H);
+            Tile mine = tiles.stream().filter(t -> t.participantId().equals(meeting.idOf(ROOM, "yellow"))).findFirst().orElseThrow();
+            double fx = (mine.rect().x() + mine.rect().width() / 2.0) / Meeting.MIX_W;
+            double fy = (mine.rect().y() + mine.rect().height() / 2.0) / Meeting.MIX_H;
+            Browser b = browsers.get("blue");
+            assertThat(Meeting.await(20, () -> Meeting.near(b.sample("mix", fx, fy), yellow, 60)))
+                    .as("blue sees aiortc's yellow in the mix: " + b.sample("mix", fx, fy)).isTrue();
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            String s = Files.readString(log);
+            return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
+        } catch (java.io.IOException e) {
+            return "(no log)";
+        }
+    }
+
     private static long decoded(Browser b, String which) {
         Map<String, Object> s = b.stats();
         if (s == null || !(s.get(which) instanceof Map<?, ?> m)) {
