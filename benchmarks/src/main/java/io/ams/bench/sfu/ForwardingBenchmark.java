@@ -104,6 +104,11 @@ public class ForwardingBenchmark {
 
     /** The per-packet path: parse, TWCC record, rewrite into {@code out}, cache. */
     public int forward(byte[] pkt, int len, long nowNanos) {
+        return forward(pkt, len, nowNanos, out);
+    }
+
+    /** The same, rewriting into the caller's {@code dst}. */
+    public int forward(byte[] pkt, int len, long nowNanos, byte[] dst) {
         RtpPacket rtp;
         try {
             rtp = RtpPacket.parse(pkt, 0, len, nowNanos);
@@ -116,9 +121,9 @@ public class ForwardingBenchmark {
         } catch (RtpFormatException e) {
             return StreamRewriter.DROPPED;
         }
-        int n = rewriter.rewrite(rtp, nowNanos, out, 0);
+        int n = rewriter.rewrite(rtp, nowNanos, dst, 0);
         if (n > 0) {
-            cache.put(out, 0, n, nowNanos);
+            cache.put(dst, 0, n, nowNanos);
         }
         if ((next & 127) == 0) {
             twcc.poll(nowNanos); // feedback every ~100 packets, as the transport's timer would
@@ -127,7 +132,7 @@ public class ForwardingBenchmark {
     }
 
     /** Writes a running seq, timestamp (3 packets a frame), transport-wide seq and PictureID into a ring packet. */
-    static void stamp(byte[] b, int counter) {
+    public static void stamp(byte[] b, int counter) {
         int seq = counter & 0xFFFF;
         long ts = (counter / 3) * 3000L;
         int picId = (counter / 3) & 0x7FFF;
@@ -144,7 +149,7 @@ public class ForwardingBenchmark {
         b[24] = (byte) picId; // TL0PICIDX
     }
 
-    static byte[] vp8Packet(long ssrc, int index, boolean key, int size) {
+    public static byte[] vp8Packet(long ssrc, int index, boolean key, int size) {
         byte[] b = new byte[size];
         RtpHeaderWriter.write(b, 0, false, 96, 0, 0, ssrc);
         b[0] |= 0x10; // X: header extension
