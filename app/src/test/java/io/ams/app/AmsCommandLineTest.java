@@ -71,7 +71,9 @@ class AmsCommandLineTest {
         assertUsageError(new String[] {"ctl", "participant", "add", "r1"}, "PARTICIPANT");
         assertUsageError(new String[] {"ctl", "room"}, "missing command");
         assertUsageError(new String[] {"ctl"}, "missing command");
-        assertUsageError(new String[] {}, "missing command");
+        assertUsageError(new String[] {"--mix-size", "12x"}, "--mix-size");
+        assertUsageError(new String[] {"--mix-layout", "mosaic"}, "--mix-layout");
+        assertUsageError(new String[] {"--tls-cert", "c.pem"}, "--tls-key");
         assertUsageError(new String[] {"ctl", "rooms", "lst"}, "lst");
     }
 
