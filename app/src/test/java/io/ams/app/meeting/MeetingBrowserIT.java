@@ -148,6 +148,9 @@ class MeetingBrowserIT {
         assertThat(Meeting.await(15, () -> Meeting.near(g.sample("main", 0.5, 0.5), COLOURS.get("red"), 60)))
                 .as("green sees the previous speaker, red: " + g.sample("main", 0.5, 0.5)).isTrue();
         meeting.room(ROOM).setMainSpeaker(null);
+        // what a person would see, kept for whoever debugs a failure: target/meeting-blue.png
+        byte[] png = browsers.get("blue").driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+        Files.write(Path.of("target", "meeting-blue.png"), png);
     }
 
     @Test
