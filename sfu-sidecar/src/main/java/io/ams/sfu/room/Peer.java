@@ -80,7 +80,7 @@ final class Peer {
     final long joinedAtMillis = System.currentTimeMillis();
 
     Peer(String id, String name, PeerChannel channel, PeerTransport transport, long sessionId, long mainSsrc, long mixSsrc,
-         StreamRewriter.KeyframeRequester keyframes) {
+         StreamRewriter.KeyframeRequester keyframes, StreamRewriter.KeyframeRequester mixKeyframes) {
         this.id = id;
         this.name = name;
         this.channel = channel;
@@ -89,7 +89,7 @@ final class Peer {
         this.mainSsrc = mainSsrc;
         this.mixSsrc = mixSsrc;
         this.mainRewriter = StreamRewriter.video(mainSsrc, 96, VideoCodec.VP8, keyframes);
-        this.mixRewriter = StreamRewriter.video(mixSsrc, 96, VideoCodec.VP8, ssrc -> { });
+        this.mixRewriter = StreamRewriter.video(mixSsrc, 96, VideoCodec.VP8, mixKeyframes);
     }
 
     AudioSlot audioSlotFor(String senderId) {

@@ -51,6 +51,7 @@ public final class SfuRoom implements AutoCloseable {
     static final long SFU_SSRC = 0x414D5300L; // "AMS\0"
     private static final long PLI_MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
     private static final long MIX_STALE_MILLIS = 2000;
+    private static final long MIX_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
     private static final int SPEAKING_LEVEL = 50; // -dBov: louder than -50 dBov with the voice flag
     private static final long SPEAKING_HOLD_MILLIS = 600;
 
@@ -109,7 +110,7 @@ public final class SfuRoom implements AutoCloseable {
         String pid = "p" + (++nextPeer);
         PeerTransport transport = ctx.mediaPort().newPeer(id + "/" + pid);
         Peer p = new Peer(pid, name, channel, transport, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
-                randomSsrc(), randomSsrc(), this::requestKeyframeOfSsrc);
+                randomSsrc(), randomSsrc(), this::requestKeyframeOfSsrc, ssrc -> ctx.engine().requestKeyframe(id));
         transport.setListener(new MediaListener(p));
         for (Peer q : peers.values()) {
             assignSlot(q, p.id);
@@ -704,6 +705,7 @@ public final class SfuRoom implements AutoCloseable {
     private void receiveMix() {
         byte[] buf = new byte[2048];
         byte[] out = new byte[2048 + 16];
+        long lastMixNanos = System.nanoTime();
         DatagramPacket dp = new DatagramPacket(buf, buf.length);
         while (!closed) {
             try {
@@ -725,7 +727,14 @@ public final class SfuRoom implements AutoCloseable {
             mixPackets.incrementAndGet();
             lastMixPacketMillis = System.currentTimeMillis();
             long now = System.nanoTime();
+            // After a gap (an engine that restarted sends the same SSRC with new sequence numbers and
+            // timestamps) every receiver restarts the mix at a keyframe, its numbering continuing.
+            boolean restart = now - lastMixNanos > MIX_GAP_NANOS;
+            lastMixNanos = now;
             for (Peer q : peerView) {
+                if (restart) {
+                    q.mixRewriter.stop();
+                }
                 // only this thread touches the mix rewriter
                 if (q.mixRewriter.currentSource() != pkt.ssrc() && q.mixRewriter.pendingSource() != pkt.ssrc()) {
                     q.mixRewriter.switchTo(pkt.ssrc(), now); // first packet, or a re-created engine room: wait for its keyframe
