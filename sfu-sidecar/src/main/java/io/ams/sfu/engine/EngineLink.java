@@ -66,14 +66,12 @@ public final class EngineLink implements AutoCloseable {
     private static final class WantedRoom {
         final String id;
         final InetSocketAddress mixTarget;
-        final long mixSsrc;
         final Map<String, WantedParticipant> participants = new LinkedHashMap<>();
         String mainSpeaker = "";
 
-        WantedRoom(String id, InetSocketAddress mixTarget, long mixSsrc) {
+        WantedRoom(String id, InetSocketAddress mixTarget) {
             this.id = id;
             this.mixTarget = mixTarget;
-            this.mixSsrc = mixSsrc;
         }
     }
 
@@ -128,10 +126,14 @@ public final class EngineLink implements AutoCloseable {
         return rpcFailures.get();
     }
 
-    /** Want a mix for this room, sent as RTP to {@code mixTarget} with {@code mixSsrc}. */
-    public void openRoom(String roomId, InetSocketAddress mixTarget, long mixSsrc) {
+    /**
+     * Want a mix for this room, sent as RTP to {@code mixTarget}. Every time the link (re-)creates the
+     * room in an engine the mix gets a new SSRC, so receivers see an engine restart as a new source
+     * (picked up at its first keyframe) rather than a jump in one stream's numbering.
+     */
+    public void openRoom(String roomId, InetSocketAddress mixTarget) {
         synchronized (this) {
-            wanted.putIfAbsent(roomId, new WantedRoom(roomId, mixTarget, mixSsrc));
+            wanted.putIfAbsent(roomId, new WantedRoom(roomId, mixTarget));
         }
         kick();
     }
@@ -334,7 +336,8 @@ public final class EngineLink implements AutoCloseable {
         stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).addDestination(AddDestinationRequest.newBuilder()
                 .setRoomId(w.id).setOutputId("main").setDestinationId("sidecar")
                 .setHost(w.mixTarget.getHostString()).setPort(w.mixTarget.getPort())
-                .setSsrc((int) w.mixSsrc).setPayloadType(96).build());
+                .setSsrc(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE))
+                .setPayloadType(96).build());
         LOG.info("engine link: room '{}' created in the engine ({}x{}@{} {}), mix to {}", w.id, settings.width(),
                 settings.height(), settings.fps(), settings.layout(), w.mixTarget);
     }
@@ -405,7 +408,7 @@ public final class EngineLink implements AutoCloseable {
     private synchronized Map<String, WantedRoom> snapshot() {
         Map<String, WantedRoom> copy = new LinkedHashMap<>();
         for (WantedRoom w : wanted.values()) {
-            WantedRoom c = new WantedRoom(w.id, w.mixTarget, w.mixSsrc);
+            WantedRoom c = new WantedRoom(w.id, w.mixTarget);
             c.participants.putAll(w.participants);
             c.mainSpeaker = w.mainSpeaker;
             copy.put(w.id, c);

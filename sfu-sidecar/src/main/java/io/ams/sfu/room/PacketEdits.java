@@ -9,18 +9,21 @@ final class PacketEdits {
     }
 
     /**
-     * A copy of the packet without its header extension block and padding, with a new SSRC.
-     * Extension ids and values (transport-wide sequence numbers above all) mean something only
-     * between the sender and us, so nothing we forward carries them.
+     * Writes the packet without its header extension block and padding, with a new SSRC, into
+     * {@code dst}; returns the length written, or -1 if it does not fit. Extension ids and values
+     * (transport-wide sequence numbers above all) mean something only between the sender and us, so
+     * nothing we forward carries them.
      */
-    static byte[] forwardCopy(byte[] b, int off, int len, int payloadOffset, int payloadLength, long newSsrc) {
+    static int forwardInto(byte[] b, int off, int payloadOffset, int payloadLength, long newSsrc, byte[] dst) {
         int fixed = 12 + 4 * (b[off] & 0x0F);
-        byte[] out = new byte[fixed + payloadLength];
-        System.arraycopy(b, off, out, 0, fixed);
-        out[0] = (byte) (out[0] & ~0x30); // clear P and X
-        System.arraycopy(b, payloadOffset, out, fixed, payloadLength);
-        setSsrc(out, newSsrc);
-        return out;
+        if (fixed + payloadLength > dst.length) {
+            return -1;
+        }
+        System.arraycopy(b, off, dst, 0, fixed);
+        dst[0] = (byte) (dst[0] & ~0x30); // clear P and X
+        System.arraycopy(b, payloadOffset, dst, fixed, payloadLength);
+        setSsrc(dst, newSsrc);
+        return fixed + payloadLength;
     }
 
     static void setSsrc(byte[] pkt, long ssrc) {

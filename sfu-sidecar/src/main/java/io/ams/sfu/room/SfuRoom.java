@@ -51,7 +51,6 @@ public final class SfuRoom implements AutoCloseable {
     static final long SFU_SSRC = 0x414D5300L; // "AMS\0"
     private static final long PLI_MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
     private static final long MIX_STALE_MILLIS = 2000;
-    private static final long MIX_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
     private static final int SPEAKING_LEVEL = 50; // -dBov: louder than -50 dBov with the voice flag
     private static final long SPEAKING_HOLD_MILLIS = 600;
 
@@ -61,7 +60,6 @@ public final class SfuRoom implements AutoCloseable {
     private final Map<String, Peer> peers = new LinkedHashMap<>(); // guarded by this
     private volatile Peer[] peerView = new Peer[0];
     private final DatagramSocket mixSocket;
-    private final long engineMixSsrc = randomSsrc();
     private final Thread mixThread;
     private final ScheduledFuture<?> tick;
     private final AtomicLong mixPackets = new AtomicLong();
@@ -84,7 +82,7 @@ public final class SfuRoom implements AutoCloseable {
         this.mixThread = new Thread(this::receiveMix, "mix-in-" + id);
         this.mixThread.setDaemon(true);
         this.mixThread.start();
-        ctx.engine().openRoom(id, (InetSocketAddress) mixSocket.getLocalSocketAddress(), engineMixSsrc);
+        ctx.engine().openRoom(id, (InetSocketAddress) mixSocket.getLocalSocketAddress());
         this.tick = ctx.timer().scheduleWithFixedDelay(this::tickSafely, 100, 100, TimeUnit.MILLISECONDS);
         LOG.info("room '{}' opened, mix expected on {}", id, mixSocket.getLocalSocketAddress());
     }
@@ -493,6 +491,10 @@ public final class SfuRoom implements AutoCloseable {
     private final class MediaListener implements PeerTransport.Listener {
         private final Peer p;
         private final HeaderExtensions ext = new HeaderExtensions();
+        // scratch space of this peer's receive thread: the cache and the transport copy what they keep
+        private final byte[] plainBuf = new byte[2048];
+        private final byte[] outBuf = new byte[2048 + 16];
+        private final DatagramPacket toEngine = new DatagramPacket(new byte[0], 0);
 
         MediaListener(Peer p) {
             this.p = p;
@@ -590,14 +592,19 @@ public final class SfuRoom implements AutoCloseable {
             if (pkt.payloadLength() == 0) {
                 return;
             }
+            int n = PacketEdits.forwardInto(b, off, pkt.payloadOffset(), pkt.payloadLength(), pkt.ssrc(), plainBuf);
+            if (n < 0) {
+                p.rtpDropped.incrementAndGet();
+                return;
+            }
             for (Peer q : peerView) {
                 if (q == p) {
                     continue;
                 }
                 Peer.AudioSlot slot = q.audioSlotFor(p.id);
                 if (slot != null && slot.negotiated) {
-                    byte[] out = PacketEdits.forwardCopy(b, off, len, pkt.payloadOffset(), pkt.payloadLength(), slot.ssrc);
-                    if (q.transport.sendRtp(out, 0, out.length)) {
+                    PacketEdits.setSsrc(plainBuf, slot.ssrc);
+                    if (q.transport.sendRtp(plainBuf, 0, n)) {
                         p.forwarded.incrementAndGet();
                     }
                 }
@@ -611,7 +618,9 @@ public final class SfuRoom implements AutoCloseable {
             InetSocketAddress route = ctx.engine().route(id, p.id);
             if (route != null) {
                 try {
-                    ctx.engineOut().send(new DatagramPacket(b, off, len, route));
+                    toEngine.setData(b, off, len);
+                    toEngine.setSocketAddress(route);
+                    ctx.engineOut().send(toEngine);
                 } catch (IOException e) {
                     p.rtpDropped.incrementAndGet();
                 }
@@ -623,23 +632,22 @@ public final class SfuRoom implements AutoCloseable {
                     continue;
                 }
                 if (plain == null) {
-                    byte[] copy = PacketEdits.forwardCopy(b, off, len, pkt.payloadOffset(), pkt.payloadLength(), ssrc);
+                    int n = PacketEdits.forwardInto(b, off, pkt.payloadOffset(), pkt.payloadLength(), ssrc, plainBuf);
                     try {
-                        plain = RtpPacket.parse(copy, 0, copy.length);
+                        plain = RtpPacket.parse(plainBuf, 0, Math.max(n, 0));
                     } catch (RtpFormatException e) {
                         p.rtpDropped.incrementAndGet();
                         return;
                     }
                 }
-                byte[] out = new byte[plain.length() + 8];
                 long now = System.nanoTime();
                 int n;
                 synchronized (q.mainRewriter) {
-                    n = q.mainRewriter.rewrite(plain, now, out, 0);
+                    n = q.mainRewriter.rewrite(plain, now, outBuf, 0);
                 }
                 if (n > 0) {
-                    q.mainCache.put(out, 0, n, now);
-                    if (q.transport.sendRtp(out, 0, n)) {
+                    q.mainCache.put(outBuf, 0, n, now);
+                    if (q.transport.sendRtp(outBuf, 0, n)) {
                         p.forwarded.incrementAndGet();
                     }
                 }
@@ -705,7 +713,6 @@ public final class SfuRoom implements AutoCloseable {
     private void receiveMix() {
         byte[] buf = new byte[2048];
         byte[] out = new byte[2048 + 16];
-        long lastMixNanos = System.nanoTime();
         DatagramPacket dp = new DatagramPacket(buf, buf.length);
         while (!closed) {
             try {
@@ -727,14 +734,7 @@ public final class SfuRoom implements AutoCloseable {
             mixPackets.incrementAndGet();
             lastMixPacketMillis = System.currentTimeMillis();
             long now = System.nanoTime();
-            // After a gap (an engine that restarted sends the same SSRC with new sequence numbers and
-            // timestamps) every receiver restarts the mix at a keyframe, its numbering continuing.
-            boolean restart = now - lastMixNanos > MIX_GAP_NANOS;
-            lastMixNanos = now;
             for (Peer q : peerView) {
-                if (restart) {
-                    q.mixRewriter.stop();
-                }
                 // only this thread touches the mix rewriter
                 if (q.mixRewriter.currentSource() != pkt.ssrc() && q.mixRewriter.pendingSource() != pkt.ssrc()) {
                     q.mixRewriter.switchTo(pkt.ssrc(), now); // first packet, or a re-created engine room: wait for its keyframe
