@@ -49,6 +49,11 @@ final class AiortcParticipant implements AutoCloseable {
     }
 
     AiortcParticipant(int httpPort, String room, String name, String token, int[] rgb, Path log) throws Exception {
+        this(httpPort, room, name, token, rgb, log, null);
+    }
+
+    /** With {@code nat} non-null, its media goes through that NAT (the SDP candidates are rewritten both ways). */
+    AiortcParticipant(int httpPort, String room, String name, String token, int[] rgb, Path log, LossyNat nat) throws Exception {
         py = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), rgb[0] + "," + rgb[1] + "," + rgb[2])
                 .redirectError(log.toFile()).start();
         OutputStream toPy = py.getOutputStream();
@@ -66,6 +71,9 @@ final class AiortcParticipant implements AutoCloseable {
                                 JsonNode m = JSON.readTree(text);
                                 fromServer.add(m);
                                 if ("offer".equals(m.path("type").asText())) {
+                                    if (nat != null) {
+                                        text = ((ObjectNode) m).put("sdp", nat.rewriteOffer(m.path("sdp").asText())).toString();
+                                    }
                                     synchronized (toPy) {
                                         toPy.write((text + "\n").getBytes(StandardCharsets.UTF_8));
                                         toPy.flush();
@@ -85,6 +93,9 @@ final class AiortcParticipant implements AutoCloseable {
                 while ((line = r.readLine()) != null) {
                     JsonNode m = JSON.readTree(line);
                     if ("answer".equals(m.path("type").asText())) {
+                        if (nat != null) {
+                            line = ((ObjectNode) m).put("sdp", nat.rewriteAnswer(m.path("sdp").asText())).toString();
+                        }
                         ws.sendText(line, true).join();
                     } else if ("report".equals(m.path("type").asText())) {
                         report = m;

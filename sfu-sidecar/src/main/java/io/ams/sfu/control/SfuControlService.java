@@ -77,7 +77,8 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                     .setRtpIn(p.rtpIn()).setRtpDropped(p.rtpDropped()).setForwarded(p.forwarded())
                     .setRtcpIn(p.rtcpIn()).setRtcpMalformed(p.rtcpMalformed()).setNacksAnswered(p.nacksAnswered())
                     .setNacksMissed(p.nacksMissed()).setPlisSent(p.plisSent())
-                    .setKeyframeRequests(p.keyframeRequestsIn()).setJoinedAtMs(p.joinedAtMillis()));
+                    .setKeyframeRequests(p.keyframeRequestsIn()).setJoinedAtMs(p.joinedAtMillis())
+                    .setNacksSent(p.nacksSent()).setUplinkRecovered(p.uplinkRecovered()).setUplinkLost(p.uplinkLost()));
         }
         return b.build();
     }

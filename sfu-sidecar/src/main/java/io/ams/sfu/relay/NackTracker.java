@@ -10,10 +10,11 @@ import io.ams.rtp.rtcp.RtcpWriter;
  * repairing by retransmission, so the list is cleared and {@link #takeKeyframeRequest()} turns
  * true (the owner sends PLI instead).
  *
- * <p>Not thread-safe: the stream's receive thread feeds and polls it. Allocation-free except the
- * arrays returned by {@link #due}.
+ * <p>Not thread-safe: the owner serializes calls (the receive thread feeds it, a timer polls the
+ * retries). Allocation-free except the arrays returned by {@link #due} when something is due.
  */
 public final class NackTracker {
+    private static final int[] NONE = new int[0];
     private final int capacity;
     private final int maxRetries;
     private final long retryNanos;
@@ -97,6 +98,9 @@ public final class NackTracker {
             if (nowNanos - nextNanos[i] >= 0) {
                 n++;
             }
+        }
+        if (n == 0) {
+            return NONE;
         }
         int[] out = new int[n];
         int k = 0;

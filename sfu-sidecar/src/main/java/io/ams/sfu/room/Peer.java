@@ -3,6 +3,7 @@ package io.ams.sfu.room;
 import io.ams.rtp.VideoCodec;
 import io.ams.sfu.relay.PacketCache;
 import io.ams.sfu.relay.StreamRewriter;
+import io.ams.sfu.relay.NackTracker;
 import io.ams.sfu.relay.TwccFeedback;
 import io.ams.sfu.transport.PeerTransport;
 import java.util.ArrayList;
@@ -55,6 +56,9 @@ final class Peer {
     volatile int audioLevelExtId = -1;
     volatile int twccExtId = -1;
     volatile TwccFeedback twcc;                 // once the camera SSRC and the extension id are known
+    /** Gaps in the camera's sequence numbers, NACKed back to this participant; replaced when the camera SSRC changes. */
+    volatile NackTracker camLoss = NackTracker.standard();
+    volatile long camLossSsrc;
     volatile long lastVoiceMillis;
     volatile boolean audioMuted;
     volatile boolean videoMuted;
@@ -75,6 +79,9 @@ final class Peer {
     final AtomicLong forwarded = new AtomicLong();
     final AtomicLong nacksAnswered = new AtomicLong();
     final AtomicLong nacksMissed = new AtomicLong();
+    final AtomicLong nacksSent = new AtomicLong();        // NACKs we sent to this participant for its camera
+    final AtomicLong uplinkRecovered = new AtomicLong();  // camera packets that arrived after being NACKed (earlier SSRCs)
+    final AtomicLong uplinkLost = new AtomicLong();       // camera packets never recovered (earlier SSRCs)
     final AtomicLong plisSent = new AtomicLong();
     final AtomicLong keyframeRequestsIn = new AtomicLong();
     final long joinedAtMillis = System.currentTimeMillis();

@@ -9,6 +9,6 @@ public record RoomSnapshot(String id, List<PeerSnapshot> peers, String mainSpeak
     public record PeerSnapshot(String id, String name, String transport, String mainSource, String pinned,
                                long rtpIn, long rtpDropped, long forwarded, long rtcpIn, long rtcpMalformed,
                                long nacksAnswered, long nacksMissed, long plisSent, long keyframeRequestsIn,
-                               long joinedAtMillis) {
+                               long joinedAtMillis, long nacksSent, long uplinkRecovered, long uplinkLost) {
     }
 }

@@ -10,6 +10,7 @@ import io.ams.rtp.rtcp.RtcpParser;
 import io.ams.rtp.rtcp.RtcpWriter;
 import io.ams.sfu.relay.PacketCache;
 import io.ams.sfu.relay.SpeakerSelector;
+import io.ams.sfu.relay.NackTracker;
 import io.ams.sfu.relay.TwccFeedback;
 import io.ams.sfu.sdp.Direction;
 import io.ams.sfu.sdp.MediaDescription;
@@ -402,6 +403,18 @@ public final class SfuRoom implements AutoCloseable {
         long now = System.currentTimeMillis();
         long nowNanos = System.nanoTime();
         for (Peer p : peerView) {
+            NackTracker loss = p.camLoss;
+            long lossSsrc = p.camLossSsrc;
+            if (lossSsrc != 0) {
+                byte[] nack;
+                synchronized (loss) {
+                    nack = loss.missingCount() == 0 ? null : loss.buildNack(SFU_SSRC, lossSsrc, nowNanos);
+                }
+                if (nack != null) {
+                    p.transport.sendRtcp(nack, 0, nack.length);
+                    p.nacksSent.incrementAndGet();
+                }
+            }
             TwccFeedback twcc = p.twcc;
             if (twcc != null) {
                 List<byte[]> fbs;
@@ -563,6 +576,47 @@ public final class SfuRoom implements AutoCloseable {
             }
         }
 
+        /**
+         * Uplink repair: a gap in the camera's sequence numbers is NACKed back to the sender at once
+         * (Chrome and aiortc retransmit on the same SSRC when RTX is not negotiated), so the engine and
+         * every receiver of the relay get the packet before their decoders need it. Retries come from
+         * the room timer; a gap too large to repair asks for a keyframe instead.
+         */
+        private void trackUplinkLoss(RtpPacket pkt) {
+            long ssrc = pkt.ssrc();
+            NackTracker loss = p.camLoss;
+            if (p.camLossSsrc != ssrc) {
+                synchronized (p) {
+                    if (p.camLossSsrc != ssrc) { // new camera stream: its numbers start anew
+                        if (p.camLossSsrc != 0) {
+                            p.uplinkRecovered.addAndGet(loss.recovered());
+                            p.uplinkLost.addAndGet(loss.givenUp() + loss.missingCount());
+                        }
+                        loss = NackTracker.standard();
+                        p.camLoss = loss;
+                        p.camLossSsrc = ssrc;
+                    }
+                }
+            }
+            byte[] nack = null;
+            boolean keyframe;
+            synchronized (loss) {
+                long now = System.nanoTime();
+                loss.onPacket(pkt.sequenceNumber(), now);
+                if (loss.missingCount() > 0) {
+                    nack = loss.buildNack(SFU_SSRC, ssrc, now);
+                }
+                keyframe = loss.takeKeyframeRequest();
+            }
+            if (nack != null) {
+                p.transport.sendRtcp(nack, 0, nack.length);
+                p.nacksSent.incrementAndGet();
+            }
+            if (keyframe) {
+                requestKeyframe(p);
+            }
+        }
+
         private void onAudio(RtpPacket pkt, byte[] b, int off, int len) {
             if (p.audioLevelExtId > 0) {
                 try {
@@ -612,8 +666,9 @@ public final class SfuRoom implements AutoCloseable {
         }
 
         private void onVideo(RtpPacket pkt, byte[] b, int off, int len) {
+            trackUplinkLoss(pkt);
             if (pkt.payloadLength() == 0) {
-                return; // padding-only probe
+                return; // padding-only probe (it still counted in the sequence numbers above)
             }
             InetSocketAddress route = ctx.engine().route(id, p.id);
             if (route != null) {
@@ -748,6 +803,20 @@ public final class SfuRoom implements AutoCloseable {
         }
     }
 
+    private static long uplinkRecovered(Peer q) {
+        NackTracker loss = q.camLoss;
+        synchronized (loss) {
+            return q.uplinkRecovered.get() + loss.recovered();
+        }
+    }
+
+    private static long uplinkLost(Peer q) {
+        NackTracker loss = q.camLoss;
+        synchronized (loss) {
+            return q.uplinkLost.get() + loss.givenUp();
+        }
+    }
+
     private synchronized void publishPeers() {
         peerView = peers.values().toArray(new Peer[0]);
     }
@@ -758,7 +827,8 @@ public final class SfuRoom implements AutoCloseable {
         for (Peer q : peers.values()) {
             list.add(new RoomSnapshot.PeerSnapshot(q.id, q.name, q.transport.stats().toString(), q.mainSource, q.pinned,
                     q.rtpIn.get(), q.rtpDropped.get(), q.forwarded.get(), q.rtcpIn.get(), q.rtcpMalformed.get(),
-                    q.nacksAnswered.get(), q.nacksMissed.get(), q.plisSent.get(), q.keyframeRequestsIn.get(), q.joinedAtMillis));
+                    q.nacksAnswered.get(), q.nacksMissed.get(), q.plisSent.get(), q.keyframeRequestsIn.get(), q.joinedAtMillis,
+                    q.nacksSent.get(), uplinkRecovered(q), uplinkLost(q)));
         }
         String override;
         synchronized (speakers) {

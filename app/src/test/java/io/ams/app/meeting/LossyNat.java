@@ -1,0 +1,217 @@
+package io.ams.app.meeting;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A one-to-one UDP NAT between one WebRTC client and the sidecar's media port that loses chosen
+ * uplink video packets, as a lossy access network would. The client talks to {@link #clientFacingPort()}
+ * (the server's candidates in the offer are rewritten to it); every client address gets its own
+ * server-facing socket (the client's candidates in the answer are rewritten to those), so ICE sees two
+ * consistent paths and never the real addresses.
+ *
+ * <p>Loss: an RTP packet from the client with payload type {@code videoPt} is dropped the first time its
+ * sequence number shows up if {@code seq % period == phase}; a retransmission of it (same number,
+ * after our NACK) passes. STUN, DTLS, RTCP and audio always pass.
+ */
+final class LossyNat implements AutoCloseable {
+    private static final InetAddress ANY = anyV4();
+    private static final Pattern CANDIDATE = Pattern.compile("^a=candidate:(\\S+) (\\d+) (\\S+) (\\d+) (\\S+) (\\d+) typ (\\S+)(.*)$");
+
+    private volatile InetSocketAddress server; // the sidecar's IPv4 candidate, from the offer
+    private final DatagramSocket clientSide;
+    private final Map<InetSocketAddress, Mapping> byClient = new ConcurrentHashMap<>();
+    private final int videoPt;
+    private final int period;
+    private final int phase;
+    private final Set<Integer> seen = new HashSet<>(); // uplink video sequence numbers seen (client-side thread)
+    private final Thread clientThread;
+    private volatile boolean closed;
+
+    volatile String lastOffer;
+    volatile String lastAnswer;
+    final AtomicLong videoDropped = new AtomicLong();
+    final AtomicLong videoPassed = new AtomicLong();
+    final AtomicLong retransmissionsPassed = new AtomicLong();
+
+    LossyNat(int videoPt, int period, int phase) throws SocketException {
+        this.videoPt = videoPt;
+        this.period = period;
+        this.phase = phase;
+        // wildcard: replies leave from the address the peer sent to, so each side sees one consistent address
+        this.clientSide = new DatagramSocket(new InetSocketAddress(ANY, 0));
+        this.clientThread = new Thread(this::uplink, "lossy-nat-up");
+        clientThread.setDaemon(true);
+        clientThread.start();
+    }
+
+    private static InetAddress anyV4() {
+        try {
+            return InetAddress.getByName("0.0.0.0");
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    int clientFacingPort() {
+        return clientSide.getLocalPort();
+    }
+
+    /** The server's offer as the client must see it: each IPv4 candidate's port becomes our client-facing port. */
+    String rewriteOffer(String sdp) {
+        return lastOffer = rewriteCandidates(sdp, c -> {
+            if (server == null) {
+                server = c;
+            }
+            return new InetSocketAddress(c.getAddress(), clientFacingPort());
+        });
+    }
+
+    /** The client's answer as the server must see it: each client candidate becomes its server-facing socket. */
+    String rewriteAnswer(String sdp) {
+        return lastAnswer = rewriteCandidates(sdp, c -> {
+            Mapping m = mapping(c);
+            return m == null ? null : new InetSocketAddress(c.getAddress(), m.serverSide.getLocalPort());
+        });
+    }
+
+    private String rewriteCandidates(String sdp, java.util.function.Function<InetSocketAddress, InetSocketAddress> to) {
+        StringBuilder out = new StringBuilder();
+        for (String line : sdp.split("\r\n")) {
+            Matcher m = CANDIDATE.matcher(line);
+            if (m.matches() && m.group(3).equalsIgnoreCase("udp") && m.group(7).equals("host") && !m.group(5).contains(":")) {
+                InetSocketAddress target = to.apply(new InetSocketAddress(m.group(5), Integer.parseInt(m.group(6))));
+                if (target == null) {
+                    continue;
+                }
+                line = "a=candidate:" + m.group(1) + " " + m.group(2) + " " + m.group(3) + " " + m.group(4) + " "
+                        + target.getAddress().getHostAddress() + " " + target.getPort() + " typ host" + m.group(8);
+            } else if (line.startsWith("a=candidate:")) {
+                continue; // only IPv4 host candidates go through the NAT
+            }
+            out.append(line).append("\r\n");
+        }
+        return out.toString();
+    }
+
+    private Mapping mapping(InetSocketAddress client) {
+        return byClient.computeIfAbsent(client, c -> {
+            try {
+                Mapping m = new Mapping(c);
+                m.start();
+                return m;
+            } catch (SocketException e) {
+                return null;
+            }
+        });
+    }
+
+    private void uplink() {
+        byte[] buf = new byte[2048];
+        DatagramPacket in = new DatagramPacket(buf, buf.length);
+        while (!closed) {
+            try {
+                in.setLength(buf.length);
+                clientSide.receive(in);
+                InetSocketAddress from = (InetSocketAddress) in.getSocketAddress();
+                Mapping m = mapping(from);
+                InetSocketAddress to = server;
+                if (m == null || to == null || drop(buf, in.getLength())) {
+                    continue;
+                }
+                m.serverSide.send(new DatagramPacket(buf, 0, in.getLength(), to));
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean drop(byte[] b, int len) {
+        int first = b[0] & 0xFF;
+        if (len < 12 || first < 128 || first > 191) {
+            return false; // STUN, DTLS
+        }
+        int pt = b[1] & 0x7F;
+        if (pt != videoPt) {
+            return false; // audio, or RTCP (payload types 64..95 after the marker bit)
+        }
+        int seq = ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+        if (!seen.add(seq)) {
+            retransmissionsPassed.incrementAndGet();
+            return false;
+        }
+        if (seen.size() > 30000) { // a sequence number comes round again after 65536 packets
+            seen.clear();
+            seen.add(seq);
+        }
+        if (seq % period == phase) {
+            videoDropped.incrementAndGet();
+            return true;
+        }
+        videoPassed.incrementAndGet();
+        return false;
+    }
+
+    /** What went through, for failure messages. */
+    String describe() {
+        return "NAT client-facing port " + clientFacingPort() + ", mappings " + byClient.keySet() + "; offer candidates "
+                + candidates(lastOffer) + "; answer candidates " + candidates(lastAnswer);
+    }
+
+    private static java.util.List<String> candidates(String sdp) {
+        return sdp == null ? java.util.List.of() : java.util.Arrays.stream(sdp.split("\r\n")).filter(l -> l.startsWith("a=candidate")).toList();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        clientSide.close();
+        for (Mapping m : byClient.values()) {
+            m.serverSide.close();
+        }
+    }
+
+    /** One client address and the socket the server knows it by. */
+    private final class Mapping {
+        final InetSocketAddress client;
+        final DatagramSocket serverSide;
+
+        Mapping(InetSocketAddress client) throws SocketException {
+            this.client = client;
+            this.serverSide = new DatagramSocket(new InetSocketAddress(ANY, 0));
+        }
+
+        void start() {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[2048];
+                DatagramPacket in = new DatagramPacket(buf, buf.length);
+                while (!closed) {
+                    try {
+                        in.setLength(buf.length);
+                        serverSide.receive(in);
+                        clientSide.send(new DatagramPacket(buf, 0, in.getLength(), client));
+                    } catch (IOException e) {
+                        if (closed) {
+                            return;
+                        }
+                    }
+                }
+            }, "lossy-nat-down");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+}
