@@ -8,7 +8,8 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ams ctl}: a command-line client for every rpc of the ams.v1 Mixer service. Holds the
+ * {@code ams ctl}: a command-line client for every rpc of the ams.v1 Mixer service (and, under
+ * {@code sfu}, of the sidecar's ams.v1.Sfu service). Holds the
  * options every subcommand inherits ({@code --target}, {@code --json}); each leaf command opens
  * its own {@link MixerConnection} and closes it when done.
  */
@@ -25,7 +26,8 @@ import picocli.CommandLine.Spec;
             StatsCommand.class,
             InfoCommand.class,
             EventsCommand.class,
-            TokenCommand.class
+            TokenCommand.class,
+            SfuCommand.class
         })
 public final class CtlCommand implements Runnable {
     @Spec
@@ -42,7 +44,7 @@ public final class CtlCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "missing command: room, participant, output, "
-                + "destination, layout, speaker, keyframe, stats, info or events");
+                + "destination, layout, speaker, keyframe, stats, info, events, token or sfu");
     }
 
     String target() {

@@ -1,110 +1,20 @@
 package io.ams.app.ctl;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.channels.UnresolvedAddressException;
-import java.util.concurrent.Callable;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.MessageOrBuilder;
-import com.google.protobuf.util.JsonFormat;
-
-import io.ams.app.Ams;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-
 /**
- * Base of every {@code ams ctl} leaf command: opens a {@link MixerConnection} to the inherited
- * {@code --target}, runs the command, closes the connection, and turns gRPC errors into one
- * {@code error: CODE: description} line on stderr with exit code 1.
+ * Base of the {@code ams ctl} commands for the engine's Mixer service: opens a
+ * {@link MixerConnection} to the inherited {@code --target}, runs the command, closes the connection.
  */
-abstract class CtlSubcommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(CtlSubcommand.class);
-    private static final JsonFormat.Printer JSON =
-            JsonFormat.printer().omittingInsignificantWhitespace().alwaysPrintFieldsWithNoPresence();
-
-    @Spec
-    CommandSpec spec;
-
+abstract class CtlSubcommand extends GrpcCommand {
     /** Runs the command's calls on {@code mixer}; printing through {@link #out()}. */
     protected abstract void run(MixerConnection mixer);
 
     @Override
     public final Integer call() {
-        CtlCommand ctl = ctl();
-        try (MixerConnection mixer = new MixerConnection(ctl.target())) {
-            run(mixer);
-            return Ams.EXIT_OK;
-        } catch (StatusRuntimeException e) {
-            LOG.debug("rpc failed", e);
-            err().println("error: " + describe(e.getStatus(), ctl.target()));
-            return Ams.EXIT_FAILURE;
-        } finally {
-            out().flush();
-            err().flush();
-        }
-    }
-
-    /** "NOT_FOUND: room 'r1' does not exist", or the hint that nothing listens at the target. */
-    static String describe(Status status, String target) {
-        if (status.getCode() == Status.Code.UNAVAILABLE && unreachable(status.getCause())) {
-            return "cannot reach the engine at " + target + " (is 'ams engine' running?)";
-        }
-        String description = status.getDescription();
-        return status.getCode() + (description == null || description.isEmpty() ? "" : ": " + description);
-    }
-
-    private static boolean unreachable(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            // connection refused, unknown host, no route: IOExceptions of the transport
-            if (t instanceof IOException || t instanceof UnresolvedAddressException) {
-                return true;
+        String target = ctl().target();
+        return guarded(target, "the engine", "is 'ams engine' running?", () -> {
+            try (MixerConnection mixer = new MixerConnection(target)) {
+                run(mixer);
             }
-        }
-        return false;
-    }
-
-    protected final boolean json() {
-        return ctl().json();
-    }
-
-    protected final PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    protected final PrintWriter err() {
-        return spec.commandLine().getErr();
-    }
-
-    /** Prints {@code message} as one JSON line with {@code --json}, else runs {@code human}. */
-    protected final void print(MessageOrBuilder message, Runnable human) {
-        if (json()) {
-            printJson(message);
-        } else {
-            human.run();
-        }
-    }
-
-    protected final void printJson(MessageOrBuilder message) {
-        try {
-            out().println(JSON.print(message));
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("cannot print " + message.getClass().getSimpleName() + " as JSON", e);
-        }
-        out().flush();
-    }
-
-    private CtlCommand ctl() {
-        for (CommandSpec s = spec; s != null; s = s.parent()) {
-            if (s.userObject() instanceof CtlCommand ctl) {
-                return ctl;
-            }
-        }
-        throw new IllegalStateException(spec.qualifiedName() + " is not under 'ams ctl'");
+        });
     }
 }

@@ -21,6 +21,8 @@ import io.ams.proto.v1.Participant;
 import io.ams.proto.v1.ParticipantStats;
 import io.ams.proto.v1.Room;
 import io.ams.proto.v1.RoomStats;
+import io.ams.proto.v1.SfuParticipant;
+import io.ams.proto.v1.SfuRoom;
 
 /** Human-readable text for ams.v1 messages: tables and aligned lines, no JSON. */
 final class Render {
@@ -44,6 +46,41 @@ final class Render {
                     ApiText.layout(main.getLayout().getKind()), room.getParticipantsCount(), room.getOutputsCount());
         }
         table.print(out);
+    }
+
+    /** The sidecar's rooms, one line each. */
+    static void sfuRoomTable(PrintWriter out, Iterable<SfuRoom> rooms) {
+        Table table = new Table("ID", "PARTICIPANTS", "MAIN-SPEAKER", "SET-BY", "MIX", "SPEAKER-SWITCHES");
+        for (SfuRoom room : rooms) {
+            table.row(room.getId(), room.getParticipantsCount(), dash(room.getMainSpeakerId()),
+                    room.getPinnedSpeakerId().isEmpty() ? "voice" : "operator",
+                    room.getMixAvailable() ? "available" : "unavailable", room.getSpeakerSwitches());
+        }
+        table.print(out);
+    }
+
+    /** One sidecar room: a header and a participant table with the relay counters. */
+    static void sfuRoom(PrintWriter out, SfuRoom room) {
+        out.printf("room %s: %d participant(s), main speaker %s (%s), previous %s%n", room.getId(),
+                room.getParticipantsCount(), dash(room.getMainSpeakerId()),
+                room.getPinnedSpeakerId().isEmpty() ? "voice activity" : "set by operator", dash(room.getPreviousSpeakerId()));
+        out.printf("mix: %s, %d packets; engine %s; %d speaker switches%n", room.getMixAvailable() ? "available" : "unavailable",
+                room.getMixPackets(), room.getEngineConnected() ? "connected" : "not connected", room.getSpeakerSwitches());
+        if (room.getParticipantsCount() == 0) {
+            return;
+        }
+        Table table = new Table("ID", "NAME", "SEES", "PINNED", "RTP-IN", "DROPPED", "FORWARDED", "NACKS-SENT",
+                "RECOVERED", "LOST", "NACKS-ANSWERED", "PLI-SENT", "TRANSPORT");
+        for (SfuParticipant p : room.getParticipantsList()) {
+            table.row(p.getId(), p.getDisplayName(), dash(p.getMainSource()), dash(p.getPinned()), p.getRtpIn(),
+                    p.getRtpDropped(), p.getForwarded(), p.getNacksSent(), p.getUplinkRecovered(), p.getUplinkLost(),
+                    p.getNacksAnswered() + "/" + (p.getNacksAnswered() + p.getNacksMissed()), p.getPlisSent(), p.getTransport());
+        }
+        table.print(out);
+    }
+
+    private static String dash(String s) {
+        return s.isEmpty() ? "-" : s;
     }
 
     /** "640x360@30 vp8 1500 kbps, layout speaker (letterbox)" */
