@@ -68,6 +68,9 @@ public final class SignalingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingServer.class);
     public static final int MAX_FRAME = 64 * 1024;
     public static final int MAX_MESSAGES_PER_SECOND = 50;
+    /** 'self' covers the same-origin ws:/wss: signaling socket (CSP level 3). */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "media-src 'self' blob: mediastream:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     public static final Set<String> CLIENT_TYPES = Set.of("join", "answer", "candidate", "pin", "mute", "leave", "ping");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AttributeKey<Session> SESSION = AttributeKey.valueOf("ams.session");
@@ -197,6 +200,11 @@ public final class SignalingServer implements AutoCloseable {
             r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
             r.headers().set("X-Content-Type-Options", "nosniff");
+            // The client is only our own files: nothing inline, nothing from elsewhere, no framing; the join
+            // token is in the page's URL, so it must never leave as a referrer.
+            r.headers().set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+            r.headers().set("Referrer-Policy", "no-referrer");
+            r.headers().set("X-Frame-Options", "DENY");
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             if (keepAlive) {
                 r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

@@ -113,6 +113,9 @@ class SignalingBadInputTest {
         assertThat(index.statusCode()).isEqualTo(200);
         assertThat(index.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
         assertThat(index.body()).contains("main-video").contains("mix-video");
+        assertThat(index.headers().firstValue("content-security-policy")).hasValueSatisfying(v -> assertThat(v)
+                .contains("default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"));
+        assertThat(index.headers().firstValue("referrer-policy")).hasValue("no-referrer");
         HttpResponse<String> js = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidecar.httpPort() + "/js/ams-client.js")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(js.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/javascript"));
