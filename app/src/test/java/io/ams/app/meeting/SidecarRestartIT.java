@@ -46,9 +46,10 @@ class SidecarRestartIT {
         SidecarConfig sc = SidecarConfig.defaults(dir).withPorts(freeTcpPort(), freeUdpPort(), -1).withHttpHost("127.0.0.1")
                 .withEngine("127.0.0.1:" + enginePort).withMix(new MixSettings(640, 360, 15, 600, LayoutKind.GRID));
         Engine engine = Engine.start(ec);
-        Sidecar sidecar = Sidecar.start(sc);
+        Sidecar sidecar = null;
         try (Browser a = browser("a", "E01E1E");
              Browser b = browser("b", "1EC81E")) {
+            sidecar = Sidecar.start(sc);
             List<Browser> both = List.of(a, b);
             a.open(sidecar.joinUrl("127.0.0.1", ROOM, "a"));
             b.open(sidecar.joinUrl("127.0.0.1", ROOM, "b"));
@@ -136,7 +137,9 @@ class SidecarRestartIT {
             assertThat(sidecar.signaling().stats().connections.get()).as("no further joins after the refusal")
                     .isEqualTo(connections);
         } finally {
-            sidecar.close();
+            if (sidecar != null) {
+                sidecar.close();
+            }
             engine.close();
         }
     }
