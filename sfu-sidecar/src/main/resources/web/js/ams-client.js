@@ -1,6 +1,43 @@
 // AMS web client: signaling (docs/SIGNALING.md) and the RTCPeerConnection.
 // The server is the offerer: mid 0 = our microphone, mid 1 = our camera (we answer sendonly),
 // mid 2 = the main speaker's video, mid 3 = the mix, mid 4.. = other participants' audio.
+//
+// Rejoining: a meeting must survive a sidecar restart, a proxy dropping the WebSocket or a network
+// change. Once admitted, the client treats the loss of its session (the WebSocket closes, the server
+// stops answering, or the media connection fails) as temporary: it closes the RTCPeerConnection,
+// keeps the camera and microphone, and sends the same join on a new WebSocket with exponential
+// backoff until the media flows again or a minute has passed. Only the server's final answers
+// (REFUSALS, or a bye that does not follow connection_failed) and leave() end the meeting for good.
+
+/**
+ * Errors after which the same join would be refused again, so rejoining could only loop. The server
+ * closes the WebSocket after each. `refused`: the room or the link does not admit us (state 'refused');
+ * the others end in 'failed'.
+ */
+const REFUSALS = {
+  token_invalid: { refused: true, words: 'Your join link is not valid for this room. Ask the organiser for a new link.' },
+  token_expired: { refused: true, words: 'Your join link has expired. Ask the organiser for a new link.' },
+  room_unknown: { refused: true, words: 'This room does not exist.' },
+  room_full: { refused: true, words: 'The room is full.' },
+  // the client itself misbehaved: joining again would only repeat it
+  rate_limited: { refused: false, words: 'Too many messages were sent; the connection was closed.' },
+};
+
+/** Rejoin policy: wait 0.5 s, 1 s, 2 s, 4 s, 8 s, then 10 s between attempts, each shortened at random by
+ * up to a quarter (so a restarted server is not hit by every client at once), for at most a minute after
+ * the session was lost. */
+export const RECONNECT = Object.freeze({
+  firstDelayMs: 500,
+  maxDelayMs: 10000,
+  jitter: 0.25,
+  giveUpAfterMs: 60000,
+  // a new WebSocket to an unreachable host can hang for minutes: an attempt not admitted by then failed
+  attemptTimeoutMs: 10000,
+});
+
+/** An idle WebSocket may die without a close (a NAT or proxy forgets it): ping, and treat silence as a loss.
+ * The pings also keep proxies with an idle timeout (nginx: 60 s) from closing a quiet connection. */
+const KEEPALIVE = Object.freeze({ pingEveryMs: 10000, silentAfterMs: 25000 });
 
 export class AmsClient extends EventTarget {
   constructor({ room, name, token, url }) {
@@ -24,8 +61,19 @@ export class AmsClient extends EventTarget {
     this.pinned = null;
     this.audioMuted = false;
     this.videoMuted = false;
+    this.reconnects = 0;       // sessions restored after a loss (counted when their media flows)
+    this.reconnectAttempt = 0; // the rejoin attempt under way or next; 0 while not rejoining
     this._queue = Promise.resolve();
     this._left = false;
+    this._admitted = false;    // the server has admitted us once: from then on a lost session is rejoined
+    this._mediaConnected = false; // the media has flowed once: a later media failure is a network change
+    this._ending = null;       // {final} once the server said why it ends the current session
+    this._episode = null;      // {startedAt, timer} while rejoining
+    this._attemptTimer = null;
+    this._keepalive = null;
+    this._pingSentAt = 0;
+    this._lastHeard = 0;
+    this._onOnline = () => this._retryNow();
   }
 
   _set(field, value) {
@@ -52,49 +100,178 @@ export class AmsClient extends EventTarget {
       this.localStream = null;
     }
     this.dispatchEvent(new CustomEvent('localstream', { detail: this.localStream }));
+    // back online after a network change: no need to sit out the rest of a backoff delay
+    if (globalThis.addEventListener) globalThis.addEventListener('online', this._onOnline);
     this._connect();
   }
 
+  /** Opens a WebSocket and joins; used for the first join and for every rejoin. */
   _connect() {
-    this._set('state', 'connecting');
+    this._set('state', this._episode ? 'reconnecting' : 'connecting');
+    this._ending = null;
     let ws;
     try {
       ws = new WebSocket(this.url);
     } catch (e) {
       this._error('server_unreachable', 'The server address is not valid: ' + this.url);
-      this._set('state', 'failed');
+      this._giveUp();
       return;
     }
     this.ws = ws;
-    ws.onopen = () => this._send({ type: 'join', room: this.room, name: this.name, token: this.token });
+    this._attemptTimer = setTimeout(() => this._enqueue(ws, () => this._lost(ws, 'no answer to the join')),
+      RECONNECT.attemptTimeoutMs);
+    ws.onopen = () => {
+      if (ws !== this.ws) return;
+      this._lastHeard = Date.now();
+      this._send({ type: 'join', room: this.room, name: this.name, token: this.token });
+      this._startKeepalive(ws);
+    };
     ws.onmessage = (ev) => {
+      if (ws !== this.ws) return;
+      this._lastHeard = Date.now();
       let m;
       try { m = JSON.parse(ev.data); } catch (e) { return; }
-      this._queue = this._queue.then(() => this._onMessage(m)).catch((e) => {
-        this._error('client_error', 'The client failed to handle "' + m.type + '": ' + e);
-      });
+      this._enqueue(ws, () => this._onMessage(m), m.type);
     };
-    ws.onclose = (ev) => {
-      if (this._left) return;
-      if (this.state === 'connecting') {
-        this._error('server_unreachable', 'The server cannot be reached. Check the address or try again later.');
-      } else if (this.state !== 'failed' && this.state !== 'refused') {
-        this._error('connection_lost', 'The connection to the server was lost' + (ev.reason ? ' (' + ev.reason + ')' : '') + '.');
-      }
-      if (this.state !== 'refused') this._set('state', 'failed');
-      this._closePc();
-    };
+    // through the queue: messages received before the close (an error saying why) are handled first
+    ws.onclose = (ev) => this._enqueue(ws, () => this._lost(ws, ev.reason || 'the connection to the server closed'));
+  }
+
+  /** Runs fn in order with the messages, unless the socket it belongs to has been given up meanwhile. */
+  _enqueue(ws, fn, what) {
+    this._queue = this._queue.then(() => (ws === this.ws ? fn() : undefined)).catch((e) => {
+      // a closed peer connection makes a pending step fail: that is the loss, not a bug worth showing
+      if (ws === this.ws) this._error('client_error', 'The client failed to handle "' + (what || 'close') + '": ' + e);
+    });
   }
 
   _send(m) {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(m));
   }
 
+  _startKeepalive(ws) {
+    clearInterval(this._keepalive);
+    this._pingSentAt = 0;
+    this._keepalive = setInterval(() => {
+      if (ws !== this.ws) return;
+      const now = Date.now();
+      // silence counts from an unanswered ping, so a throttled timer in a background tab is no loss
+      if (this._pingSentAt && this._lastHeard < this._pingSentAt && now - this._pingSentAt > KEEPALIVE.silentAfterMs) {
+        this._enqueue(ws, () => this._lost(ws, 'the server stopped answering'));
+      } else if (!this._pingSentAt || this._lastHeard >= this._pingSentAt) {
+        this._pingSentAt = now;
+        this._send({ type: 'ping' });
+      }
+    }, KEEPALIVE.pingEveryMs);
+  }
+
+  /**
+   * The session on `ws` is over: the socket closed, did not answer, or the client gave it up. Ends
+   * the meeting if the server said so (or never admitted us), else rejoins.
+   */
+  _lost(ws, reason) {
+    if (ws !== this.ws) return; // handled already
+    this.ws = null;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    if (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN) {
+      try { ws.close(1000, 'rejoining'); } catch (e) { /* closing anyway */ }
+    }
+    this._stopSessionTimers();
+    this._closePc();
+    if (this._left) return;
+    this._forgetRoom();
+    if (this._ending && this._ending.final) {
+      // the reason is already shown (refusal, media failure, bye)
+      this._giveUp();
+    } else if (!this._admitted) {
+      this._error('server_unreachable', 'The server cannot be reached. Check the address or try again later.');
+      this._giveUp();
+    } else {
+      this._rejoinLater(reason);
+    }
+  }
+
+  _rejoinLater(reason) {
+    const now = Date.now();
+    if (!this._episode) {
+      this._episode = { startedAt: now, timer: null };
+      console.info('AMS: session lost (' + reason + '), rejoining');
+    }
+    const elapsed = now - this._episode.startedAt;
+    if (elapsed >= RECONNECT.giveUpAfterMs) {
+      this._error('connection_lost', 'The connection to the server was lost and could not be restored within a minute'
+        + ' (last problem: ' + reason + '). Check your network, then reload the page to join again.');
+      this._giveUp();
+      return;
+    }
+    const attempt = this.reconnectAttempt + 1;
+    const nominal = Math.min(RECONNECT.maxDelayMs, RECONNECT.firstDelayMs * 2 ** (attempt - 1));
+    const delay = Math.min(nominal * (1 - RECONNECT.jitter * Math.random()), RECONNECT.giveUpAfterMs - elapsed);
+    this._set('reconnectAttempt', attempt);
+    this._set('state', 'reconnecting');
+    this._episode.timer = setTimeout(() => {
+      this._episode.timer = null;
+      this._connect();
+    }, delay);
+  }
+
+  /** The browser is online again: start the waiting attempt now. */
+  _retryNow() {
+    if (this._episode && this._episode.timer && !this._left) {
+      clearTimeout(this._episode.timer);
+      this._episode.timer = null;
+      this._connect();
+    }
+  }
+
+  /** The media flows again: the rejoin is complete. */
+  _rejoined() {
+    if (!this._episode) return;
+    clearTimeout(this._episode.timer);
+    this._episode = null;
+    this._set('reconnects', this.reconnects + 1);
+    this._set('reconnectAttempt', 0);
+  }
+
+  _giveUp() {
+    if (this._episode) clearTimeout(this._episode.timer);
+    this._episode = null;
+    this._stopSessionTimers();
+    if (this.reconnectAttempt) this._set('reconnectAttempt', 0);
+    if (this.state !== 'refused') this._set('state', 'failed');
+    if (globalThis.removeEventListener) globalThis.removeEventListener('online', this._onOnline);
+  }
+
+  _stopSessionTimers() {
+    clearTimeout(this._attemptTimer);
+    this._attemptTimer = null;
+    clearInterval(this._keepalive);
+    this._keepalive = null;
+  }
+
+  /** What we knew of the room belongs to the lost session; the rejoin tells us afresh. */
+  _forgetRoom() {
+    this.participantId = null;
+    this.previousSpeaker = null;
+    this._set('participants', []);
+    this._set('mainSpeaker', null);
+    this._set('mixAvailable', false);
+    if (this.pinned) {
+      // participant ids are per session (a restarted server hands them out again): a pin could pick the wrong person
+      this._set('pinned', null);
+    }
+  }
+
   async _onMessage(m) {
     switch (m.type) {
       case 'joined':
         this.participantId = m.participantId;
+        this._admitted = true;
+        clearTimeout(this._attemptTimer);
+        this._attemptTimer = null;
         this._set('state', 'joined');
+        // a new session starts unmuted on the server: tell it what this user chose before
+        if (this.audioMuted || this.videoMuted) this._send({ type: 'mute', audio: this.audioMuted, video: this.videoMuted });
         break;
       case 'offer':
         await this._onOffer(m);
@@ -109,23 +286,41 @@ export class AmsClient extends EventTarget {
       case 'mix':
         this._set('mixAvailable', !!m.available);
         break;
-      case 'error': {
-        const words = {
-          token_invalid: 'Your join link is not valid for this room. Ask the organiser for a new link.',
-          token_expired: 'Your join link has expired. Ask the organiser for a new link.',
-          room_unknown: 'This room does not exist.',
-          room_full: 'The room is full.',
-          rate_limited: 'Too many messages were sent; the connection was closed.',
-        };
-        if (m.code in words && m.code !== 'rate_limited') this._set('state', 'refused');
-        this._error(m.code, (words[m.code] || 'The server reported a problem') + (m.message ? ' (' + m.message + ')' : ''));
+      case 'error':
+        this._onServerError(m);
         break;
-      }
       case 'bye':
-        this._error('bye', 'The server ended the session: ' + (m.reason || 'no reason given'));
+        if (this._ending && !this._ending.final) {
+          console.info('AMS: the server ended the session (' + (m.reason || 'no reason given') + '), rejoining');
+        } else if (!this._ending) { // else the error before it already said why
+          this._ending = { final: true };
+          this._error('bye', 'The server ended the session: ' + (m.reason || 'no reason given'));
+        }
         break;
       default:
-        break;
+        break; // pong: only proves the connection is alive (_lastHeard)
+    }
+  }
+
+  _onServerError(m) {
+    const detail = m.message ? ' (' + m.message + ')' : '';
+    const refusal = REFUSALS[m.code];
+    if (refusal) {
+      this._ending = { final: true };
+      if (refusal.refused) this._set('state', 'refused');
+      this._error(m.code, refusal.words + detail);
+    } else if (m.code === 'connection_failed') {
+      // the server gave up on our media; a bye and the close follow
+      if (this._mediaConnected) {
+        this._ending = { final: false }; // it worked before: a network change, rejoin
+      } else {
+        this._ending = { final: true };
+        if (this.state !== 'failed') {
+          this._error('media_failed', 'The media connection failed: a firewall may block UDP to the server' + detail + '.');
+        }
+      }
+    } else {
+      this._error(m.code, 'The server reported a problem' + detail);
     }
   }
 
@@ -133,6 +328,7 @@ export class AmsClient extends EventTarget {
     if (this.pc) return this.pc;
     const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     pc.onicecandidate = (e) => {
+      if (pc !== this.pc) return;
       if (e.candidate) {
         this._send({ type: 'candidate', candidate: e.candidate.candidate, sdpMid: e.candidate.sdpMid,
           sdpMLineIndex: e.candidate.sdpMLineIndex });
@@ -140,23 +336,42 @@ export class AmsClient extends EventTarget {
         this._send({ type: 'candidate', candidate: null });
       }
     };
-    pc.ontrack = (e) => this._onTrack(e);
+    pc.ontrack = (e) => { if (pc === this.pc) this._onTrack(e); };
     pc.onconnectionstatechange = () => {
+      if (pc !== this.pc) return;
       const s = pc.connectionState;
-      if (s === 'connected') this._set('state', 'connected');
-      else if (s === 'failed') {
-        this._error('media_failed', 'The media connection failed: a firewall may block UDP to the server.');
-        this._set('state', 'failed');
-      } else if (s === 'disconnected') this._set('state', 'reconnecting');
+      if (s === 'connected') {
+        this._mediaConnected = true;
+        this._rejoined();
+        this._set('state', 'connected');
+      } else if (s === 'failed') {
+        this._onMediaFailed();
+      } else if (s === 'disconnected') {
+        this._set('state', 'reconnecting'); // ICE may still recover by itself; 'failed' follows if not
+      }
     };
     this.pc = pc;
     return pc;
+  }
+
+  _onMediaFailed() {
+    const ws = this.ws;
+    if (this._mediaConnected && ws) {
+      // it worked before, so the network changed: the server drops this session too (connection_failed),
+      // so leave it now and rejoin with a new peer connection rather than wait for it
+      this._enqueue(ws, () => this._lost(ws, 'the media connection failed'));
+    } else if (!this._mediaConnected) {
+      this._error('media_failed', 'The media connection failed: a firewall may block UDP to the server.');
+      this._ending = { final: true };
+      this._set('state', 'failed');
+    }
   }
 
   async _onOffer(m) {
     this.tracks = m.tracks || {};
     const pc = this._ensurePc();
     await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
+    // the same camera and microphone on every peer connection: a rejoin never asks for them again
     const audio = this.localStream && this.localStream.getAudioTracks()[0];
     const video = this.localStream && this.localStream.getVideoTracks()[0];
     for (const t of pc.getTransceivers()) {
@@ -220,31 +435,42 @@ export class AmsClient extends EventTarget {
     this._left = true;
     this._send({ type: 'leave' });
     if (this.ws) this.ws.close(1000, 'left');
+    if (this._episode) clearTimeout(this._episode.timer);
+    this._episode = null;
+    this._stopSessionTimers();
+    if (globalThis.removeEventListener) globalThis.removeEventListener('online', this._onOnline);
     this._closePc();
     if (this.localStream) this.localStream.getTracks().forEach((t) => t.stop());
     this._set('state', 'left');
   }
 
+  /** Closes the peer connection; its remote tracks end with it (listeners hear 'reset'). The camera stays. */
   _closePc() {
     if (this.pc) {
       try { this.pc.close(); } catch (e) { /* already closed */ }
       this.pc = null;
+      this.tracks = {};
+      this.streams = {};
+      this.dispatchEvent(new CustomEvent('reset'));
     }
   }
 
-  /** Per-track receive and send statistics, for the UI and for tests. */
+  /** Per-track receive and send statistics of the current peer connection, for the UI and for tests. */
   async stats() {
     const out = { main: null, mix: null, audioIn: 0, outbound: { video: null, audio: null } };
-    if (!this.pc) return out;
+    // a rejoin may replace both while getStats() runs: read one session's
+    const pc = this.pc;
+    const tracks = this.tracks;
+    if (!pc) return out;
     const midOfTrack = {};
-    for (const t of this.pc.getTransceivers()) {
+    for (const t of pc.getTransceivers()) {
       if (t.receiver && t.receiver.track) midOfTrack[t.receiver.track.id] = t.mid;
     }
-    const report = await this.pc.getStats();
+    const report = await pc.getStats();
     report.forEach((r) => {
       if (r.type === 'inbound-rtp') {
         const mid = r.mid || midOfTrack[r.trackIdentifier];
-        const role = this.tracks[mid];
+        const role = tracks[mid];
         if (!role) return;
         if (r.kind === 'video' && (role.role === 'main' || role.role === 'mix')) {
           out[role.role] = { framesDecoded: r.framesDecoded || 0, frameWidth: r.frameWidth || 0,

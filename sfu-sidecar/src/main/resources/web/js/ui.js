@@ -14,8 +14,15 @@ $('room-name').textContent = room ? 'Room ' + room : 'AMS';
 
 const STATE_WORDS = {
   idle: 'starting', media: 'opening camera', connecting: 'connecting', joined: 'joining',
-  connected: 'connected', reconnecting: 'reconnecting', failed: 'disconnected', refused: 'not admitted', left: 'left',
+  connected: 'connected', reconnecting: 'reconnecting…', failed: 'disconnected', refused: 'not admitted', left: 'left',
 };
+
+/** A short line next to the state while the client rejoins, or while ICE tries to recover by itself. */
+function detailWords() {
+  if (client.reconnectAttempt > 0) return 'Reconnecting (attempt ' + client.reconnectAttempt + ')';
+  if (client.state === 'reconnecting') return 'Media interrupted, waiting for it to come back';
+  return '';
+}
 
 function nameOf(id) {
   const p = client.participants.find((x) => x.id === id);
@@ -25,7 +32,9 @@ function nameOf(id) {
 function render() {
   const st = $('conn-state');
   st.textContent = STATE_WORDS[client.state] || client.state;
-  st.className = 'state ' + (client.state === 'connected' ? 'ok' : (client.state === 'failed' || client.state === 'refused') ? 'bad' : '');
+  st.className = 'state ' + (client.state === 'connected' ? 'ok' : (client.state === 'failed' || client.state === 'refused') ? 'bad'
+    : client.state === 'reconnecting' ? 'warn' : '');
+  $('conn-detail').textContent = detailWords();
   const shown = client.pinned || (client.mainSpeaker !== client.participantId ? client.mainSpeaker : client.previousSpeaker);
   $('main-label').textContent = shown ? nameOf(shown) + (client.pinned ? ' (pinned)' : '') : '';
   $('mix').classList.toggle('unavailable', !client.mixAvailable);
@@ -71,6 +80,13 @@ client.addEventListener('change', render);
 client.addEventListener('error', render);
 client.addEventListener('localstream', (e) => {
   if (e.detail) { $('self-video').srcObject = e.detail; } else { $('self').hidden = true; }
+});
+// the session's remote tracks ended with its peer connection: show nothing rather than a frozen picture,
+// and drop the audio elements (participant ids are per session); a rejoin brings new tracks
+client.addEventListener('reset', () => {
+  $('main-video').srcObject = null;
+  $('mix-video').srcObject = null;
+  $('audio-sinks').replaceChildren();
 });
 client.addEventListener('track', (e) => {
   const { role, participantId, stream } = e.detail;

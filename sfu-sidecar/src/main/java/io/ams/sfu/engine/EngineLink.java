@@ -77,9 +77,14 @@ public final class EngineLink implements AutoCloseable {
 
     /** What the engine has, as far as this link knows. */
     private static final class ActualRoom {
+        final InetSocketAddress mixTarget;
         final Set<String> participants = new HashSet<>();
         String mainSpeaker = "";
         boolean ready;
+
+        ActualRoom(InetSocketAddress mixTarget) {
+            this.mixTarget = mixTarget;
+        }
     }
 
     private final MixerGrpc.MixerBlockingStub stub;
@@ -253,10 +258,13 @@ public final class EngineLink implements AutoCloseable {
                 it.remove();
                 dropRoutes(e.getKey());
                 listener.onMixReady(e.getKey(), false);
-            } else if (!want.containsKey(e.getKey())) {
+            } else if (!want.containsKey(e.getKey()) || !want.get(e.getKey()).mixTarget.equals(e.getValue().mixTarget)) {
+                // no longer wanted; or closed and opened again (its only participant rejoined) before this
+                // reconcile, with a new mix socket the engine's room knows nothing of: re-created below
                 stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS)
                         .deleteRoom(DeleteRoomRequest.newBuilder().setRoomId(e.getKey()).build());
                 it.remove();
+                engineRooms.remove(e.getKey());
                 dropRoutes(e.getKey());
             } else {
                 Set<String> present = new HashSet<>();
@@ -274,7 +282,7 @@ public final class EngineLink implements AutoCloseable {
                             .deleteRoom(DeleteRoomRequest.newBuilder().setRoomId(w.id).build());
                 }
                 createRoom(w);
-                a = new ActualRoom();
+                a = new ActualRoom(w.mixTarget);
                 actual.put(w.id, a);
             }
             for (WantedParticipant p : w.participants.values()) {

@@ -49,6 +49,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -227,7 +228,12 @@ public final class SignalingServer implements AutoCloseable {
                 stats.open.incrementAndGet();
                 ctx.channel().closeFuture().addListener(f -> {
                     stats.open.decrementAndGet();
-                    signaling.execute(() -> safely(() -> handler.onClose(s, s.closeReason)));
+                    try {
+                        signaling.execute(() -> safely(() -> handler.onClose(s, s.closeReason)));
+                    } catch (RejectedExecutionException e) {
+                        // the server is closing with clients connected: the sidecar closes the rooms itself
+                        LOG.debug("signaling: {} closed while the server shuts down", s);
+                    }
                 });
                 signaling.execute(() -> safely(() -> handler.onOpen(s)));
             }
@@ -361,6 +367,9 @@ public final class SignalingServer implements AutoCloseable {
 
         @Override
         public void close(String reason) {
+            if (ch.eventLoop().isShuttingDown()) {
+                return; // the server is closing: its event loops close every connection themselves
+            }
             closeReason = reason;
             ch.writeAndFlush(new CloseWebSocketFrame(1000, reason.length() > 100 ? reason.substring(0, 100) : reason))
                     .addListener(ChannelFutureListener.CLOSE);

@@ -1,0 +1,238 @@
+package io.ams.sfu.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ams.proto.v1.AddDestinationRequest;
+import io.ams.proto.v1.AddParticipantRequest;
+import io.ams.proto.v1.AddParticipantResponse;
+import io.ams.proto.v1.CreateRoomRequest;
+import io.ams.proto.v1.DeleteRoomRequest;
+import io.ams.proto.v1.DeleteRoomResponse;
+import io.ams.proto.v1.Destination;
+import io.ams.proto.v1.Event;
+import io.ams.proto.v1.ListRoomsRequest;
+import io.ams.proto.v1.ListRoomsResponse;
+import io.ams.proto.v1.MixerGrpc;
+import io.ams.proto.v1.Participant;
+import io.ams.proto.v1.RemoveParticipantRequest;
+import io.ams.proto.v1.RemoveParticipantResponse;
+import io.ams.proto.v1.Room;
+import io.ams.proto.v1.SetMainSpeakerRequest;
+import io.ams.proto.v1.StreamEventsRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine link against an in-process fake engine that keeps rooms, participants and mix destinations. */
+class EngineLinkTest {
+    private final FakeEngine engine = new FakeEngine();
+    private Server server;
+    private ManagedChannel channel;
+    private EngineLink link;
+
+    @BeforeEach
+    void start() throws Exception {
+        String name = InProcessServerBuilder.generateName();
+        server = InProcessServerBuilder.forName(name).directExecutor().addService(engine).build().start();
+        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (link != null) {
+            link.close();
+        }
+        channel.shutdownNow();
+        server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRoomReopenedWithANewMixSocketBeforeTheLinkCaughtUpSendsItsMixThere() throws Exception {
+        InetSocketAddress first = new InetSocketAddress("127.0.0.1", 40001);
+        InetSocketAddress second = new InetSocketAddress("127.0.0.1", 40002);
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger readyCalls = new AtomicInteger();
+        link = new EngineLink(channel, MixSettings.defaults(), new EngineLink.Listener() {
+            @Override
+            public void onMixReady(String roomId, boolean r) {
+                if (r) {
+                    readyCalls.incrementAndGet();
+                }
+                if (r && busy.getCount() > 0) {
+                    busy.countDown(); // hold the link's thread, as a slow engine call would
+                    try {
+                        release.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void onKeyframeNeeded(String roomId, String participantId) {
+            }
+        });
+        link.start();
+        link.openRoom("r", first);
+        link.addParticipant("r", "p1", "Ada", 1234);
+        assertThat(busy.await(5, TimeUnit.SECONDS)).as("room created in the engine").isTrue();
+        assertThat(engine.destination("r")).isEqualTo("127.0.0.1:40001");
+
+        // its only participant rejoins: the sidecar closes the room and opens a new one (a new mix socket)
+        // while the link is still busy, so the link never sees the room missing from what it wants
+        link.removeParticipant("r", "p1");
+        link.closeRoom("r");
+        link.openRoom("r", second);
+        link.addParticipant("r", "p2", "Ada", 5678);
+        release.countDown();
+
+        assertThat(await(() -> "127.0.0.1:40002".equals(engine.destination("r")) && engine.participants("r").equals(Set.of("p2"))))
+                .as("the engine's room sends its mix to the new socket: " + engine.destination("r") + ", participants "
+                        + engine.participants("r"))
+                .isTrue();
+        // the new room in the sidecar starts with its mix unavailable: it must hear that the mix is ready
+        assertThat(await(() -> readyCalls.get() == 2)).as("mix ready again, " + readyCalls.get() + " time(s) in all").isTrue();
+    }
+
+    @Test
+    void aRoomOpenedAgainWithTheSameMixSocketIsKept() throws Exception {
+        InetSocketAddress target = new InetSocketAddress("127.0.0.1", 40003);
+        link = new EngineLink(channel, MixSettings.defaults(), new EngineLink.Listener() {
+            @Override
+            public void onMixReady(String roomId, boolean ready) {
+            }
+
+            @Override
+            public void onKeyframeNeeded(String roomId, String participantId) {
+            }
+        });
+        link.start();
+        link.openRoom("r", target);
+        link.addParticipant("r", "p1", "Ada", 1234);
+        assertThat(await(() -> engine.participants("r").equals(Set.of("p1")))).isTrue();
+        int created = engine.created;
+        link.openRoom("r", target); // a no-op: the room is wanted already
+        Thread.sleep(1500); // one periodic reconcile
+        assertThat(engine.created).as("not re-created").isEqualTo(created);
+        assertThat(engine.participants("r")).containsExactly("p1");
+    }
+
+    private static boolean await(BooleanSupplier cond) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < end) {
+            if (cond.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return cond.getAsBoolean();
+    }
+
+    /** Just enough of the engine's Mixer service for the link: rooms, participants, one mix destination each. */
+    private static final class FakeEngine extends MixerGrpc.MixerImplBase {
+        private final Map<String, Set<String>> rooms = new LinkedHashMap<>();
+        private final Map<String, String> destinations = new LinkedHashMap<>();
+        volatile int created;
+
+        synchronized String destination(String room) {
+            return destinations.get(room);
+        }
+
+        synchronized Set<String> participants(String room) {
+            Set<String> p = rooms.get(room);
+            return p == null ? Set.of() : Set.copyOf(p);
+        }
+
+        @Override
+        public synchronized void listRooms(ListRoomsRequest req, StreamObserver<ListRoomsResponse> out) {
+            ListRoomsResponse.Builder b = ListRoomsResponse.newBuilder();
+            rooms.forEach((id, ps) -> {
+                Room.Builder r = Room.newBuilder().setId(id);
+                ps.forEach(p -> r.addParticipants(Participant.newBuilder().setId(p)));
+                b.addRooms(r);
+            });
+            out.onNext(b.build());
+            out.onCompleted();
+        }
+
+        @Override
+        public synchronized void createRoom(CreateRoomRequest req, StreamObserver<Room> out) {
+            if (rooms.containsKey(req.getRoomId())) {
+                out.onError(Status.ALREADY_EXISTS.withDescription("room exists").asRuntimeException());
+                return;
+            }
+            rooms.put(req.getRoomId(), new LinkedHashSet<>());
+            created++;
+            out.onNext(Room.newBuilder().setId(req.getRoomId()).build());
+            out.onCompleted();
+        }
+
+        @Override
+        public synchronized void deleteRoom(DeleteRoomRequest req, StreamObserver<DeleteRoomResponse> out) {
+            rooms.remove(req.getRoomId());
+            destinations.remove(req.getRoomId());
+            out.onNext(DeleteRoomResponse.getDefaultInstance());
+            out.onCompleted();
+        }
+
+        @Override
+        public synchronized void addDestination(AddDestinationRequest req, StreamObserver<Destination> out) {
+            destinations.put(req.getRoomId(), req.getHost() + ":" + req.getPort());
+            out.onNext(Destination.newBuilder().setHost(req.getHost()).setPort(req.getPort()).build());
+            out.onCompleted();
+        }
+
+        @Override
+        public synchronized void addParticipant(AddParticipantRequest req, StreamObserver<AddParticipantResponse> out) {
+            Set<String> ps = rooms.get(req.getRoomId());
+            if (ps == null) {
+                out.onError(Status.NOT_FOUND.asRuntimeException());
+                return;
+            }
+            if (!ps.add(req.getParticipantId())) {
+                out.onError(Status.ALREADY_EXISTS.asRuntimeException());
+                return;
+            }
+            out.onNext(AddParticipantResponse.newBuilder().setRtpHost("127.0.0.1").setRtpPort(50000 + ps.size()).build());
+            out.onCompleted();
+        }
+
+        @Override
+        public synchronized void removeParticipant(RemoveParticipantRequest req, StreamObserver<RemoveParticipantResponse> out) {
+            Set<String> ps = rooms.get(req.getRoomId());
+            if (ps == null || !ps.remove(req.getParticipantId())) {
+                out.onError(Status.NOT_FOUND.asRuntimeException());
+                return;
+            }
+            out.onNext(RemoveParticipantResponse.getDefaultInstance());
+            out.onCompleted();
+        }
+
+        @Override
+        public synchronized void setMainSpeaker(SetMainSpeakerRequest req, StreamObserver<Room> out) {
+            out.onNext(Room.newBuilder().setId(req.getRoomId()).build());
+            out.onCompleted();
+        }
+
+        @Override
+        public void streamEvents(StreamEventsRequest req, StreamObserver<Event> out) {
+            // stays open without events
+        }
+    }
+}
