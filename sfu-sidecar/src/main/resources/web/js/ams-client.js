@@ -457,7 +457,8 @@ export class AmsClient extends EventTarget {
 
   /** Per-track receive and send statistics of the current peer connection, for the UI and for tests. */
   async stats() {
-    const out = { main: null, mix: null, audioIn: 0, outbound: { video: null, audio: null } };
+    const out = { main: null, mix: null, audioIn: 0, outbound: { video: null, audio: null },
+      availableOutgoingBitrate: 0 };
     // a rejoin may replace both while getStats() runs: read one session's
     const pc = this.pc;
     const tracks = this.tracks;
@@ -481,7 +482,11 @@ export class AmsClient extends EventTarget {
         }
       } else if (r.type === 'outbound-rtp') {
         out.outbound[r.kind] = { bytesSent: r.bytesSent || 0, packetsSent: r.packetsSent || 0,
-          framesEncoded: r.framesEncoded || 0, frameWidth: r.frameWidth || 0, frameHeight: r.frameHeight || 0 };
+          framesEncoded: r.framesEncoded || 0, frameWidth: r.frameWidth || 0, frameHeight: r.frameHeight || 0,
+          targetBitrate: r.targetBitrate || 0, qualityLimitationReason: r.qualityLimitationReason || '' };
+      } else if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded') {
+        // the browser's congestion-control estimate: it only grows with the server's transport-cc feedback
+        out.availableOutgoingBitrate = Math.max(out.availableOutgoingBitrate, r.availableOutgoingBitrate || 0);
       }
     });
     return out;

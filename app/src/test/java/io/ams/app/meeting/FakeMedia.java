@@ -18,6 +18,18 @@ final class FakeMedia {
         return out;
     }
 
+    /**
+     * A camera of random noise (three seconds, looped by Chromium): content no encoder can squeeze, so the
+     * sender is never application-limited and its bitrate follows its bandwidth estimate.
+     */
+    static Path noise(Path dir, String name, int w, int h, int fps) throws Exception {
+        Path out = dir.resolve(name + ".y4m");
+        FfmpegCli.runOrFail(Duration.ofSeconds(60), List.of("-y", "-f", "lavfi", "-i",
+                "nullsrc=s=" + w + "x" + h + ":r=" + fps + ",geq=random(1)*255:128:128", "-t", "3", "-pix_fmt", "yuv420p",
+                out.toString()));
+        return out;
+    }
+
     /** A WAV microphone: a steady tone at {@code volume} (0 = silence). */
     static Path tone(Path dir, String name, double volume) throws Exception {
         Path out = dir.resolve(name + ".wav");
