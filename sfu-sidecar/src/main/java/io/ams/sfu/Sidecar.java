@@ -104,6 +104,11 @@ public final class Sidecar implements AutoCloseable {
                 grpc == null ? "off" : String.valueOf(grpc.getPort()), config.engineTarget());
     }
 
+    /** The configuration it was started with. */
+    public SidecarConfig config() {
+        return config;
+    }
+
     public int httpPort() {
         return http.port();
     }
