@@ -3,6 +3,7 @@ package io.ams.app;
 import io.ams.engine.Engine;
 import io.ams.engine.EngineConfig;
 import io.ams.sfu.Sidecar;
+import io.ams.sfu.signal.SelfSignedTls;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -43,18 +44,25 @@ public final class AllInOne implements AutoCloseable {
         return sidecar;
     }
 
-    void printWelcome(PrintWriter out, String host, String room, Path dataDir) {
+    /**
+     * The startup text: join links for {@code room} on {@code host}, the notes of {@link JoinLinks} and
+     * the control ports. {@code selfSigned} is the certificate of --tls-self-signed, or null.
+     */
+    public void printWelcome(PrintWriter out, JoinLinks.Host host, String room, Path dataDir, SelfSignedTls selfSigned) {
+        boolean tls = sidecar.signaling().tls();
         out.println();
         out.println("AMS is running: engine (" + engine.rooms().backend() + " backend) and sidecar in one process.");
         out.println("Open this link in Chromium, Chrome, Edge or Firefox to join room '" + room + "':");
         out.println();
-        out.println("  " + sidecar.joinUrl(host, room, "Guest 1"));
+        out.println("  " + sidecar.joinUrl(host.host(), room, "Guest 1"));
         out.println();
         out.println("More people, each with their own link:");
-        out.println("  " + sidecar.joinUrl(host, room, "Guest 2"));
-        out.println("  " + sidecar.joinUrl(host, room, "Guest 3"));
+        out.println("  " + sidecar.joinUrl(host.host(), room, "Guest 2"));
+        out.println("  " + sidecar.joinUrl(host.host(), room, "Guest 3"));
         out.println("  or: ams ctl token --room " + room + " --name NAME --data-dir " + dataDir
-                + " --url " + (sidecar.signaling().tls() ? "https" : "http") + "://" + host + ":" + sidecar.httpPort());
+                + " --url " + JoinLinks.baseUrl(tls, host, sidecar.httpPort()));
+        JoinLinks.printNotes(out, host, tls, sidecar.httpPort(), sidecar.mediaPort(),
+                sidecar.config().advertisedAddresses(), selfSigned);
         out.println();
         out.println("Control: engine gRPC 127.0.0.1:" + engine.grpcPort() + " (ams ctl ...), sidecar gRPC port "
                 + sidecar.grpcPort() + ". Ctrl-C stops everything.");

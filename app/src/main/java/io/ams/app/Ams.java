@@ -98,14 +98,18 @@ public final class Ams implements java.util.concurrent.Callable<Integer> {
                 io.ams.engine.EngineConfig.DEFAULT_MEDIA_PORT_MIN, io.ams.engine.EngineConfig.DEFAULT_MEDIA_PORT_MAX,
                 backend, java.nio.file.Path.of("recordings"));
         io.ams.sfu.SidecarConfig sc = sidecar.config(spec.commandLine(), "127.0.0.1", "127.0.0.1:" + grpcPort);
+        io.ams.sfu.signal.SelfSignedTls selfSigned = sidecar.selfSignedTls(sc);
+        if (selfSigned != null) {
+            sc = sc.withTls(selfSigned.certFile(), selfSigned.keyFile());
+        }
         AllInOne all = AllInOne.start(ec, sc);
         java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             all.close();
             stop.countDown();
         }, "ams-shutdown"));
-        String host = sc.httpHost().equals("0.0.0.0") || sc.httpHost().equals("127.0.0.1") ? "localhost" : sc.httpHost();
-        all.printWelcome(spec.commandLine().getOut(), host, room, sidecar.dataDir);
+        JoinLinks.Host host = JoinLinks.host(sc.httpHost(), io.ams.sfu.signal.HostAddresses.reachable());
+        all.printWelcome(spec.commandLine().getOut(), host, room, sidecar.dataDir, selfSigned);
         stop.await();
         return EXIT_OK;
     }

@@ -1,6 +1,10 @@
 package io.ams.app;
 
 import io.ams.sfu.Sidecar;
+import io.ams.sfu.SidecarConfig;
+import io.ams.sfu.signal.HostAddresses;
+import io.ams.sfu.signal.SelfSignedTls;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -25,16 +29,26 @@ public final class SidecarCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Sidecar sidecar = Sidecar.start(options.config(spec.commandLine(), "0.0.0.0", engine));
+        SidecarConfig config = options.config(spec.commandLine(), "0.0.0.0", engine);
+        SelfSignedTls selfSigned = options.selfSignedTls(config);
+        if (selfSigned != null) {
+            config = config.withTls(selfSigned.certFile(), selfSigned.keyFile());
+        }
+        Sidecar sidecar = Sidecar.start(config);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sidecar.close();
             stop.countDown();
         }, "ams-sidecar-shutdown"));
-        spec.commandLine().getOut().printf("ams sidecar: web client on port %d, media UDP %d, engine %s (Ctrl-C to stop)%n"
-                + "join links: ams ctl token --room ROOM --name NAME --data-dir %s%n", sidecar.httpPort(), sidecar.mediaPort(),
-                engine, options.dataDir);
-        spec.commandLine().getOut().flush();
+        boolean tls = sidecar.signaling().tls();
+        JoinLinks.Host host = JoinLinks.host(config.httpHost(), HostAddresses.reachable());
+        String base = JoinLinks.baseUrl(tls, host, sidecar.httpPort());
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("ams sidecar: web client on %s, media UDP %d, engine %s (Ctrl-C to stop)%n"
+                + "join links: ams ctl token --room ROOM --name NAME --data-dir %s --url %s%n", base, sidecar.mediaPort(),
+                engine, options.dataDir, base);
+        JoinLinks.printNotes(out, host, tls, sidecar.httpPort(), sidecar.mediaPort(), config.advertisedAddresses(), selfSigned);
+        out.flush();
         stop.await();
         return Ams.EXIT_OK;
     }

@@ -3,6 +3,9 @@ package io.ams.app;
 import io.ams.proto.v1.LayoutKind;
 import io.ams.sfu.SidecarConfig;
 import io.ams.sfu.engine.MixSettings;
+import io.ams.sfu.signal.HostAddresses;
+import io.ams.sfu.signal.SelfSignedTls;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -39,7 +42,7 @@ public final class SidecarOptions {
     int grpcPort;
 
     @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--data-dir", paramLabel = "DIR", defaultValue = "ams-data",
-            description = "Where the join-token key is kept (default: ${DEFAULT-VALUE}).")
+            description = "Where the join-token key and the --tls-self-signed certificate are kept (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--tls-cert", paramLabel = "PEM", description = "Certificate for HTTPS/WSS (browsers allow the camera over plain HTTP on localhost only).")
@@ -47,6 +50,11 @@ public final class SidecarOptions {
 
     @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--tls-key", paramLabel = "PEM", description = "Private key for --tls-cert.")
     Path tlsKey;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--tls-self-signed",
+            description = "HTTPS/WSS with a self-signed certificate for this machine's names and addresses, made once in "
+                    + "DATA-DIR/tls and reused; each browser warns once. For meetings with people on other machines.")
+    boolean tlsSelfSigned;
 
     @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--mix-size", paramLabel = "WxH", defaultValue = "960x540",
             description = "Size of the mix every participant receives (default: ${DEFAULT-VALUE}).")
@@ -89,8 +97,18 @@ public final class SidecarOptions {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cmd, "--mix-layout '" + mixLayout + "' is not grid, filmstrip or speaker");
         }
+        if (tlsSelfSigned && (tlsCert != null || tlsKey != null)) {
+            throw new ParameterException(cmd, "--tls-self-signed and --tls-cert/--tls-key exclude each other: either the"
+                    + " server makes its own certificate, or you give yours");
+        }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new ParameterException(cmd, "--tls-cert and --tls-key go together");
+        }
+        for (String a : advertise) {
+            // Checked here, before a certificate naming it is made; the media port needs a literal too.
+            if (a.startsWith("[") || !HostAddresses.isIpLiteral(a)) {
+                throw new ParameterException(cmd, "--advertise '" + a + "' is not an IP address, e.g. 203.0.113.7");
+            }
         }
         InetAddress bind = null;
         if (mediaBind != null) {
@@ -113,5 +131,23 @@ public final class SidecarOptions {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cmd, e.getMessage());
         }
+    }
+
+    /**
+     * With {@code --tls-self-signed}: the certificate in DATA-DIR/tls, made or reused (see
+     * {@link SelfSignedTls}), naming this machine, the {@code --advertise} addresses and a specific
+     * {@code --http-host}; null without the flag. Put it into the config with {@link SidecarConfig#withTls}.
+     */
+    SelfSignedTls selfSignedTls(SidecarConfig config) throws IOException {
+        if (!tlsSelfSigned) {
+            return null;
+        }
+        List<String> extra = new ArrayList<>(config.advertisedAddresses());
+        String host = config.httpHost();
+        boolean wildcard = HostAddresses.parseIpLiteral(host).map(InetAddress::isAnyLocalAddress).orElse(false);
+        if (!wildcard) {
+            extra.add(host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
+        }
+        return SelfSignedTls.loadOrCreate(dataDir.resolve("tls"), extra);
     }
 }

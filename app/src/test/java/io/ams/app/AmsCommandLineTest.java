@@ -78,6 +78,24 @@ class AmsCommandLineTest {
     }
 
     @Test
+    void selfSignedTlsExcludesAGivenCertificateForBothServers() {
+        // Refused while the flags are read, before anything listens or any file is written.
+        String[][] conflicts = {
+            {"--tls-self-signed", "--tls-cert", "c.pem", "--tls-key", "k.pem"},
+            {"--tls-self-signed", "--tls-key", "k.pem"},
+            {"sidecar", "--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-self-signed"},
+        };
+        for (String[] args : conflicts) {
+            assertUsageError(args, "--tls-self-signed and --tls-cert/--tls-key exclude each other");
+        }
+        assertThat(Cli.run("--tls-self-signed", "--tls-cert", "c.pem").err()).contains("Try 'ams --help'");
+        assertUsageError(new String[] {"sidecar", "--tls-self-signed", "--advertise", "my.public.host"},
+                "--advertise 'my.public.host' is not an IP address");
+        assertThat(Cli.run("--help").out()).contains("--tls-self-signed");
+        assertThat(Cli.run("sidecar", "--help").out()).contains("--tls-self-signed");
+    }
+
+    @Test
     void demoAndMixCheckTheirArguments() {
         assertUsageError(new String[] {"mix"}, "INPUT");
         assertUsageError(new String[] {"mix", "-o", "out.webm", "/nonexistent/in.webm"}, "does not exist");

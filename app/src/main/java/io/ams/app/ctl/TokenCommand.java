@@ -34,7 +34,8 @@ public final class TokenCommand implements Callable<Integer> {
             description = "The sidecar's data directory holding token.key (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--url", paramLabel = "URL", description = "Base URL of the sidecar, to print a join link (e.g. http://localhost:8080).")
+    @Option(names = "--url", paramLabel = "URL", description = "Base URL of the sidecar, to print a join link "
+            + "(e.g. https://192.168.1.20:8080, or http://localhost:8080 on this machine).")
     String url;
 
     @Override
@@ -53,11 +54,34 @@ public final class TokenCommand implements Callable<Integer> {
         if (url != null) {
             String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
             out.println(base + "/?room=" + enc(room) + "&name=" + enc(name) + "&token=" + enc(token));
+            warnIfPlainHttpElsewhere(base);
         } else {
             out.println(token);
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * Browsers refuse the camera and microphone to a page served over plain http anywhere but on
+     * localhost, so such a link lets people in without their media: say so on stderr (the link still goes
+     * to stdout, for scripts).
+     */
+    private void warnIfPlainHttpElsewhere(String base) {
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(base);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        String host = uri.getHost();
+        if ("http".equalsIgnoreCase(uri.getScheme()) && host != null && !host.equalsIgnoreCase("localhost")
+                && !host.startsWith("127.") && !host.equals("[::1]")) {
+            var err = spec.commandLine().getErr();
+            err.println("note: browsers allow the camera and microphone over http on localhost only; for people on other"
+                    + " machines give the sidecar's https address (start it with --tls-self-signed, or --tls-cert and --tls-key)");
+            err.flush();
+        }
     }
 
     private Duration parseTtl() {

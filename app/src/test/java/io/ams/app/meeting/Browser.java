@@ -27,6 +27,15 @@ final class Browser implements AutoCloseable {
     }
 
     Browser(String label, Path y4m, Path wav, Path profile) {
+        this(label, y4m, wav, profile, false);
+    }
+
+    /**
+     * @param acceptAnyCertificate adds {@code --ignore-certificate-errors}, for pages served with a
+     *     self-signed certificate (what a person does by clicking through the browser's warning once).
+     *     Off in the other constructor, so other tests keep Chromium's certificate checks.
+     */
+    Browser(String label, Path y4m, Path wav, Path profile, boolean acceptAnyCertificate) {
         this.label = label;
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());
@@ -37,6 +46,9 @@ final class Browser implements AutoCloseable {
                 "--use-file-for-fake-video-capture=" + y4m, "--use-file-for-fake-audio-capture=" + wav,
                 "--disable-features=WebRtcHideLocalIpsWithMdns", "--window-size=1280,720",
                 "--user-data-dir=" + profile);
+        if (acceptAnyCertificate) {
+            o.addArguments("--ignore-certificate-errors");
+        }
         ChromeDriverService svc = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER.toString()))
                 .usingAnyFreePort().build();
         driver = new ChromeDriver(svc, o);
