@@ -37,6 +37,11 @@ public final class SidecarOptions {
             description = "Public IP address(es) to announce as ICE candidates (behind NAT, on cloud instances).")
     List<String> advertise = new ArrayList<>();
 
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--sfu-grpc-host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address of the sidecar's control API (ams.v1.Sfu, no authentication): loopback by default, "
+                    + "so --http-host 0.0.0.0 does not expose it (default: ${DEFAULT-VALUE}).")
+    String grpcHost;
+
     @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--sfu-grpc-port", paramLabel = "PORT", defaultValue = "50052",
             description = "Port of the sidecar's control API, ams.v1.Sfu; -1 turns it off (default: ${DEFAULT-VALUE}).")
     int grpcPort;
@@ -127,7 +132,7 @@ public final class SidecarOptions {
         try {
             return new SidecarConfig(httpHost != null ? httpHost : defaultHttpHost, httpPort, bind, mediaPort, advertise,
                     engineTarget, mixAt, dataDir.resolve("token.key"), tlsCert, tlsKey, grpcPort,
-                    new MixSettings(w, h, mixFps, 1200, layout), maxParticipants, 100, Duration.ofHours(12));
+                    new MixSettings(w, h, mixFps, 1200, layout), maxParticipants, 100, Duration.ofHours(12), grpcHost);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cmd, e.getMessage());
         }

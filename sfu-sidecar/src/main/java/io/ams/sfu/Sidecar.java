@@ -88,12 +88,12 @@ public final class Sidecar implements AutoCloseable {
         rooms.bind(new RoomContext(mediaPort, engine, engineOut, timer, config.mixBindAddress(), config.maxParticipants()));
         engine.start();
         if (config.grpcPort() >= 0) {
-            grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.httpHost(), config.grpcPort()))
+            grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
                     .addService(new SfuControlService(rooms, engine)).build();
             try {
                 grpc.start();
             } catch (IOException e) {
-                throw new IOException("cannot listen for the sidecar's gRPC on " + config.httpHost() + ":" + config.grpcPort()
+                throw new IOException("cannot listen for the sidecar's gRPC on " + config.grpcHost() + ":" + config.grpcPort()
                         + ": " + e.getMessage(), e);
             }
         }
@@ -101,7 +101,7 @@ public final class Sidecar implements AutoCloseable {
                 config.tlsCert(), config.tlsKey());
         LOG.info("sidecar listening: web and signaling {}://{}:{}, media UDP port {}, control gRPC {}, engine {}",
                 http.tls() ? "https" : "http", config.httpHost(), http.port(), mediaPort.port(),
-                grpc == null ? "off" : String.valueOf(grpc.getPort()), config.engineTarget());
+                grpc == null ? "off" : config.grpcHost() + ":" + grpc.getPort(), config.engineTarget());
     }
 
     /** The configuration it was started with. */

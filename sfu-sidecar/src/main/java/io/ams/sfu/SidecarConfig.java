@@ -21,16 +21,29 @@ import java.util.List;
  * @param tlsKey              PEM private key for tlsCert
  * @param grpcPort            the sidecar's control API (ams.v1.Sfu); -1 = none, 0 = any free port
  * @param tokenTtl            lifetime of tokens the sidecar prints
+ * @param grpcHost            address the control API listens on; loopback by default because the API has no
+ *                            authentication (an operator elsewhere uses an SSH tunnel, or sets it on purpose)
  */
 public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind, int mediaPort,
                             List<String> advertisedAddresses, String engineTarget, InetAddress mixBindAddress,
                             Path tokenKeyFile, Path tlsCert, Path tlsKey, int grpcPort, MixSettings mix,
-                            int maxParticipants, int maxRooms, Duration tokenTtl) {
+                            int maxParticipants, int maxRooms, Duration tokenTtl, String grpcHost) {
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT = 10000;
     public static final int DEFAULT_GRPC_PORT = 50052;
 
+    public static final String DEFAULT_GRPC_HOST = "127.0.0.1";
+
+    /** Without {@code grpcHost}: the control API on loopback. */
+    public SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind, int mediaPort, List<String> advertisedAddresses,
+                         String engineTarget, InetAddress mixBindAddress, Path tokenKeyFile, Path tlsCert, Path tlsKey,
+                         int grpcPort, MixSettings mix, int maxParticipants, int maxRooms, Duration tokenTtl) {
+        this(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress, tokenKeyFile, tlsCert,
+                tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, DEFAULT_GRPC_HOST);
+    }
+
     public SidecarConfig {
+        grpcHost = grpcHost == null || grpcHost.isBlank() ? DEFAULT_GRPC_HOST : grpcHost;
         advertisedAddresses = List.copyOf(advertisedAddresses);
         if (maxParticipants < 2 || maxParticipants > 500) {
             throw new IllegalArgumentException("maxParticipants " + maxParticipants + " is out of range 2..500");
@@ -45,31 +58,37 @@ public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind
 
     public SidecarConfig withPorts(int http, int media, int grpc) {
         return new SidecarConfig(httpHost, http, mediaBind, media, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpc, mix, maxParticipants, maxRooms, tokenTtl);
+                tokenKeyFile, tlsCert, tlsKey, grpc, mix, maxParticipants, maxRooms, tokenTtl, grpcHost);
     }
 
     public SidecarConfig withEngine(String target) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, target, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost);
     }
 
     public SidecarConfig withMix(MixSettings m) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, m, maxParticipants, maxRooms, tokenTtl);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, m, maxParticipants, maxRooms, tokenTtl, grpcHost);
     }
 
     public SidecarConfig withHttpHost(String host) {
         return new SidecarConfig(host, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost);
     }
 
     public SidecarConfig withTls(Path cert, Path key) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, cert, key, grpcPort, mix, maxParticipants, maxRooms, tokenTtl);
+                tokenKeyFile, cert, key, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost);
     }
 
     public SidecarConfig withMedia(InetAddress bind, List<String> advertised) {
         return new SidecarConfig(httpHost, httpPort, bind, mediaPort, advertised, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost);
+    }
+
+    /** The control API's listening address. */
+    public SidecarConfig withGrpcHost(String host) {
+        return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, host);
     }
 }

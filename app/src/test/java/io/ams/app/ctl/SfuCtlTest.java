@@ -138,6 +138,25 @@ class SfuCtlTest {
     }
 
     @Test
+    void theControlApiStaysOnLoopbackWhenTheWebServerListensEverywhere() throws Exception {
+        java.net.InetAddress lan = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(i -> { try { return i.isUp() && !i.isLoopback(); } catch (java.net.SocketException e) { return false; } })
+                .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                .filter(a -> a instanceof java.net.Inet4Address).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(lan != null, "this machine has no non-loopback IPv4 address");
+        try (Sidecar open = Sidecar.start(SidecarConfig.defaults(dir.resolve("open")).withPorts(0, 0, 0).withHttpHost("0.0.0.0")
+                .withEngine(target))) {
+            try (java.net.Socket web = new java.net.Socket(lan, open.httpPort())) {
+                assertThat(web.isConnected()).as("the web client is reachable on " + lan).isTrue();
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new java.net.Socket(lan, open.grpcPort()).close())
+                    .as("the unauthenticated control API is not reachable on " + lan).isInstanceOf(java.net.ConnectException.class);
+            Result local = Cli.run("ctl", "sfu", "list", "--sfu", "127.0.0.1:" + open.grpcPort());
+            assertThat(local.exit()).as(local.err()).isZero();
+        }
+    }
+
+    @Test
     void errorsNameTheProblem() throws Exception {
         Result unknown = sfu("get", "no-such-room");
         assertThat(unknown.exit()).isEqualTo(1);
