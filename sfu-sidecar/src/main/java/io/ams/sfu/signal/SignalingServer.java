@@ -69,6 +69,8 @@ public final class SignalingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingServer.class);
     public static final int MAX_FRAME = 64 * 1024;
     public static final int MAX_MESSAGES_PER_SECOND = 50;
+    /** How long a client gets to answer our Close frame before the connection is cut. */
+    static final int CLOSE_WAIT_SECONDS = 2;
     /** 'self' covers the same-origin ws:/wss: signaling socket (CSP level 3). */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "media-src 'self' blob: mediastream:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -246,6 +248,9 @@ public final class SignalingServer implements AutoCloseable {
             if (s == null) {
                 return;
             }
+            if (s.closing) {
+                return; // after our Close: only the client's Close matters (the protocol handler answers it)
+            }
             if (!(frame instanceof TextWebSocketFrame text)) {
                 if (!(frame instanceof CloseWebSocketFrame)) {
                     stats.badMessages.incrementAndGet();
@@ -331,6 +336,7 @@ public final class SignalingServer implements AutoCloseable {
         private final String id;
         private volatile Object attachment;
         private volatile String closeReason = "connection closed";
+        private volatile boolean closing; // our Close frame is sent: what still arrives is read and dropped
         private long windowStart = System.nanoTime();
         private int inWindow;
 
@@ -371,8 +377,19 @@ public final class SignalingServer implements AutoCloseable {
                 return; // the server is closing: its event loops close every connection themselves
             }
             closeReason = reason;
+            closing = true;
+            // The closing handshake, not an abrupt close: closing the socket while the client's frames are still
+            // arriving makes the kernel answer with a reset, and the client then loses what we sent last (the error
+            // that says why). So: send Close, keep reading (and dropping) until the client's Close ends the
+            // connection, and cut it only if it does not answer within CLOSE_WAIT_SECONDS.
             ch.writeAndFlush(new CloseWebSocketFrame(1000, reason.length() > 100 ? reason.substring(0, 100) : reason))
-                    .addListener(ChannelFutureListener.CLOSE);
+                    .addListener(f -> {
+                        if (!f.isSuccess()) {
+                            ch.close();
+                        } else {
+                            ch.eventLoop().schedule(() -> ch.close(), CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+                        }
+                    });
         }
 
         @Override
