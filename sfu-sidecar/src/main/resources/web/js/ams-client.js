@@ -61,6 +61,8 @@ export class AmsClient extends EventTarget {
     this.pinned = null;
     this.audioMuted = false;
     this.videoMuted = false;
+    this.sendConstraints = null; // the server's last "constraints" message: what our camera sends
+    this.constraintsApplied = 0; // its version once applied
     this.reconnects = 0;       // sessions restored after a loss (counted when their media flows)
     this.reconnectAttempt = 0; // the rejoin attempt under way or next; 0 while not rejoining
     this._queue = Promise.resolve();
@@ -91,7 +93,7 @@ export class AmsClient extends EventTarget {
     this._set('state', 'media');
     try {
       this.localStream = await navigator.mediaDevices.getUserMedia({
-        audio: true, video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 30 } } });
+        audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } } });
     } catch (e) {
       const denied = e && (e.name === 'NotAllowedError' || e.name === 'SecurityError');
       this._error(denied ? 'media_denied' : 'media_unavailable', denied
@@ -253,6 +255,8 @@ export class AmsClient extends EventTarget {
   _forgetRoom() {
     this.participantId = null;
     this.previousSpeaker = null;
+    this.sendConstraints = null; // the next session's constraints start again at version 1
+    this.constraintsApplied = 0;
     this._set('participants', []);
     this._set('mainSpeaker', null);
     this._set('mixAvailable', false);
@@ -285,6 +289,10 @@ export class AmsClient extends EventTarget {
         break;
       case 'mix':
         this._set('mixAvailable', !!m.available);
+        break;
+      case 'constraints':
+        this.sendConstraints = m;
+        await this._applyConstraints();
         break;
       case 'error':
         this._onServerError(m);
@@ -389,11 +397,55 @@ export class AmsClient extends EventTarget {
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
     this._send({ type: 'answer', sdp: pc.localDescription.sdp });
+    await this._applyConstraints();
     // a re-used transceiver may now carry someone else's audio: re-route what we receive
     for (const t of pc.getTransceivers()) {
       if (t.receiver && t.receiver.track && this.tracks[t.mid] && t.currentDirection !== 'inactive') {
         this._route(t.mid, t.receiver.track);
       }
+    }
+  }
+
+  /**
+   * Applies what the server asked our camera to send (docs/SIGNALING.md "constraints") with
+   * RTCRtpSender.setParameters: per encoding (simulcast layer by rid, or the one stream) whether it is
+   * sent, its size as scaleResolutionDownBy from the camera's height and the asked maxHeight, and its
+   * maxBitrate. Before the first message every layer is sent at the ladder's height (180, 360, 720 lines);
+   * from a camera smaller than the ladder a layer that would only repeat the one below is not sent.
+   * Answers "constraints-applied" with the version, and the browser's error if it refused.
+   */
+  async _applyConstraints() {
+    const pc = this.pc;
+    const c = this.sendConstraints;
+    const t = pc && pc.getTransceivers().find((x) => x.mid === '1');
+    if (!t || !t.sender || !t.sender.track) return; // nothing sent yet: applied after the next answer
+    const params = t.sender.getParameters();
+    if (!params.encodings || params.encodings.length === 0) return;
+    const height = (t.sender.track.getSettings && t.sender.track.getSettings().height) || 0;
+    const n = params.encodings.length;
+    params.encodings.forEach((e, i) => {
+      // the ladder's height of this layer (top 720, then 360, 180) and the scale that gives it from our camera;
+      // a layer that would repeat the one below at full size (a camera smaller than the ladder) is not sent
+      const ladderHeight = n > 1 ? 720 / 2 ** (n - 1 - i) : height;
+      const lowerHeight = i > 0 ? 720 / 2 ** (n - i) : 0;
+      const ladder = height ? Math.max(1, height / ladderHeight) : (n > 1 ? 2 ** (n - 1 - i) : 1);
+      const duplicate = n > 1 && i > 0 && height && height <= lowerHeight;
+      const want = !c ? { active: true } : (c.video || []).find((v) => (v.rid ? v.rid === e.rid : n === 1));
+      if (!want) return;
+      e.active = !!want.active && !duplicate;
+      e.scaleResolutionDownBy = want.maxHeight && height ? Math.max(1, height / want.maxHeight) : ladder;
+      if (want.maxBitrate) e.maxBitrate = want.maxBitrate; else delete e.maxBitrate;
+    });
+    let error = null;
+    try {
+      await t.sender.setParameters(params);
+    } catch (e) {
+      error = String(e);
+      console.warn('AMS: the browser refused the send constraints: ' + error);
+    }
+    if (c && pc === this.pc) {
+      if (!error) this.constraintsApplied = c.version;
+      this._send({ type: 'constraints-applied', version: c.version, error });
     }
   }
 
@@ -457,7 +509,7 @@ export class AmsClient extends EventTarget {
 
   /** Per-track receive and send statistics of the current peer connection, for the UI and for tests. */
   async stats() {
-    const out = { main: null, mix: null, audioIn: 0, outbound: { video: null, audio: null },
+    const out = { main: null, mix: null, audioIn: 0, outbound: { video: null, audio: null }, outboundLayers: [],
       availableOutgoingBitrate: 0 };
     // a rejoin may replace both while getStats() runs: read one session's
     const pc = this.pc;
@@ -481,6 +533,13 @@ export class AmsClient extends EventTarget {
           out.audioIn += 1;
         }
       } else if (r.type === 'outbound-rtp') {
+        if (r.kind === 'video') {
+          // one per simulcast layer (rid), or the one stream
+          out.outboundLayers.push({ rid: r.rid || null, active: r.active !== false, bytesSent: r.bytesSent || 0,
+            framesEncoded: r.framesEncoded || 0, frameWidth: r.frameWidth || 0, frameHeight: r.frameHeight || 0,
+            framesPerSecond: r.framesPerSecond || 0, targetBitrate: r.targetBitrate || 0,
+            qualityLimitationReason: r.qualityLimitationReason || '' });
+        }
         out.outbound[r.kind] = { bytesSent: r.bytesSent || 0, packetsSent: r.packetsSent || 0,
           framesEncoded: r.framesEncoded || 0, frameWidth: r.frameWidth || 0, frameHeight: r.frameHeight || 0,
           targetBitrate: r.targetBitrate || 0, qualityLimitationReason: r.qualityLimitationReason || '' };
@@ -489,6 +548,14 @@ export class AmsClient extends EventTarget {
         out.availableOutgoingBitrate = Math.max(out.availableOutgoingBitrate, r.availableOutgoingBitrate || 0);
       }
     });
+    if (out.outboundLayers.length > 1) {
+      // simulcast: the camera as a whole (bytes and targets summed, size and encoder state of the largest layer)
+      const top = out.outboundLayers.reduce((a, b) => (b.frameHeight > a.frameHeight ? b : a));
+      const sum = (f) => out.outboundLayers.reduce((a, l) => a + l[f], 0);
+      out.outbound.video = { bytesSent: sum('bytesSent'), packetsSent: 0, framesEncoded: top.framesEncoded,
+        frameWidth: top.frameWidth, frameHeight: top.frameHeight, targetBitrate: sum('targetBitrate'),
+        qualityLimitationReason: top.qualityLimitationReason };
+    }
     return out;
   }
 }

@@ -85,7 +85,8 @@ public final class Sidecar implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        rooms.bind(new RoomContext(mediaPort, engine, engineOut, timer, config.mixBindAddress(), config.maxParticipants()));
+        rooms.bind(new RoomContext(mediaPort, engine, engineOut, timer, config.mixBindAddress(), config.maxParticipants(),
+                config.mix(), true));
         engine.start();
         if (config.grpcPort() >= 0) {
             grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))

@@ -68,6 +68,16 @@ final class SignalingController implements SignalingHandler {
                     JsonNode t = m.get("participantId");
                     j.room().pin(j.peer(), t == null || t.isNull() ? null : t.asText());
                 }
+                case "constraints-applied" -> {
+                    JsonNode v = m.get("version");
+                    if (v == null || !v.canConvertToInt() || v.asInt() < 1) {
+                        throw new BadMessageException("'constraints-applied' needs a positive integer 'version'");
+                    }
+                    JsonNode err = m.get("error");
+                    String error = err == null || err.isNull() ? null : err.asText();
+                    j.room().constraintsApplied(j.peer(), v.asInt(), error == null ? null
+                            : error.substring(0, Math.min(200, error.length())));
+                }
                 case "mute" -> j.room().mute(j.peer(), m.path("audio").asBoolean(false), m.path("video").asBoolean(false));
                 case "leave" -> {
                     s.attach(null);
@@ -185,6 +195,29 @@ final class SignalingController implements SignalingHandler {
         public void mix(boolean available) {
             ObjectNode o = SignalingServer.message("mix");
             o.put("available", available);
+            s.send(o);
+        }
+
+        @Override
+        public void constraints(int version, List<io.ams.sfu.layers.SenderConstraints.Encoding> encodings) {
+            ObjectNode o = SignalingServer.message("constraints");
+            o.put("version", version);
+            ArrayNode a = o.putArray("video");
+            for (var e : encodings) {
+                ObjectNode n = a.addObject();
+                if (e.rid() != null) {
+                    n.put("rid", e.rid());
+                } else {
+                    n.putNull("rid");
+                }
+                n.put("active", e.active());
+                if (e.maxHeight() > 0) {
+                    n.put("maxHeight", e.maxHeight());
+                }
+                if (e.maxBitrateBps() > 0) {
+                    n.put("maxBitrate", e.maxBitrateBps());
+                }
+            }
             s.send(o);
         }
 

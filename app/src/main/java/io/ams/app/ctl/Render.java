@@ -77,6 +77,37 @@ final class Render {
                     p.getNacksAnswered() + "/" + (p.getNacksAnswered() + p.getNacksMissed()), p.getPlisSent(), p.getTransport());
         }
         table.print(out);
+        sfuLayers(out, room);
+    }
+
+    /** The cameras' layers: what arrives, what was asked for, and which layer the mix and each viewer take. */
+    static void sfuLayers(PrintWriter out, SfuRoom room) {
+        Table table = new Table("ID", "CAMERA LAYERS (rid size kbps, * = asked for, - = silent)", "MIX TAKES", "RECEIVES MAIN",
+                "CONSTRAINTS");
+        boolean any = false;
+        for (SfuParticipant p : room.getParticipantsList()) {
+            if (p.getLayersCount() == 0) {
+                continue;
+            }
+            any = true;
+            StringBuilder layers = new StringBuilder();
+            for (io.ams.proto.v1.SfuLayer l : p.getLayersList()) {
+                if (layers.length() > 0) {
+                    layers.append("  ");
+                }
+                layers.append(l.getRid().isEmpty() ? "single" : l.getRid()).append(l.getRequested() ? "*" : "").append(' ')
+                        .append(l.getHeight() > 0 ? l.getWidth() + "x" + l.getHeight() : "?").append(' ')
+                        .append(l.getLive() ? String.valueOf(l.getBitrateBps() / 1000) : "-");
+            }
+            String constraints = "v" + p.getConstraintsVersion() + (p.getConstraintsApplied() == p.getConstraintsVersion()
+                    ? " applied" : " (applied v" + p.getConstraintsApplied() + ")")
+                    + (p.getConstraintsUnanswered() > 0 ? ", " + p.getConstraintsUnanswered() + " unanswered" : "")
+                    + (p.getLayersIgnored() > 0 ? ", " + p.getLayersIgnored() + " ignored" : "");
+            table.row(p.getId(), layers.toString(), dash(p.getEngineLayer()), dash(p.getMainLayer()), constraints);
+        }
+        if (any) {
+            table.print(out);
+        }
     }
 
     private static String dash(String s) {

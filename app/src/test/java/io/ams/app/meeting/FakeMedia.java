@@ -19,6 +19,20 @@ final class FakeMedia {
     }
 
     /**
+     * A solid-colour camera with a patch of random noise in its top-left corner (a quarter of the width and
+     * height): the colour is what tests look for, the noise makes the encoder spend bits, so the sender's
+     * bandwidth estimate grows and it can afford its larger simulcast layers.
+     */
+    static Path colourWithNoise(Path dir, String name, String hexRgb, int w, int h, int fps) throws Exception {
+        Path out = dir.resolve(name + ".y4m");
+        FfmpegCli.runOrFail(Duration.ofSeconds(60), List.of("-y", "-f", "lavfi", "-i",
+                "color=c=0x" + hexRgb + ":s=" + w + "x" + h + ":r=" + fps, "-f", "lavfi", "-i",
+                "nullsrc=s=" + (w / 4) + "x" + (h / 4) + ":r=" + fps + ",geq=random(1)*255:128:128", "-filter_complex",
+                "[0][1]overlay=0:0,format=yuv420p", "-t", "3", out.toString()));
+        return out;
+    }
+
+    /**
      * A camera of random noise (three seconds, looped by Chromium): content no encoder can squeeze, so the
      * sender is never application-limited and its bitrate follows its bandwidth estimate.
      */

@@ -45,6 +45,34 @@ final class Meeting implements AutoCloseable {
         throw new AssertionError("no participant named " + name + " in " + room(room).snapshot());
     }
 
+    /** The engine's participant order in {@code room}, which its grid layout follows. */
+    List<String> engineOrder(String room) {
+        io.grpc.ManagedChannel ch = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+                .forTarget("127.0.0.1:" + server.engine().grpcPort()).usePlaintext().build();
+        try {
+            List<String> ids = new ArrayList<>();
+            for (io.ams.proto.v1.Participant p : io.ams.proto.v1.MixerGrpc.newBlockingStub(ch)
+                    .getRoom(io.ams.proto.v1.GetRoomRequest.newBuilder().setRoomId(room).build()).getParticipantsList()) {
+                ids.add(p.getId());
+            }
+            return ids;
+        } finally {
+            ch.shutdownNow();
+        }
+    }
+
+    /** The centre of each participant's tile in a grid mix of this meeting, as fractions of the mix (x, y), by participant id. */
+    java.util.Map<String, double[]> gridTileCentres(String room) {
+        List<String> order = engineOrder(room);
+        java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        for (io.ams.engine.compose.Tile t : io.ams.engine.compose.Layouts.compute(io.ams.engine.compose.LayoutSpec.grid(), order,
+                order.get(0), MIX_W, MIX_H)) {
+            out.put(t.participantId(), new double[] {(t.rect().x() + t.rect().width() / 2.0) / MIX_W,
+                    (t.rect().y() + t.rect().height() / 2.0) / MIX_H});
+        }
+        return out;
+    }
+
     static boolean await(long seconds, BooleanSupplier cond) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < end) {

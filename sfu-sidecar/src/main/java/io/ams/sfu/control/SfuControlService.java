@@ -78,7 +78,21 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                     .setRtcpIn(p.rtcpIn()).setRtcpMalformed(p.rtcpMalformed()).setNacksAnswered(p.nacksAnswered())
                     .setNacksMissed(p.nacksMissed()).setPlisSent(p.plisSent())
                     .setKeyframeRequests(p.keyframeRequestsIn()).setJoinedAtMs(p.joinedAtMillis())
-                    .setNacksSent(p.nacksSent()).setUplinkRecovered(p.uplinkRecovered()).setUplinkLost(p.uplinkLost()));
+                    .setNacksSent(p.nacksSent()).setUplinkRecovered(p.uplinkRecovered()).setUplinkLost(p.uplinkLost())
+                    .mergeFrom(cameraProto(p.camera())));
+        }
+        return b.build();
+    }
+
+    private static SfuParticipant cameraProto(RoomSnapshot.CameraSnapshot c) {
+        SfuParticipant.Builder b = SfuParticipant.newBuilder().setEngineLayer(nz(c.engineLayer())).setMainLayer(nz(c.mainLayer()))
+                .setConstraintsVersion(c.constraintsVersion()).setConstraintsApplied(c.constraintsApplied())
+                .setConstraintsUnanswered(c.constraintsUnanswered()).setLayersIgnored(c.layersIgnored())
+                .setRtxUnknown(c.rtxUnknown()).setPaddingIn(c.paddingIn()).setUnknownRid(c.unknownRid());
+        for (RoomSnapshot.LayerSnapshot l : c.layers()) {
+            b.addLayers(io.ams.proto.v1.SfuLayer.newBuilder().setRid(nz(l.rid())).setSsrc((int) l.ssrc()).setWidth(l.width())
+                    .setHeight(l.height()).setBitrateBps(l.bitrateBps()).setLive(l.live()).setPackets(l.packets())
+                    .setKeyframes(l.keyframes()).setRequested(l.requested()));
         }
         return b.build();
     }

@@ -46,6 +46,24 @@ public final class Keyframes {
         return p < end ? p : -1;
     }
 
+    /**
+     * The picture size a VP8 keyframe start announces (RFC 6386 section 9.1: frame tag, start code
+     * 9d 01 2a, 14-bit width and height), packed as {@code width << 16 | height}; -1 when the payload
+     * is not the start of a keyframe or is too short.
+     */
+    public static int vp8KeyframeSize(byte[] b, int off, int len) {
+        if (!vp8(b, off, len)) {
+            return -1;
+        }
+        int p = vp8PayloadStart(b, off, len);
+        if (p < 0 || p + 10 > off + len || (b[p + 3] & 0xFF) != 0x9D || (b[p + 4] & 0xFF) != 0x01 || (b[p + 5] & 0xFF) != 0x2A) {
+            return -1;
+        }
+        int w = ((b[p + 6] & 0xFF) | (b[p + 7] & 0xFF) << 8) & 0x3FFF;
+        int h = ((b[p + 8] & 0xFF) | (b[p + 9] & 0xFF) << 8) & 0x3FFF;
+        return w << 16 | h;
+    }
+
     private static boolean vp8(byte[] b, int off, int len) {
         if (len < 2) {
             return false;

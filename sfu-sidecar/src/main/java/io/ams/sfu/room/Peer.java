@@ -1,9 +1,10 @@
 package io.ams.sfu.room;
 
 import io.ams.rtp.VideoCodec;
+import io.ams.sfu.layers.CameraLayers;
+import io.ams.sfu.layers.SenderConstraints;
 import io.ams.sfu.relay.PacketCache;
 import io.ams.sfu.relay.StreamRewriter;
-import io.ams.sfu.relay.NackTracker;
 import io.ams.sfu.relay.TwccFeedback;
 import io.ams.sfu.transport.PeerTransport;
 import java.util.ArrayList;
@@ -52,13 +53,24 @@ final class Peer {
 
     // what it sends
     volatile long micSsrc;
-    volatile long camSsrc;
+    /** The camera's layers (simulcast) or its one stream; each layer tracks its own uplink loss. */
+    final CameraLayers camera = new CameraLayers();
     volatile int audioLevelExtId = -1;
     volatile int twccExtId = -1;
-    volatile TwccFeedback twcc;                 // once the camera SSRC and the extension id are known
-    /** Gaps in the camera's sequence numbers, NACKed back to this participant; replaced when the camera SSRC changes. */
-    volatile NackTracker camLoss = NackTracker.standard();
-    volatile long camLossSsrc;
+    volatile int ridExtId = -1;
+    volatile int repairedRidExtId = -1;
+    volatile TwccFeedback twcc;                 // once the extension id is known
+    /** The engine's feed of this camera: one continuous stream on {@link #engineSsrc}, from the layer its tile needs. */
+    final long engineSsrc;
+    final StreamRewriter engineRewriter;        // guarded by itself
+    /** What this camera is asked to send (room lock / timer). */
+    final SenderConstraints constraints = new SenderConstraints();
+    List<SenderConstraints.Encoding> constraintsSent = List.of(); // room lock
+    int constraintsAckedVersion;                // room lock
+    long constraintsSentMillis;                 // room lock
+    boolean constraintsOverdueCounted;          // room lock
+    long constraintsAckedMillis;                // room lock
+    int ignoredCheckedVersion;                  // room lock
     volatile long lastVoiceMillis;
     volatile boolean audioMuted;
     volatile boolean videoMuted;
@@ -80,14 +92,17 @@ final class Peer {
     final AtomicLong nacksAnswered = new AtomicLong();
     final AtomicLong nacksMissed = new AtomicLong();
     final AtomicLong nacksSent = new AtomicLong();        // NACKs we sent to this participant for its camera
-    final AtomicLong uplinkRecovered = new AtomicLong();  // camera packets that arrived after being NACKed (earlier SSRCs)
-    final AtomicLong uplinkLost = new AtomicLong();       // camera packets never recovered (earlier SSRCs)
+    final AtomicLong rtxUnknown = new AtomicLong();       // RTX packets for no known layer
+    final AtomicLong paddingIn = new AtomicLong();        // padding-only probes (RTX or media SSRC)
+    final AtomicLong constraintsMessages = new AtomicLong();
+    final AtomicLong constraintsUnanswered = new AtomicLong(); // not applied by the client within 5 s
+    final AtomicLong layersIgnored = new AtomicLong();    // layers still sent 2 s after we switched them off
     final AtomicLong plisSent = new AtomicLong();
     final AtomicLong keyframeRequestsIn = new AtomicLong();
     final long joinedAtMillis = System.currentTimeMillis();
 
     Peer(String id, String name, PeerChannel channel, PeerTransport transport, long sessionId, long mainSsrc, long mixSsrc,
-         StreamRewriter.KeyframeRequester keyframes, StreamRewriter.KeyframeRequester mixKeyframes) {
+         long engineSsrc, StreamRewriter.KeyframeRequester keyframes, StreamRewriter.KeyframeRequester mixKeyframes) {
         this.id = id;
         this.name = name;
         this.channel = channel;
@@ -97,6 +112,12 @@ final class Peer {
         this.mixSsrc = mixSsrc;
         this.mainRewriter = StreamRewriter.video(mainSsrc, 96, VideoCodec.VP8, keyframes);
         this.mixRewriter = StreamRewriter.video(mixSsrc, 96, VideoCodec.VP8, mixKeyframes);
+        this.engineSsrc = engineSsrc;
+        this.engineRewriter = StreamRewriter.video(engineSsrc, 96, VideoCodec.VP8, keyframes);
+    }
+
+    boolean hasCamera() {
+        return camera.any();
     }
 
     AudioSlot audioSlotFor(String senderId) {

@@ -23,6 +23,13 @@ public interface PeerChannel {
 
     void error(String code, String message);
 
+    /**
+     * What this participant's camera must send (docs/SIGNALING.md "constraints"): one entry per encoding
+     * (simulcast layer by rid, or the single stream with rid null). The client answers "constraints-applied".
+     */
+    default void constraints(int version, List<io.ams.sfu.layers.SenderConstraints.Encoding> encodings) {
+    }
+
     /** The server ends this participant's session (after a final message). */
     void bye(String reason);
 }

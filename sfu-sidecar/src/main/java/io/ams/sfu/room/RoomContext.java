@@ -1,6 +1,7 @@
 package io.ams.sfu.room;
 
 import io.ams.sfu.engine.EngineLink;
+import io.ams.sfu.engine.MixSettings;
 import io.ams.sfu.transport.MediaPort;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -12,7 +13,9 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * @param mixBindAddress where rooms open the UDP socket the engine sends the mix to (the engine must reach it)
  * @param maxParticipants participants per room; a join beyond it gets room_full
+ * @param mix             the engine's mix (its layout decides the size each camera needs)
+ * @param simulcast       whether browsers are asked for simulcast layers of their camera
  */
 public record RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
-                          InetAddress mixBindAddress, int maxParticipants) {
+                          InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast) {
 }

@@ -9,6 +9,18 @@ public record RoomSnapshot(String id, List<PeerSnapshot> peers, String mainSpeak
     public record PeerSnapshot(String id, String name, String transport, String mainSource, String pinned,
                                long rtpIn, long rtpDropped, long forwarded, long rtcpIn, long rtcpMalformed,
                                long nacksAnswered, long nacksMissed, long plisSent, long keyframeRequestsIn,
-                               long joinedAtMillis, long nacksSent, long uplinkRecovered, long uplinkLost) {
+                               long joinedAtMillis, long nacksSent, long uplinkRecovered, long uplinkLost,
+                               CameraSnapshot camera) {
+    }
+
+    /** A camera's layers and what it was asked to send. */
+    public record CameraSnapshot(List<LayerSnapshot> layers, String engineLayer, String mainLayer, int constraintsVersion,
+                                 int constraintsApplied, long constraintsUnanswered, long layersIgnored, long rtxUnknown,
+                                 long paddingIn, long unknownRid) {
+    }
+
+    /** @param rid null for a single stream */
+    public record LayerSnapshot(String rid, long ssrc, int width, int height, long bitrateBps, boolean live, long packets,
+                                long keyframes, boolean requested) {
     }
 }

@@ -8,7 +8,12 @@ import io.ams.rtp.ext.TransportSequenceNumber;
 import io.ams.rtp.rtcp.RtcpPacket;
 import io.ams.rtp.rtcp.RtcpParser;
 import io.ams.rtp.rtcp.RtcpWriter;
+import io.ams.sfu.layers.CameraLayer;
+import io.ams.sfu.layers.LayerChoice;
+import io.ams.sfu.layers.MixTiles;
+import io.ams.sfu.layers.SenderConstraints;
 import io.ams.sfu.relay.PacketCache;
+import io.ams.sfu.relay.StreamRewriter;
 import io.ams.sfu.relay.SpeakerSelector;
 import io.ams.sfu.relay.NackTracker;
 import io.ams.sfu.relay.TwccFeedback;
@@ -54,6 +59,8 @@ public final class SfuRoom implements AutoCloseable {
     private static final long MIX_STALE_MILLIS = 2000;
     private static final int SPEAKING_LEVEL = 50; // -dBov: louder than -50 dBov with the voice flag
     private static final long SPEAKING_HOLD_MILLIS = 600;
+    private static final long CONSTRAINTS_ANSWER_MILLIS = 5000;
+    private static final long LAYER_OFF_GRACE_MILLIS = 2000;
 
     private final String id;
     private final RoomContext ctx;
@@ -109,7 +116,7 @@ public final class SfuRoom implements AutoCloseable {
         String pid = "p" + (++nextPeer);
         PeerTransport transport = ctx.mediaPort().newPeer(id + "/" + pid);
         Peer p = new Peer(pid, name, channel, transport, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
-                randomSsrc(), randomSsrc(), this::requestKeyframeOfSsrc, ssrc -> ctx.engine().requestKeyframe(id));
+                randomSsrc(), randomSsrc(), randomSsrc(), this::requestKeyframeOfSsrc, ssrc -> ctx.engine().requestKeyframe(id));
         transport.setListener(new MediaListener(p));
         for (Peer q : peers.values()) {
             assignSlot(q, p.id);
@@ -174,16 +181,18 @@ public final class SfuRoom implements AutoCloseable {
             p.audioLevelExtId = mic.extensionId(OfferBuilder.URI_AUDIO_LEVEL);
         }
         if (!cam.rejected() && cam.direction().sends()) {
-            if (!cam.ssrcs().isEmpty()) {
-                p.camSsrc = cam.ssrcs().get(0);
-            }
+            long announced = cam.simulcast() || cam.ssrcs().isEmpty() ? 0 : cam.ssrcs().get(0);
+            boolean changed = p.camera.negotiate(cam.simulcastRids(), announced, cam.rtxSsrcs().getOrDefault(announced, 0L));
             p.twccExtId = cam.extensionId(OfferBuilder.URI_TRANSPORT_CC);
-            if (p.twccExtId > 0 && p.twcc == null) {
-                p.twcc = new TwccFeedback(SFU_SSRC, p.camSsrc, TimeUnit.MILLISECONDS.toNanos(100));
+            p.ridExtId = cam.extensionId(OfferBuilder.URI_RID);
+            p.repairedRidExtId = cam.extensionId(OfferBuilder.URI_REPAIRED_RID);
+            if (changed) {
+                LOG.info("room '{}': {} sends its camera as {}", id, p,
+                        cam.simulcast() ? "simulcast layers " + cam.simulcastRids() : "one stream");
             }
         }
         if (!p.engineAdded && !cam.rejected() && cam.direction().sends()) {
-            ctx.engine().addParticipant(id, p.id, p.name, p.camSsrc);
+            ctx.engine().addParticipant(id, p.id, p.name, p.engineSsrc);
             p.engineAdded = true;
         }
         for (Peer.AudioSlot s : p.audioSlots) {
@@ -286,7 +295,8 @@ public final class SfuRoom implements AutoCloseable {
         List<OfferBuilder.Section> sections = new ArrayList<>();
         Map<String, PeerChannel.TrackRole> roles = new LinkedHashMap<>();
         sections.add(OfferBuilder.Section.receive("0", "audio"));
-        sections.add(OfferBuilder.Section.receive("1", "video"));
+        sections.add(ctx.simulcast() ? OfferBuilder.Section.receiveSimulcast("1", OfferBuilder.CAMERA_RIDS)
+                : OfferBuilder.Section.receive("1", "video"));
         sections.add(OfferBuilder.Section.send("2", "video", p.mainSsrc, "ams-main", "main"));
         roles.put("2", new PeerChannel.TrackRole("main", null));
         sections.add(OfferBuilder.Section.send("3", "video", p.mixSsrc, "ams-mix", "mix"));
@@ -328,23 +338,142 @@ public final class SfuRoom implements AutoCloseable {
             }
             if (want == null) {
                 for (Peer o : peers.values()) {
-                    if (o != q && o.camSsrc != 0) {
+                    if (o != q && o.hasCamera()) {
                         want = o.id;
                         break;
                     }
                 }
             }
             Peer src = want == null ? null : peers.get(want);
-            if (src == null || src.camSsrc == 0) {
+            if (src == null || !src.hasCamera()) {
                 continue;
             }
-            synchronized (q.mainRewriter) {
-                if (!want.equals(q.mainSource)
-                        || q.mainRewriter.currentSource() != src.camSsrc && q.mainRewriter.pendingSource() != src.camSsrc) {
-                    q.mainSource = want;
-                    q.mainRewriter.switchTo(src.camSsrc, System.nanoTime()); // asks src for a keyframe
+            q.mainSource = want;
+        }
+        long now = System.nanoTime();
+        selectLayers(now);
+        updateConstraints(System.currentTimeMillis(), now); // upgrades at once (a new speaker's full layer)
+    }
+
+    // ------------------------------------------------------------------ layers
+
+    /**
+     * Points every receiver's main slot and every engine feed at the layer it takes now: a receiver the
+     * best live layer of its main source, the engine the smallest live layer that fills the camera's tile.
+     * Run on every change and on the timer (layers come and go as senders apply their constraints);
+     * a switch happens at the new layer's next keyframe (the rewriter asks for it).
+     */
+    private void selectLayers(long now) {
+        int cameras = camerasInMix();
+        for (Peer q : peers.values()) {
+            Peer src = q.mainSource == null ? null : peers.get(q.mainSource);
+            if (src != null) {
+                CameraLayer l = LayerChoice.forRelay(src.camera.all(), Integer.MAX_VALUE, now);
+                switchLayer(q.mainRewriter, l != null ? l : firstLatched(src), now);
+            }
+            if (q.engineAdded && q.hasCamera()) {
+                int need = MixTiles.neededHeight(ctx.mix(), cameras, q.id.equals(announcedMain));
+                CameraLayer l = LayerChoice.forTile(q.camera.all(), need, now);
+                switchLayer(q.engineRewriter, l != null ? l : firstLatched(q), now);
+            }
+        }
+    }
+
+    private int camerasInMix() {
+        int n = 0;
+        for (Peer q : peers.values()) {
+            if (q.engineAdded && q.hasCamera()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static CameraLayer firstLatched(Peer src) {
+        for (CameraLayer l : src.camera.all()) {
+            if (l.ssrc() != 0) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    private static void switchLayer(StreamRewriter r, CameraLayer layer, long now) {
+        if (layer == null) {
+            return;
+        }
+        synchronized (r) {
+            long ssrc = layer.ssrc();
+            if (r.pendingSource() == ssrc || r.currentSource() == ssrc && r.pendingSource() == StreamRewriter.NONE) {
+                return;
+            }
+            r.switchTo(ssrc, now); // to the current source: cancels a pending switch; else asks for a keyframe
+        }
+    }
+
+    /**
+     * Tells each camera what to send (dynamic resolution): every layer when someone watches it as their
+     * main video, else only the smallest at its tile's size. Also counts clients that do not apply what
+     * they were asked within 5 s, and senders still sending a layer 2 s after applying its switch-off.
+     */
+    private void updateConstraints(long nowMillis, long nowNanos) {
+        int cameras = camerasInMix();
+        for (Peer p : peers.values()) {
+            if (!p.hasCamera()) {
+                continue;
+            }
+            boolean relayed = false;
+            for (Peer q : peers.values()) {
+                relayed |= q != p && p.id.equals(q.mainSource);
+            }
+            int tile = MixTiles.neededHeight(ctx.mix(), cameras, p.id.equals(announcedMain));
+            List<SenderConstraints.Encoding> enc = p.constraints.update(new SenderConstraints.Wish(relayed, tile),
+                    p.camera.rids(), nowMillis);
+            int version = p.constraints.version();
+            if (enc != null) {
+                p.constraintsSent = enc;
+                p.constraintsSentMillis = nowMillis;
+                p.constraintsOverdueCounted = false;
+                p.constraintsMessages.incrementAndGet();
+                LOG.debug("room '{}': {} asked to send {} (v{})", id, p, enc, version);
+                p.channel.constraints(version, enc);
+            }
+            if (p.constraintsAckedVersion < version && !p.constraintsOverdueCounted
+                    && nowMillis - p.constraintsSentMillis > CONSTRAINTS_ANSWER_MILLIS) {
+                p.constraintsOverdueCounted = true;
+                if (p.constraintsUnanswered.getAndIncrement() == 0) {
+                    LOG.info("room '{}': {} did not apply its send constraints v{} within {} ms (counted from now on, not logged again)",
+                            id, p, version, CONSTRAINTS_ANSWER_MILLIS);
                 }
             }
+            if (p.constraintsAckedVersion == version && p.ignoredCheckedVersion != version
+                    && nowMillis - p.constraintsAckedMillis > LAYER_OFF_GRACE_MILLIS) {
+                p.ignoredCheckedVersion = version;
+                for (SenderConstraints.Encoding e : p.constraintsSent) {
+                    CameraLayer l = e.rid() == null ? null : p.camera.byRid(e.rid());
+                    if (!e.active() && l != null && l.live(nowNanos) && p.layersIgnored.getAndIncrement() == 0) {
+                        LOG.info("room '{}': {} still sends layer {} after switching it off (counted, not logged again)", id, p, l);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The client applied (or failed to apply) the send constraints of {@code version}. */
+    public synchronized void constraintsApplied(Peer p, int version, String error) throws RoomException {
+        if (!peers.containsKey(p.id)) {
+            throw new RoomException("bad_message", "not in room '" + id + "'");
+        }
+        if (version > p.constraints.version()) {
+            throw new RoomException("bad_message", "no send constraints with version " + version + " were sent (last "
+                    + p.constraints.version() + ")");
+        }
+        if (error != null && !error.isBlank()) {
+            LOG.info("room '{}': {} could not apply send constraints v{}: {}", id, p, version, error);
+        }
+        if (version > p.constraintsAckedVersion) {
+            p.constraintsAckedVersion = version;
+            p.constraintsAckedMillis = System.currentTimeMillis();
         }
     }
 
@@ -403,9 +532,12 @@ public final class SfuRoom implements AutoCloseable {
         long now = System.currentTimeMillis();
         long nowNanos = System.nanoTime();
         for (Peer p : peerView) {
-            NackTracker loss = p.camLoss;
-            long lossSsrc = p.camLossSsrc;
-            if (lossSsrc != 0) {
+            for (CameraLayer layer : p.camera.all()) {
+                NackTracker loss = layer.loss();
+                long lossSsrc = layer.ssrc();
+                if (lossSsrc == 0) {
+                    continue;
+                }
                 byte[] nack;
                 synchronized (loss) {
                     nack = loss.missingCount() == 0 ? null : loss.buildNack(SFU_SSRC, lossSsrc, nowNanos);
@@ -449,6 +581,8 @@ public final class SfuRoom implements AutoCloseable {
                 }
             }
             announceParticipants(false);
+            updateConstraints(now, nowNanos);
+            selectLayers(nowNanos);
         }
     }
 
@@ -472,45 +606,91 @@ public final class SfuRoom implements AutoCloseable {
         }
     }
 
+    /** A keyframe of what the engine decodes of {@code src} (its feed's layer, or the one it waits for). */
     private void requestKeyframe(Peer src) {
+        long ssrc;
+        synchronized (src.engineRewriter) {
+            ssrc = src.engineRewriter.pendingSource() != StreamRewriter.NONE ? src.engineRewriter.pendingSource()
+                    : src.engineRewriter.currentSource();
+        }
+        CameraLayer layer = src.camera.bySsrc(ssrc);
+        if (layer == null) {
+            CameraLayer[] all = src.camera.all();
+            layer = all.length == 0 ? null : all[0];
+        }
+        if (layer != null) {
+            requestKeyframe(src, layer);
+        }
+    }
+
+    private void requestKeyframe(Peer src, CameraLayer layer) {
         long now = System.nanoTime();
-        long last = src.lastPliNanos;
-        if (src.camSsrc == 0 || now - last < PLI_MIN_INTERVAL_NANOS) {
+        if (layer.ssrc() == 0 || !layer.pliDue(now, PLI_MIN_INTERVAL_NANOS)) {
             return;
         }
-        src.lastPliNanos = now;
-        byte[] pli = RtcpWriter.pli(SFU_SSRC, src.camSsrc);
+        byte[] pli = RtcpWriter.pli(SFU_SSRC, layer.ssrc());
         if (src.transport.sendRtcp(pli, 0, pli.length)) {
             src.plisSent.incrementAndGet();
         }
     }
 
-    private void requestKeyframeOfSsrc(long camSsrc) {
-        Peer src = peerBySsrc(camSsrc);
-        if (src != null) {
-            requestKeyframe(src);
+    private void requestKeyframeOfSsrc(long layerSsrc) {
+        if (layerSsrc == StreamRewriter.NONE || layerSsrc == 0) {
+            return;
+        }
+        for (Peer q : peerView) {
+            CameraLayer layer = q.camera.bySsrc(layerSsrc);
+            if (layer != null) {
+                requestKeyframe(q, layer);
+                return;
+            }
         }
     }
 
-    private Peer peerBySsrc(long camSsrc) {
-        for (Peer q : peerView) {
-            if (q.camSsrc == camSsrc && camSsrc != 0) {
-                return q;
-            }
+    /** What each participant's camera path sees of the room. */
+    private final CameraReceiver.Room cameraRoom = new CameraReceiver.Room() {
+        @Override
+        public Peer[] peers() {
+            return peerView;
         }
-        return null;
-    }
+
+        @Override
+        public InetSocketAddress engineRoute(Peer p) {
+            return ctx.engine().route(id, p.id);
+        }
+
+        @Override
+        public void sendToEngine(DatagramPacket dp) throws IOException {
+            ctx.engineOut().send(dp);
+        }
+
+        @Override
+        public void requestKeyframe(Peer src, CameraLayer layer) {
+            SfuRoom.this.requestKeyframe(src, layer);
+        }
+
+        @Override
+        public void layersChanged(Peer p) {
+            ctx.timer().execute(() -> {
+                synchronized (SfuRoom.this) {
+                    if (!closed) {
+                        updateMainSources();
+                    }
+                }
+            });
+        }
+    };
 
     private final class MediaListener implements PeerTransport.Listener {
         private final Peer p;
         private final HeaderExtensions ext = new HeaderExtensions();
         // scratch space of this peer's receive thread: the cache and the transport copy what they keep
         private final byte[] plainBuf = new byte[2048];
-        private final byte[] outBuf = new byte[2048 + 16];
-        private final DatagramPacket toEngine = new DatagramPacket(new byte[0], 0);
+        private final CameraReceiver camera;
 
         MediaListener(Peer p) {
             this.p = p;
+            this.camera = new CameraReceiver(p, cameraRoom, System::nanoTime);
         }
 
         @Override
@@ -518,10 +698,8 @@ public final class SfuRoom implements AutoCloseable {
             LOG.info("room '{}': {} transport {}{}", id, p, s, reason == null || reason.isEmpty() ? "" : " (" + reason + ")");
             if (s == PeerTransport.State.READY) {
                 // the new receiver needs a picture now: keyframes of its main source and of the mix
-                Peer src = p.mainSource == null ? null : peerById(p.mainSource);
-                if (src != null) {
-                    requestKeyframe(src);
-                }
+                requestKeyframeOfSsrc(p.mainRewriter.pendingSource());
+                requestKeyframeOfSsrc(p.mainRewriter.currentSource());
                 requestKeyframe(p);
                 ctx.engine().requestKeyframe(id);
             } else if (s == PeerTransport.State.FAILED) {
@@ -543,6 +721,12 @@ public final class SfuRoom implements AutoCloseable {
             long ssrc = pkt.ssrc();
             int pt = pkt.payloadType();
             TwccFeedback twcc = p.twcc;
+            if (twcc == null && p.twccExtId > 0) {
+                // the feedback names one of the sender's own SSRCs as media source (Chrome drops it otherwise);
+                // under simulcast none is announced, so the first packet's SSRC is taken
+                twcc = new TwccFeedback(SFU_SSRC, ssrc, TimeUnit.MILLISECONDS.toNanos(100));
+                p.twcc = twcc; // this peer's receive thread only
+            }
             if (twcc != null) {
                 try {
                     if (ext.wrap(b, off, len)) {
@@ -561,59 +745,10 @@ public final class SfuRoom implements AutoCloseable {
             if (ssrc == p.micSsrc || p.micSsrc == 0 && pt == OfferBuilder.OPUS_PT) {
                 p.micSsrc = ssrc;
                 onAudio(pkt, b, off, len);
-            } else if (ssrc == p.camSsrc || p.camSsrc == 0 && pt == OfferBuilder.VP8_PT) {
-                if (p.camSsrc == 0) {
-                    p.camSsrc = ssrc;
-                    ctx.timer().execute(() -> {
-                        synchronized (SfuRoom.this) {
-                            updateMainSources();
-                        }
-                    });
-                }
-                onVideo(pkt, b, off, len);
+            } else if (pt == OfferBuilder.VP8_PT || pt == OfferBuilder.RTX_PT) {
+                camera.onPacket(pkt, b, off, len);
             } else {
                 p.rtpDropped.incrementAndGet();
-            }
-        }
-
-        /**
-         * Uplink repair: a gap in the camera's sequence numbers is NACKed back to the sender at once
-         * (Chrome and aiortc retransmit on the same SSRC when RTX is not negotiated), so the engine and
-         * every receiver of the relay get the packet before their decoders need it. Retries come from
-         * the room timer; a gap too large to repair asks for a keyframe instead.
-         */
-        private void trackUplinkLoss(RtpPacket pkt) {
-            long ssrc = pkt.ssrc();
-            NackTracker loss = p.camLoss;
-            if (p.camLossSsrc != ssrc) {
-                synchronized (p) {
-                    if (p.camLossSsrc != ssrc) { // new camera stream: its numbers start anew
-                        if (p.camLossSsrc != 0) {
-                            p.uplinkRecovered.addAndGet(loss.recovered());
-                            p.uplinkLost.addAndGet(loss.givenUp() + loss.missingCount());
-                        }
-                        loss = NackTracker.standard();
-                        p.camLoss = loss;
-                        p.camLossSsrc = ssrc;
-                    }
-                }
-            }
-            byte[] nack = null;
-            boolean keyframe;
-            synchronized (loss) {
-                long now = System.nanoTime();
-                loss.onPacket(pkt.sequenceNumber(), now);
-                if (loss.missingCount() > 0) {
-                    nack = loss.buildNack(SFU_SSRC, ssrc, now);
-                }
-                keyframe = loss.takeKeyframeRequest();
-            }
-            if (nack != null) {
-                p.transport.sendRtcp(nack, 0, nack.length);
-                p.nacksSent.incrementAndGet();
-            }
-            if (keyframe) {
-                requestKeyframe(p);
             }
         }
 
@@ -665,50 +800,6 @@ public final class SfuRoom implements AutoCloseable {
             }
         }
 
-        private void onVideo(RtpPacket pkt, byte[] b, int off, int len) {
-            trackUplinkLoss(pkt);
-            if (pkt.payloadLength() == 0) {
-                return; // padding-only probe (it still counted in the sequence numbers above)
-            }
-            InetSocketAddress route = ctx.engine().route(id, p.id);
-            if (route != null) {
-                try {
-                    toEngine.setData(b, off, len);
-                    toEngine.setSocketAddress(route);
-                    ctx.engineOut().send(toEngine);
-                } catch (IOException e) {
-                    p.rtpDropped.incrementAndGet();
-                }
-            }
-            RtpPacket plain = null;
-            long ssrc = pkt.ssrc();
-            for (Peer q : peerView) {
-                if (q == p || q.mainRewriter.currentSource() != ssrc && q.mainRewriter.pendingSource() != ssrc) {
-                    continue;
-                }
-                if (plain == null) {
-                    int n = PacketEdits.forwardInto(b, off, pkt.payloadOffset(), pkt.payloadLength(), ssrc, plainBuf);
-                    try {
-                        plain = RtpPacket.parse(plainBuf, 0, Math.max(n, 0));
-                    } catch (RtpFormatException e) {
-                        p.rtpDropped.incrementAndGet();
-                        return;
-                    }
-                }
-                long now = System.nanoTime();
-                int n;
-                synchronized (q.mainRewriter) {
-                    n = q.mainRewriter.rewrite(plain, now, outBuf, 0);
-                }
-                if (n > 0) {
-                    q.mainCache.put(outBuf, 0, n, now);
-                    if (q.transport.sendRtp(outBuf, 0, n)) {
-                        p.forwarded.incrementAndGet();
-                    }
-                }
-            }
-        }
-
         @Override
         public void onRtcp(byte[] b, int off, int len) {
             List<RtcpPacket> packets;
@@ -746,10 +837,7 @@ public final class SfuRoom implements AutoCloseable {
         private void onKeyframeRequest(long mediaSsrc) {
             p.keyframeRequestsIn.incrementAndGet();
             if (mediaSsrc == p.mainSsrc) {
-                Peer src = peerBySsrc(p.mainRewriter.currentSource());
-                if (src != null) {
-                    requestKeyframe(src);
-                }
+                requestKeyframeOfSsrc(p.mainRewriter.currentSource());
             } else if (mediaSsrc == p.mixSsrc) {
                 ctx.engine().requestKeyframe(id);
             }
@@ -803,32 +891,19 @@ public final class SfuRoom implements AutoCloseable {
         }
     }
 
-    private static long uplinkRecovered(Peer q) {
-        NackTracker loss = q.camLoss;
-        synchronized (loss) {
-            return q.uplinkRecovered.get() + loss.recovered();
-        }
-    }
-
-    private static long uplinkLost(Peer q) {
-        NackTracker loss = q.camLoss;
-        synchronized (loss) {
-            return q.uplinkLost.get() + loss.givenUp();
-        }
-    }
-
     private synchronized void publishPeers() {
         peerView = peers.values().toArray(new Peer[0]);
     }
 
     /** A snapshot for the control API and tests. */
     public synchronized RoomSnapshot snapshot() {
+        long now = System.nanoTime();
         List<RoomSnapshot.PeerSnapshot> list = new ArrayList<>();
         for (Peer q : peers.values()) {
             list.add(new RoomSnapshot.PeerSnapshot(q.id, q.name, q.transport.stats().toString(), q.mainSource, q.pinned,
                     q.rtpIn.get(), q.rtpDropped.get(), q.forwarded.get(), q.rtcpIn.get(), q.rtcpMalformed.get(),
                     q.nacksAnswered.get(), q.nacksMissed.get(), q.plisSent.get(), q.keyframeRequestsIn.get(), q.joinedAtMillis,
-                    q.nacksSent.get(), uplinkRecovered(q), uplinkLost(q)));
+                    q.nacksSent.get(), q.camera.recovered(), q.camera.lost(), cameraSnapshot(q, now)));
         }
         String override;
         synchronized (speakers) {
@@ -836,6 +911,36 @@ public final class SfuRoom implements AutoCloseable {
         }
         return new RoomSnapshot(id, list, announcedMain, announcedPrevious, override, mixAvailableSent,
                 mixPackets.get(), mixDropped.get(), speakerSwitches.get());
+    }
+
+    private RoomSnapshot.CameraSnapshot cameraSnapshot(Peer q, long now) {
+        List<RoomSnapshot.LayerSnapshot> layers = new ArrayList<>();
+        for (CameraLayer l : q.camera.all()) {
+            boolean requested = true;
+            for (SenderConstraints.Encoding e : q.constraintsSent) {
+                if (java.util.Objects.equals(e.rid(), l.rid())) {
+                    requested = e.active();
+                }
+            }
+            layers.add(new RoomSnapshot.LayerSnapshot(l.rid(), l.ssrc(), l.width(), l.height(), l.bitrateBps(), l.live(now),
+                    l.packets(), l.keyframes(), requested));
+        }
+        Peer src = q.mainSource == null ? null : peers.get(q.mainSource);
+        return new RoomSnapshot.CameraSnapshot(layers, layerName(q, currentOf(q.engineRewriter)),
+                src == null ? null : layerName(src, currentOf(q.mainRewriter)), q.constraints.version(),
+                q.constraintsAckedVersion, q.constraintsUnanswered.get(), q.layersIgnored.get(), q.rtxUnknown.get(),
+                q.paddingIn.get(), q.camera.unknownRid());
+    }
+
+    private static long currentOf(StreamRewriter r) {
+        synchronized (r) {
+            return r.currentSource();
+        }
+    }
+
+    private static String layerName(Peer src, long ssrc) {
+        CameraLayer l = src.camera.bySsrc(ssrc);
+        return l == null ? null : l.rid() == null ? "single" : l.rid();
     }
 
     @Override

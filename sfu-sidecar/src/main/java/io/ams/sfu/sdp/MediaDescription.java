@@ -15,11 +15,18 @@ import java.util.Map;
  * @param ssrcs       SSRCs announced with a=ssrc (first of an a=ssrc-group FID first)
  * @param extmap      extension id -> URI
  * @param candidates  a=candidate values ("candidate:..." without "a=")
+ * @param simulcastRids rids this section sends as simulcast layers, in the answer's order; empty = one stream
+ * @param rtxSsrcs    media SSRC -> its RTX (repair) SSRC, from a=ssrc-group:FID
  */
 public record MediaDescription(String kind, int port, List<Integer> payloadTypes, Map<Integer, String> rtpmap,
                                String mid, Direction direction, List<Long> ssrcs, Map<Integer, String> extmap,
                                List<String> candidates, String iceUfrag, String icePwd, String fingerprint,
-                               String setup, boolean rtcpMux) {
+                               String setup, boolean rtcpMux, List<String> simulcastRids,
+                               Map<Long, Long> rtxSsrcs) {
+
+    public boolean simulcast() {
+        return simulcastRids.size() > 1;
+    }
 
     public boolean rejected() {
         return port == 0;

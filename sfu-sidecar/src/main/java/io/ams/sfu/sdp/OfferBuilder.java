@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Builds the server's SDP offer (the server is the offerer, see docs/SIGNALING.md): one BUNDLE
  * transport with rtcp-mux, DTLS {@code setup:actpass}, VP8 for video and Opus for audio, and the
- * header extensions the SFU reads (RFC 6464 audio level, transport-wide sequence numbers).
+ * header extensions the SFU reads (RFC 6464 audio level, transport-wide sequence numbers, mid, and for
+ * the camera rid/repaired-rid), and on the camera section simulcast layers (RFC 8853) with RTX (RFC 4588).
  *
  * <p>Payload types and extension ids are fixed for every section and every peer, so a packet
  * forwarded from one peer to another never needs a payload-type rewrite.
@@ -16,6 +17,19 @@ public final class OfferBuilder {
     public static final int OPUS_PT = 111;
     public static final int EXT_AUDIO_LEVEL = 1;
     public static final int EXT_TRANSPORT_CC = 3;
+    public static final int EXT_MID = 4;
+    public static final int EXT_RID = 10;
+    public static final int EXT_REPAIRED_RID = 11;
+    /** RTX (RFC 4588) for VP8 on the camera section: retransmissions and Chrome's padding probes. */
+    public static final int RTX_PT = 97;
+    public static final String URI_MID = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    public static final String URI_RID = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    public static final String URI_REPAIRED_RID = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+    /**
+     * The camera's simulcast layers we ask browsers for, smallest first, as Chrome's 720p ladder
+     * (DESIGN.md section 9): q = a quarter (320x180), h = half (640x360), f = full (1280x720).
+     */
+    public static final List<String> CAMERA_RIDS = List.of("q", "h", "f");
     public static final String URI_AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     public static final String URI_TRANSPORT_CC = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 
@@ -26,17 +40,23 @@ public final class OfferBuilder {
      * @param streamId msid stream id for sections we send on (the browser groups tracks by it)
      * @param trackId  msid track id
      */
-    public record Section(String mid, String kind, Direction direction, long ssrc, String streamId, String trackId) {
+    public record Section(String mid, String kind, Direction direction, long ssrc, String streamId, String trackId,
+                          List<String> receiveRids) {
         public static Section receive(String mid, String kind) {
-            return new Section(mid, kind, Direction.RECVONLY, 0, null, null);
+            return new Section(mid, kind, Direction.RECVONLY, 0, null, null, List.of());
+        }
+
+        /** A video section we receive as simulcast layers with these rids (smallest first), with RTX. */
+        public static Section receiveSimulcast(String mid, List<String> rids) {
+            return new Section(mid, "video", Direction.RECVONLY, 0, null, null, List.copyOf(rids));
         }
 
         public static Section send(String mid, String kind, long ssrc, String streamId, String trackId) {
-            return new Section(mid, kind, Direction.SENDONLY, ssrc, streamId, trackId);
+            return new Section(mid, kind, Direction.SENDONLY, ssrc, streamId, trackId, List.of());
         }
 
         public static Section inactive(String mid, String kind) {
-            return new Section(mid, kind, Direction.INACTIVE, 0, null, null);
+            return new Section(mid, kind, Direction.INACTIVE, 0, null, null, List.of());
         }
     }
 
@@ -68,7 +88,8 @@ public final class OfferBuilder {
         for (Section s : sections) {
             boolean audio = s.kind().equals("audio");
             int pt = audio ? OPUS_PT : VP8_PT;
-            line(sb, "m=" + s.kind() + " 9 UDP/TLS/RTP/SAVPF " + pt);
+            boolean rtx = !audio && s.direction() == Direction.RECVONLY;
+            line(sb, "m=" + s.kind() + " 9 UDP/TLS/RTP/SAVPF " + pt + (rtx ? " " + RTX_PT : ""));
             line(sb, "c=IN IP4 0.0.0.0");
             line(sb, "a=rtcp:9 IN IP4 0.0.0.0");
             line(sb, "a=ice-ufrag:" + iceUfrag);
@@ -80,6 +101,11 @@ public final class OfferBuilder {
                 line(sb, "a=extmap:" + EXT_AUDIO_LEVEL + " " + URI_AUDIO_LEVEL);
             }
             line(sb, "a=extmap:" + EXT_TRANSPORT_CC + " " + URI_TRANSPORT_CC);
+            line(sb, "a=extmap:" + EXT_MID + " " + URI_MID);
+            if (!audio) {
+                line(sb, "a=extmap:" + EXT_RID + " " + URI_RID);
+                line(sb, "a=extmap:" + EXT_REPAIRED_RID + " " + URI_REPAIRED_RID);
+            }
             line(sb, "a=" + s.direction().attribute());
             if (s.direction().sends() && s.ssrc() != 0) {
                 line(sb, "a=msid:" + s.streamId() + " " + s.trackId());
@@ -97,6 +123,16 @@ public final class OfferBuilder {
                 line(sb, "a=rtcp-fb:" + pt + " ccm fir");
                 line(sb, "a=rtcp-fb:" + pt + " nack");
                 line(sb, "a=rtcp-fb:" + pt + " nack pli");
+                if (rtx) {
+                    line(sb, "a=rtpmap:" + RTX_PT + " rtx/90000");
+                    line(sb, "a=fmtp:" + RTX_PT + " apt=" + pt);
+                }
+                for (String rid : s.receiveRids()) {
+                    line(sb, "a=rid:" + rid + " recv");
+                }
+                if (!s.receiveRids().isEmpty()) {
+                    line(sb, "a=simulcast:recv " + String.join(";", s.receiveRids()));
+                }
             }
             if (s.direction().sends() && s.ssrc() != 0) {
                 line(sb, "a=ssrc:" + s.ssrc() + " cname:ams");

@@ -159,6 +159,9 @@ public final class SessionDescription {
         String mid;
         Direction direction;
         List<Long> ssrcs = new ArrayList<>();
+        Map<Long, Long> rtxOf = new LinkedHashMap<>(); // media SSRC -> RTX SSRC (a=ssrc-group:FID)
+        List<String> sendRids = new ArrayList<>();
+        String simulcast;
         Map<Integer, String> extmap = new LinkedHashMap<>();
         List<String> candidates = new ArrayList<>();
         String ufrag;
@@ -255,8 +258,23 @@ public final class SessionDescription {
                             ssrcs.remove(primary);
                             ssrcs.add(0, primary);
                         }
+                        Long repair = p.length > 2 ? parseLongOrNull(p[2]) : null;
+                        if (p[0].equals("FID") && primary != null && repair != null && rtxOf.size() < 16) {
+                            rtxOf.put(primary, repair);
+                        }
                     }
                 }
+                case "rid" -> {
+                    // a=rid:<id> send|recv [...]: RFC 8851; ids are 1..16 alphanumerics, '-' or '_'
+                    String[] p = val.split(" ");
+                    if (p.length < 2 || !p[0].matches("[A-Za-z0-9_-]{1,16}")) {
+                        throw new SdpException("line " + lineNo + ": bad a=rid '" + abbreviate(val) + "'");
+                    }
+                    if (p[1].equals("send") && !sendRids.contains(p[0]) && sendRids.size() < 8) {
+                        sendRids.add(p[0]);
+                    }
+                }
+                case "simulcast" -> simulcast = val.strip();
                 default -> {
                     // not needed by the SFU
                 }
@@ -269,7 +287,32 @@ public final class SessionDescription {
                     List.copyOf(ssrcs), Collections.unmodifiableMap(extmap), List.copyOf(candidates),
                     ufrag != null ? ufrag : session.ufrag, pwd != null ? pwd : session.pwd,
                     fingerprint != null ? fingerprint : session.fingerprint,
-                    setup != null ? setup : session.setup, rtcpMux);
+                    setup != null ? setup : session.setup, rtcpMux, simulcastSendRids(), Map.copyOf(rtxOf));
+        }
+
+        /**
+         * The rids this section sends as simulcast: those of {@code a=simulcast:send} (RFC 8853; alternatives
+         * separated by ',' count by their first choice, paused ones marked '~' are left out) that also have an
+         * {@code a=rid:... send} line, in the simulcast attribute's order. Empty: a single stream.
+         */
+        private List<String> simulcastSendRids() {
+            if (simulcast == null || sendRids.isEmpty()) {
+                return List.of();
+            }
+            String[] p = simulcast.split(" ");
+            for (int i = 0; i + 1 < p.length; i += 2) {
+                if (p[i].equals("send")) {
+                    List<String> out = new ArrayList<>();
+                    for (String stream : p[i + 1].split(";")) {
+                        String first = stream.split(",")[0];
+                        if (!first.startsWith("~") && sendRids.contains(first) && !out.contains(first)) {
+                            out.add(first);
+                        }
+                    }
+                    return List.copyOf(out);
+                }
+            }
+            return List.of();
         }
 
         private static Integer parseIntOrNull(String s) {
