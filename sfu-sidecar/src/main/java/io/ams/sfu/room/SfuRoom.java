@@ -12,6 +12,8 @@ import io.ams.sfu.relay.PacketCache;
 import io.ams.sfu.relay.SpeakerSelector;
 import io.ams.sfu.relay.NackTracker;
 import io.ams.sfu.relay.TwccFeedback;
+import io.ams.sfu.quality.ParticipantQuality;
+import io.ams.sfu.quality.StreamKind;
 import io.ams.sfu.sdp.Direction;
 import io.ams.sfu.sdp.MediaDescription;
 import io.ams.sfu.sdp.OfferBuilder;
@@ -66,6 +68,7 @@ public final class SfuRoom implements AutoCloseable {
     private final AtomicLong mixPackets = new AtomicLong();
     private final AtomicLong mixDropped = new AtomicLong();
     private final AtomicLong speakerSwitches = new AtomicLong();
+    private final QualityReporter quality = new QualityReporter(); // timer thread only
     private int nextPeer;
     private volatile boolean mixReady;
     private volatile long lastMixPacketMillis;
@@ -402,6 +405,7 @@ public final class SfuRoom implements AutoCloseable {
     private void tickOnce() {
         long now = System.currentTimeMillis();
         long nowNanos = System.nanoTime();
+        quality.tick(peerView, nowNanos);
         for (Peer p : peerView) {
             NackTracker loss = p.camLoss;
             long lossSsrc = p.camLossSsrc;
@@ -618,6 +622,7 @@ public final class SfuRoom implements AutoCloseable {
         }
 
         private void onAudio(RtpPacket pkt, byte[] b, int off, int len) {
+            p.quality.onUplink(false, pkt.ssrc(), pkt.sequenceNumber(), pkt.timestamp(), pkt.payloadLength(), System.nanoTime());
             if (p.audioLevelExtId > 0) {
                 try {
                     if (ext.wrap(b, off, len)) {
@@ -660,12 +665,14 @@ public final class SfuRoom implements AutoCloseable {
                     PacketEdits.setSsrc(plainBuf, slot.ssrc);
                     if (q.transport.sendRtp(plainBuf, 0, n)) {
                         p.forwarded.incrementAndGet();
+                        q.quality.onSent(StreamKind.AUDIO, plainBuf, 0, n, System.nanoTime());
                     }
                 }
             }
         }
 
         private void onVideo(RtpPacket pkt, byte[] b, int off, int len) {
+            p.quality.onUplink(true, pkt.ssrc(), pkt.sequenceNumber(), pkt.timestamp(), pkt.payloadLength(), System.nanoTime());
             trackUplinkLoss(pkt);
             if (pkt.payloadLength() == 0) {
                 return; // padding-only probe (it still counted in the sequence numbers above)
@@ -704,6 +711,7 @@ public final class SfuRoom implements AutoCloseable {
                     q.mainCache.put(outBuf, 0, n, now);
                     if (q.transport.sendRtp(outBuf, 0, n)) {
                         p.forwarded.incrementAndGet();
+                        q.quality.onSent(StreamKind.MAIN, outBuf, 0, n, now);
                     }
                 }
             }
@@ -719,7 +727,9 @@ public final class SfuRoom implements AutoCloseable {
                 return;
             }
             p.rtcpIn.incrementAndGet();
+            long rtcpNanos = System.nanoTime();
             for (RtcpPacket r : packets) {
+                p.quality.onRtcp(r, rtcpNanos); // SR and RR: uplink bitrate, downlink loss, jitter, RTT
                 if (r instanceof RtcpPacket.Pli pli) {
                     onKeyframeRequest(pli.mediaSsrc());
                 } else if (r instanceof RtcpPacket.Fir fir) {
@@ -739,7 +749,7 @@ public final class SfuRoom implements AutoCloseable {
                         }
                     }
                 }
-                // SR, RR, SDES, BYE, REMB, transport-cc: terminated here (bandwidth estimation comes later)
+                // SDES, BYE, REMB, transport-cc: terminated here (bandwidth estimation comes later)
             }
         }
 
@@ -797,7 +807,9 @@ public final class SfuRoom implements AutoCloseable {
                 int n = q.mixRewriter.rewrite(pkt, now, out, 0);
                 if (n > 0) {
                     q.mixCache.put(out, 0, n, now);
-                    q.transport.sendRtp(out, 0, n);
+                    if (q.transport.sendRtp(out, 0, n)) {
+                        q.quality.onSent(StreamKind.MIX, out, 0, n, now);
+                    }
                 }
             }
         }
@@ -819,6 +831,11 @@ public final class SfuRoom implements AutoCloseable {
 
     private synchronized void publishPeers() {
         peerView = peers.values().toArray(new Peer[0]);
+    }
+
+    /** Every participant's latest connection quality, by participant id (control API, tests). */
+    public Map<String, ParticipantQuality> quality() {
+        return quality.latest();
     }
 
     /** A snapshot for the control API and tests. */
