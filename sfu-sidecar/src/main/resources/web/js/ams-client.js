@@ -52,6 +52,7 @@ export class AmsClient extends EventTarget {
     this.mainSpeaker = null;
     this.previousSpeaker = null;
     this.mixAvailable = false;
+    this.quality = {};         // participant id -> {id, name, uplink, downlink} (message "quality")
     this.errors = [];
     this.tracks = {};          // mid -> {role, participantId}
     this.streams = {};         // 'main' | 'mix' | 'audio:<id>' -> MediaStream
@@ -260,6 +261,7 @@ export class AmsClient extends EventTarget {
     this._set('participants', []);
     this._set('mainSpeaker', null);
     this._set('mixAvailable', false);
+    this._set('quality', {});
     if (this.pinned) {
       // participant ids are per session (a restarted server hands them out again): a pin could pick the wrong person
       this._set('pinned', null);
@@ -293,6 +295,9 @@ export class AmsClient extends EventTarget {
       case 'constraints':
         this.sendConstraints = m;
         await this._applyConstraints();
+        break;
+      case 'quality':
+        this._set('quality', Object.fromEntries((m.participants || []).map((p) => [p.id, p])));
         break;
       case 'error':
         this._onServerError(m);

@@ -1,5 +1,6 @@
 // The meeting page: main speaker large, the mix as picture-in-picture, own camera, participant list.
 import { AmsClient } from './ams-client.js';
+import { qualityBars, showOwnQuality } from './quality.js';
 
 const $ = (id) => document.getElementById(id);
 const q = new URLSearchParams(location.search);
@@ -35,6 +36,7 @@ function render() {
   st.className = 'state ' + (client.state === 'connected' ? 'ok' : (client.state === 'failed' || client.state === 'refused') ? 'bad'
     : client.state === 'reconnecting' ? 'warn' : '');
   $('conn-detail').textContent = detailWords();
+  showOwnQuality($('my-quality'), client);
   const shown = client.pinned || (client.mainSpeaker !== client.participantId ? client.mainSpeaker : client.previousSpeaker);
   $('main-label').textContent = shown ? nameOf(shown) + (client.pinned ? ' (pinned)' : '') : '';
   $('mix').classList.toggle('unavailable', !client.mixAvailable);
@@ -51,7 +53,7 @@ function render() {
     const nm = document.createElement('span');
     nm.className = 'name';
     nm.textContent = p.name + (p.id === client.participantId ? ' (you)' : '') + (p.audioMuted ? ' 🔇' : '') + (p.videoMuted ? ' 📷✕' : '');
-    li.append(dot, nm);
+    li.append(dot, nm, qualityBars(client.quality[p.id], p.id === client.participantId, p.name));
     if (p.id !== client.participantId) {
       const b = document.createElement('button');
       b.type = 'button';

@@ -227,6 +227,11 @@ final class SignalingController implements SignalingHandler {
         }
 
         @Override
+        public void quality(List<io.ams.sfu.quality.ParticipantQuality> list) {
+            s.send(io.ams.sfu.quality.QualityMessage.toJson(list));
+        }
+
+        @Override
         public void bye(String reason) {
             ObjectNode o = SignalingServer.message("bye");
             o.put("reason", reason);

@@ -78,6 +78,7 @@ final class Render {
         }
         table.print(out);
         sfuLayers(out, room);
+        sfuQuality(out, room);
     }
 
     /** The cameras' layers: what arrives, what was asked for, and which layer the mix and each viewer take. */
@@ -108,6 +109,26 @@ final class Render {
         if (any) {
             table.print(out);
         }
+    }
+
+    /** The connection-quality block of {@code ams ctl sfu get}: indented rows, one per participant. */
+    static void sfuQuality(PrintWriter out, SfuRoom room) {
+        out.println("connection quality (uplink: what the server receives from them; downlink: what they report receiving):");
+        Table table = new Table("", "ID", "NAME", "UPLINK", "DOWNLINK", "RTT", "IGNORED-REPORTS");
+        for (SfuParticipant p : room.getParticipantsList()) {
+            double rtt = p.getDownlinkQuality().getRttMs();
+            table.row("", p.getId(), p.getDisplayName(), link(p.getUplinkQuality()), link(p.getDownlinkQuality()),
+                    p.hasDownlinkQuality() && rtt >= 0 ? Math.round(rtt) + " ms" : "-", p.getRtcpReportsIgnored());
+        }
+        table.print(out);
+    }
+
+    /** "poor 31: losing 10% of packets", "unknown" */
+    private static String link(SfuParticipant.LinkQuality q) {
+        if (q.getLevel().isEmpty() || q.getScore() < 0) {
+            return "unknown";
+        }
+        return q.getLevel() + " " + q.getScore() + ": " + q.getText();
     }
 
     private static String dash(String s) {

@@ -115,6 +115,7 @@ class SfuCtlTest {
         assertThat(rows).hasSize(2);
         assertThat(rows.get(0).split("\\s+")).startsWith("p1", "Ada");
         assertThat(rows.get(1).split("\\s+")).startsWith("p2", "Grace");
+        assertThat(get.out()).contains("connection quality (uplink: what the server receives from them");
 
         Result set = sfu("speaker", ROOM, "p2");
         assertThat(set.exit()).as(set.err()).isZero();

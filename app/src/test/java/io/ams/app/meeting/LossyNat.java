@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  *
  * <p>Loss: an RTP packet from the client with payload type {@code videoPt} is dropped the first time its
  * sequence number shows up if {@code seq % period == phase}; a retransmission of it (same number,
- * after our NACK) passes. STUN, DTLS, RTCP and audio always pass.
+ * after our NACK) passes. STUN, DTLS, RTCP and audio always pass. {@link #setLoss} changes the period
+ * at runtime (0: no loss). Retransmissions pass on purpose in every mode: the sidecar's uplink quality
+ * counts loss before repair, so a test of it must see the loss even though the NACK repair fills every gap.
  */
 final class LossyNat implements AutoCloseable {
     private static final InetAddress ANY = anyV4();
@@ -33,7 +35,7 @@ final class LossyNat implements AutoCloseable {
     private final DatagramSocket clientSide;
     private final Map<InetSocketAddress, Mapping> byClient = new ConcurrentHashMap<>();
     private final int videoPt;
-    private final int period;
+    private volatile int period; // 0: no loss
     private final int phase;
     private final Set<Integer> seen = new HashSet<>(); // uplink video sequence numbers seen (client-side thread)
     private final Thread clientThread;
@@ -62,6 +64,14 @@ final class LossyNat implements AutoCloseable {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Loses one uplink video packet in {@code period} from now on (first transmissions only); 0 stops the loss. */
+    void setLoss(int period) {
+        if (period < 0) {
+            throw new IllegalArgumentException("period " + period);
+        }
+        this.period = period;
     }
 
     int clientFacingPort() {
@@ -157,7 +167,8 @@ final class LossyNat implements AutoCloseable {
             seen.clear();
             seen.add(seq);
         }
-        if (seq % period == phase) {
+        int every = period;
+        if (every > 0 && seq % every == phase % every) {
             videoDropped.incrementAndGet();
             return true;
         }

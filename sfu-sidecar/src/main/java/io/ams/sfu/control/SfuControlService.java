@@ -8,6 +8,7 @@ import io.ams.proto.v1.SfuGrpc;
 import io.ams.proto.v1.SfuParticipant;
 import io.ams.proto.v1.SfuRoom;
 import io.ams.sfu.engine.EngineLink;
+import io.ams.sfu.quality.ParticipantQuality;
 import io.ams.sfu.room.RoomException;
 import io.ams.sfu.room.RoomRegistry;
 import io.ams.sfu.room.RoomSnapshot;
@@ -71,6 +72,8 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                 .setPinnedSpeakerId(nz(s.pinnedSpeaker())).setMixAvailable(s.mixAvailable())
                 .setMixPackets(s.mixPackets()).setSpeakerSwitches(s.speakerSwitches())
                 .setEngineConnected(engine.connected());
+        io.ams.sfu.room.SfuRoom room = rooms.get(s.id());
+        java.util.Map<String, ParticipantQuality> quality = room == null ? java.util.Map.of() : room.quality();
         for (RoomSnapshot.PeerSnapshot p : s.peers()) {
             b.addParticipants(SfuParticipant.newBuilder().setId(p.id()).setDisplayName(p.name())
                     .setTransport(nz(p.transport())).setMainSource(nz(p.mainSource())).setPinned(nz(p.pinned()))
@@ -79,7 +82,8 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                     .setNacksMissed(p.nacksMissed()).setPlisSent(p.plisSent())
                     .setKeyframeRequests(p.keyframeRequestsIn()).setJoinedAtMs(p.joinedAtMillis())
                     .setNacksSent(p.nacksSent()).setUplinkRecovered(p.uplinkRecovered()).setUplinkLost(p.uplinkLost())
-                    .mergeFrom(cameraProto(p.camera())));
+                    .mergeFrom(cameraProto(p.camera()))
+                    .mergeFrom(QualityProto.of(quality.get(p.id()))));
         }
         return b.build();
     }

@@ -4,6 +4,7 @@ import io.ams.rtp.RtpFormatException;
 import io.ams.rtp.RtpPacket;
 import io.ams.rtp.ext.HeaderExtensions;
 import io.ams.sfu.layers.CameraLayer;
+import io.ams.sfu.quality.StreamKind;
 import io.ams.sfu.relay.Keyframes;
 import io.ams.sfu.relay.NackTracker;
 import io.ams.sfu.relay.Rtx;
@@ -97,6 +98,8 @@ final class CameraReceiver {
                 room.layersChanged(p);
             }
         }
+        // connection quality sees repairs as late arrivals on the media SSRC, as without RTX (it adds them back as loss)
+        p.quality.onUplink(true, pkt.ssrc(), pkt.sequenceNumber(), pkt.timestamp(), pkt.payloadLength(), now);
         layer.onPacket(len, now);
         trackLoss(layer, pkt, now);
         if (pkt.payloadLength() == 0) {
@@ -157,6 +160,7 @@ final class CameraReceiver {
                 q.mainCache.put(outBuf, 0, n, now);
                 if (q.transport.sendRtp(outBuf, 0, n)) {
                     p.forwarded.incrementAndGet();
+                    q.quality.onSent(StreamKind.MAIN, outBuf, 0, n, now);
                 }
             }
         }

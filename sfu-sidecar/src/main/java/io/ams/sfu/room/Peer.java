@@ -75,6 +75,8 @@ final class Peer {
     volatile boolean audioMuted;
     volatile boolean videoMuted;
     volatile long lastPliNanos;
+    /** Network analyzer: uplink and downlink quality, our sender reports to this peer. */
+    final io.ams.sfu.quality.PeerQuality quality = new io.ams.sfu.quality.PeerQuality();
 
     // negotiation (room lock)
     long offerVersion;

@@ -32,4 +32,8 @@ public interface PeerChannel {
 
     /** The server ends this participant's session (after a final message). */
     void bye(String reason);
+
+    /** Everyone's connection quality (message {@code quality}, about once a second when it changed). */
+    default void quality(List<io.ams.sfu.quality.ParticipantQuality> list) {
+    }
 }

@@ -17,6 +17,8 @@ import io.ams.sfu.relay.StreamRewriter;
 import io.ams.sfu.relay.SpeakerSelector;
 import io.ams.sfu.relay.NackTracker;
 import io.ams.sfu.relay.TwccFeedback;
+import io.ams.sfu.quality.ParticipantQuality;
+import io.ams.sfu.quality.StreamKind;
 import io.ams.sfu.sdp.Direction;
 import io.ams.sfu.sdp.MediaDescription;
 import io.ams.sfu.sdp.OfferBuilder;
@@ -73,6 +75,7 @@ public final class SfuRoom implements AutoCloseable {
     private final AtomicLong mixPackets = new AtomicLong();
     private final AtomicLong mixDropped = new AtomicLong();
     private final AtomicLong speakerSwitches = new AtomicLong();
+    private final QualityReporter quality = new QualityReporter(); // timer thread only
     private int nextPeer;
     private volatile boolean mixReady;
     private volatile long lastMixPacketMillis;
@@ -531,6 +534,7 @@ public final class SfuRoom implements AutoCloseable {
     private void tickOnce() {
         long now = System.currentTimeMillis();
         long nowNanos = System.nanoTime();
+        quality.tick(peerView, nowNanos);
         for (Peer p : peerView) {
             for (CameraLayer layer : p.camera.all()) {
                 NackTracker loss = layer.loss();
@@ -753,6 +757,7 @@ public final class SfuRoom implements AutoCloseable {
         }
 
         private void onAudio(RtpPacket pkt, byte[] b, int off, int len) {
+            p.quality.onUplink(false, pkt.ssrc(), pkt.sequenceNumber(), pkt.timestamp(), pkt.payloadLength(), System.nanoTime());
             if (p.audioLevelExtId > 0) {
                 try {
                     if (ext.wrap(b, off, len)) {
@@ -795,6 +800,7 @@ public final class SfuRoom implements AutoCloseable {
                     PacketEdits.setSsrc(plainBuf, slot.ssrc);
                     if (q.transport.sendRtp(plainBuf, 0, n)) {
                         p.forwarded.incrementAndGet();
+                        q.quality.onSent(StreamKind.AUDIO, plainBuf, 0, n, System.nanoTime());
                     }
                 }
             }
@@ -810,7 +816,9 @@ public final class SfuRoom implements AutoCloseable {
                 return;
             }
             p.rtcpIn.incrementAndGet();
+            long rtcpNanos = System.nanoTime();
             for (RtcpPacket r : packets) {
+                p.quality.onRtcp(r, rtcpNanos); // SR and RR: uplink bitrate, downlink loss, jitter, RTT
                 if (r instanceof RtcpPacket.Pli pli) {
                     onKeyframeRequest(pli.mediaSsrc());
                 } else if (r instanceof RtcpPacket.Fir fir) {
@@ -830,7 +838,7 @@ public final class SfuRoom implements AutoCloseable {
                         }
                     }
                 }
-                // SR, RR, SDES, BYE, REMB, transport-cc: terminated here (bandwidth estimation comes later)
+                // SDES, BYE, REMB, transport-cc: terminated here (bandwidth estimation comes later)
             }
         }
 
@@ -885,7 +893,9 @@ public final class SfuRoom implements AutoCloseable {
                 int n = q.mixRewriter.rewrite(pkt, now, out, 0);
                 if (n > 0) {
                     q.mixCache.put(out, 0, n, now);
-                    q.transport.sendRtp(out, 0, n);
+                    if (q.transport.sendRtp(out, 0, n)) {
+                        q.quality.onSent(StreamKind.MIX, out, 0, n, now);
+                    }
                 }
             }
         }
@@ -893,6 +903,11 @@ public final class SfuRoom implements AutoCloseable {
 
     private synchronized void publishPeers() {
         peerView = peers.values().toArray(new Peer[0]);
+    }
+
+    /** Every participant's latest connection quality, by participant id (control API, tests). */
+    public Map<String, ParticipantQuality> quality() {
+        return quality.latest();
     }
 
     /** A snapshot for the control API and tests. */

@@ -1,0 +1,68 @@
+package io.ams.sfu.room;
+
+import io.ams.sfu.quality.ParticipantQuality;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The room's side of the network analyzer (package {@code io.ams.sfu.quality}): about once a second
+ * it has every participant's {@link io.ams.sfu.quality.PeerQuality} send its sender reports and
+ * measure both directions, and sends the {@code quality} message to every client when what a client
+ * would see changed (and to a newcomer at once). Runs on the room timer, outside the room lock;
+ * channel sends never block.
+ */
+final class QualityReporter {
+    static final long PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private long lastRunNanos;
+    private List<ParticipantQuality> announced = List.of();
+    private final Set<String> told = new java.util.HashSet<>(); // participants that have the current announcement
+    private volatile Map<String, ParticipantQuality> latest = Map.of();
+
+    /** Called on every room tick; does its work once per {@link #PERIOD_NANOS}. */
+    void tick(Peer[] peers, long nowNanos) {
+        if (lastRunNanos != 0 && nowNanos - lastRunNanos < PERIOD_NANOS) {
+            return;
+        }
+        lastRunNanos = nowNanos;
+        List<ParticipantQuality> list = new ArrayList<>(peers.length);
+        Map<String, ParticipantQuality> byId = new LinkedHashMap<>();
+        for (Peer p : peers) {
+            ParticipantQuality q = p.quality.tick(p.id, p.name, nowNanos, repaired(p), p.audioMuted, p.videoMuted,
+                    p.transport::sendRtcp);
+            list.add(q);
+            byId.put(p.id, q);
+        }
+        latest = byId;
+        boolean changed = list.size() != announced.size();
+        for (int i = 0; !changed && i < list.size(); i++) {
+            changed = !list.get(i).sameAs(announced.get(i));
+        }
+        if (changed) {
+            announced = list;
+            told.clear();
+        }
+        if (list.isEmpty()) {
+            return;
+        }
+        for (Peer p : peers) {
+            if (told.add(p.id)) {
+                p.channel.quality(list);
+            }
+        }
+    }
+
+    /** The latest measurement of every participant, by id (control API). */
+    Map<String, ParticipantQuality> latest() {
+        return latest;
+    }
+
+    /** Camera packets that arrived after a NACK, over all layers and camera SSRCs of this participant. */
+    private static long repaired(Peer p) {
+        return p.camera.recovered();
+    }
+}
