@@ -69,7 +69,7 @@ public final class DownlinkBwe {
         feedbackPackets++;
         FeedbackAdapter.Outcome o;
         try {
-            o = adapter.apply(fb);
+            o = adapter.apply(fb, nowMs);
         } catch (RuntimeException e) { // belt and braces: nothing about feedback may stop the room
             refused++;
             badLog.warn(nowMs, "{}: transport-cc feedback failed: {}", label, e.toString());

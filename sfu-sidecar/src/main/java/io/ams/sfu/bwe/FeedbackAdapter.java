@@ -8,7 +8,8 @@ import io.ams.rtp.rtcp.RtcpPacket;
  * feedback's, arrival times in microseconds of the receiver's clock. Refuses (and says why) feedback that
  * reports numbers we never sent or no longer remember, or arrival times spread over more than 10 s;
  * feedback that tells nothing new (a replay) resolves to no results, so nothing is counted twice.
- * Feedback covering numbers older than the newest already reported is counted as reordered. Not
+ * Feedback whose reference time moved more than 3 s differently from our clock since the last one is
+ * refused too (three in a row re-anchor: the receiver's clock jumped). Feedback covering numbers older than the newest already reported is counted as reordered. Not
  * thread-safe: the peer's receive thread uses it.
  */
 final class FeedbackAdapter {
@@ -29,15 +30,20 @@ final class FeedbackAdapter {
     }
 
     private final SendHistory history;
+    private static final long MAX_CLOCK_DISAGREEMENT_MS = 3000;
+    private static final int REANCHOR_AFTER = 3;
+
     private boolean haveReference;
     private long lastReference; // unwrapped, in 64 ms units
+    private long lastLocalMs;
+    private int clockRefusals;
     private long highestReported;
 
     FeedbackAdapter(SendHistory history) {
         this.history = history;
     }
 
-    Outcome apply(RtcpPacket.TransportCc fb) {
+    Outcome apply(RtcpPacket.TransportCc fb, long nowMs) {
         int count = fb.packetStatusCount();
         if (count == 0) {
             return refuse("no packet status");
@@ -55,7 +61,15 @@ final class FeedbackAdapter {
             int d = (int) ((ref - lastReference) & 0xFFFFFF);
             d = (d << 8) >> 8;
             ref = lastReference + d;
+            long refMs = (ref - lastReference) * 64;
+            long localMs = nowMs - lastLocalMs;
+            if (Math.abs(refMs - localMs) > MAX_CLOCK_DISAGREEMENT_MS && ++clockRefusals < REANCHOR_AFTER) {
+                // the receiver's clock cannot have moved so differently from ours: garbage (after a few in a row,
+                // believe it: the receiver restarted its clock)
+                return refuse("reference time moved " + refMs + " ms in " + localMs + " ms");
+            }
         }
+        clockRefusals = 0;
         long[] arrivals = new long[count];
         long[] ticks = fb.arrivalTicks();
         long base = (long) fb.referenceTime() * 256;
@@ -75,6 +89,7 @@ final class FeedbackAdapter {
         }
         haveReference = true;
         lastReference = ref;
+        lastLocalMs = nowMs;
         long last = first + count - 1;
         boolean reordered = last < highestReported;
         highestReported = Math.max(highestReported, last);
