@@ -41,6 +41,10 @@ public final class DownlinkBwe {
     private long refused;
     private long replayed;
     private long reordered;
+    private boolean probing;
+    private long[] meteredBytes = new long[3];
+    private long meteredAtNanos = Long.MIN_VALUE;
+    private final double[] slotBps = new double[3];
     private ProbeController.Probe activeProbe;
     private long probeEndsMs;
 
@@ -61,6 +65,42 @@ public final class DownlinkBwe {
 
     public boolean transportCcEnabled() {
         return stamper.extensionId() > 0;
+    }
+
+    /** The SSRCs of this receiver's main and mix slots (for {@link #measuredRequest}). */
+    public void setSlots(long mainSsrc, long mixSsrc) {
+        stamper.setSlots(mainSsrc, mixSsrc);
+    }
+
+    /**
+     * Whether the caller sends padding for the probes {@link #activeProbe} asks for. Off by default: then
+     * the probe controller does not run (stats say "off") and no packet is marked as a probe.
+     */
+    public synchronized void setProbing(boolean on) {
+        this.probing = on;
+    }
+
+    /**
+     * What this receiver is offered today, measured from what went out (smoothed over about 2 s): audio,
+     * the mix, and the main speaker as a single layer at the rate it has been using. With simulcast the
+     * caller builds the {@link DownlinkAllocator.Request} from the layers instead.
+     */
+    public synchronized DownlinkAllocator.Request measuredRequest(String mainSource, long nowNanos) {
+        long[] now = stamper.bytesSent();
+        if (meteredAtNanos != Long.MIN_VALUE && nowNanos - meteredAtNanos >= 500_000_000L) {
+            double dt = (nowNanos - meteredAtNanos) / 1e9;
+            for (int i = 0; i < 3; i++) {
+                double bps = (now[i] - meteredBytes[i]) * 8 / dt;
+                slotBps[i] = slotBps[i] == 0 ? bps : 0.75 * slotBps[i] + 0.25 * bps;
+            }
+        }
+        if (meteredAtNanos == Long.MIN_VALUE || nowNanos - meteredAtNanos >= 500_000_000L) {
+            meteredBytes = now;
+            meteredAtNanos = nowNanos;
+        }
+        DownlinkAllocator.Source main = mainSource == null ? null : new DownlinkAllocator.Source(mainSource,
+                java.util.List.of(new DownlinkAllocator.Layer("", 0, 0, (long) slotBps[0])));
+        return new DownlinkAllocator.Request((long) slotBps[2], (long) slotBps[1], main, java.util.List.of());
     }
 
     /** The receiver's transport-cc feedback about what we sent it. */
@@ -115,7 +155,7 @@ public final class DownlinkBwe {
             activeProbe = null;
             stamper.setProbeCluster(TransportSeqStamper.NO_CLUSTER);
         }
-        if (known && stamper.extensionId() > 0) {
+        if (probing && known && stamper.extensionId() > 0) {
             ProbeController.Probe p = probes.update(estimate, a.wantedBps(), nowMs);
             if (p != null) {
                 activeProbe = p;
@@ -151,7 +191,7 @@ public final class DownlinkBwe {
         double remb = estimator.rembBps();
         return new BweStats(src == SendSideEstimator.Source.NONE ? 0 : (long) estimator.targetBps(nowMs),
                 src.name().toLowerCase(Locale.ROOT).replace('_', '-'), a == null ? 0 : a.allocatedBps(), layer,
-                a != null && a.mixOnly(), probes.describe(nowMs), estimator.usage().name().toLowerCase(Locale.ROOT),
+                a != null && a.mixOnly(), probing ? probes.describe(nowMs) : "off", estimator.usage().name().toLowerCase(Locale.ROOT),
                 estimator.lossFraction(), estimator.rttMs(), Double.isNaN(acked) ? 0 : (long) acked,
                 Double.isNaN(remb) ? 0 : (long) remb, feedbackPackets, refused, replayed, reordered, stamper.stamped(),
                 probes.probes());

@@ -29,6 +29,11 @@ final class TransportSeqStamper implements RtpSendHook {
     private final SendHistory history;
     private final LongAdder stamped = new LongAdder();
     private final LongAdder unstamped = new LongAdder();
+    private final LongAdder mainBytes = new LongAdder();
+    private final LongAdder mixBytes = new LongAdder();
+    private final LongAdder otherBytes = new LongAdder();
+    private volatile long mainSsrc = -1;
+    private volatile long mixSsrc = -1;
     private volatile int extId = -1;
     private volatile int cluster = NO_CLUSTER;
 
@@ -50,8 +55,20 @@ final class TransportSeqStamper implements RtpSendHook {
         this.cluster = id;
     }
 
+    /** The SSRCs of the receiver's main and mix slots, to meter what each uses ({@link #bytesSent}). */
+    void setSlots(long mainSsrc, long mixSsrc) {
+        this.mainSsrc = mainSsrc;
+        this.mixSsrc = mixSsrc;
+    }
+
+    /** Bytes sent so far: [main slot, mix slot, everything else (audio)], counted whether stamping or not. */
+    long[] bytesSent() {
+        return new long[] {mainBytes.sum(), mixBytes.sum(), otherBytes.sum()};
+    }
+
     @Override
     public int rewrite(byte[] src, int off, int len, byte[] dst, long nowNanos) {
+        meter(src, off, len);
         int id = extId;
         if (id < 0) {
             return -1;
@@ -70,6 +87,14 @@ final class TransportSeqStamper implements RtpSendHook {
         }
         stamped.increment();
         return n;
+    }
+
+    private void meter(byte[] b, int off, int len) {
+        if (b == null || len < 12 || off < 0 || off > b.length - len) {
+            return;
+        }
+        long ssrc = ((b[off + 8] & 0xFFL) << 24) | ((b[off + 9] & 0xFFL) << 16) | ((b[off + 10] & 0xFFL) << 8) | (b[off + 11] & 0xFFL);
+        (ssrc == mainSsrc ? mainBytes : ssrc == mixSsrc ? mixBytes : otherBytes).add(len);
     }
 
     long stamped() {

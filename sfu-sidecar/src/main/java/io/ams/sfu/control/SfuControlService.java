@@ -78,9 +78,23 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                     .setRtcpIn(p.rtcpIn()).setRtcpMalformed(p.rtcpMalformed()).setNacksAnswered(p.nacksAnswered())
                     .setNacksMissed(p.nacksMissed()).setPlisSent(p.plisSent())
                     .setKeyframeRequests(p.keyframeRequestsIn()).setJoinedAtMs(p.joinedAtMillis())
-                    .setNacksSent(p.nacksSent()).setUplinkRecovered(p.uplinkRecovered()).setUplinkLost(p.uplinkLost()));
+                    .setNacksSent(p.nacksSent()).setUplinkRecovered(p.uplinkRecovered()).setUplinkLost(p.uplinkLost())
+                    .setBwe(toProto(p.bwe())));
         }
         return b.build();
+    }
+
+    private static SfuParticipant.Bwe toProto(io.ams.sfu.bwe.BweStats b) {
+        if (b == null) {
+            return SfuParticipant.Bwe.getDefaultInstance();
+        }
+        return SfuParticipant.Bwe.newBuilder().setEstimateBps(b.estimateBps()).setSource(b.source())
+                .setAllocatedBps(b.allocatedBps()).setMainLayer(b.mainLayer()).setMixOnly(b.mixOnly())
+                .setProbeState(b.probeState()).setDelayState(b.delayState()).setLossFraction(b.lossFraction())
+                .setRttMs(b.rttMs()).setAckedBps(b.ackedBps()).setRembBps(b.rembBps())
+                .setFeedbackPackets(b.feedbackPackets()).setFeedbackRefused(b.feedbackRefused())
+                .setFeedbackReplayed(b.feedbackReplayed()).setFeedbackReordered(b.feedbackReordered())
+                .setStampedPackets(b.stampedPackets()).setProbes(b.probes()).build();
     }
 
     private static String nz(String s) {

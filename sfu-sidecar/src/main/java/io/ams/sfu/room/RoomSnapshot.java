@@ -9,6 +9,7 @@ public record RoomSnapshot(String id, List<PeerSnapshot> peers, String mainSpeak
     public record PeerSnapshot(String id, String name, String transport, String mainSource, String pinned,
                                long rtpIn, long rtpDropped, long forwarded, long rtcpIn, long rtcpMalformed,
                                long nacksAnswered, long nacksMissed, long plisSent, long keyframeRequestsIn,
-                               long joinedAtMillis, long nacksSent, long uplinkRecovered, long uplinkLost) {
+                               long joinedAtMillis, long nacksSent, long uplinkRecovered, long uplinkLost,
+                               io.ams.sfu.bwe.BweStats bwe) {
     }
 }

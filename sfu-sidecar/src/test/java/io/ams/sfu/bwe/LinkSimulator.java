@@ -68,6 +68,7 @@ final class LinkSimulator {
     /** Lets the allocator run every 100 ms with this request (and so the probe controller). */
     LinkSimulator wanting(DownlinkAllocator.Request r) {
         this.wish = r;
+        bwe.setProbing(true);
         return this;
     }
 
