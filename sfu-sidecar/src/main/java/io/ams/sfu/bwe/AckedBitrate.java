@@ -17,7 +17,7 @@ final class AckedBitrate {
     private long newestUs = Long.MIN_VALUE;
 
     void add(long arrivalUs, int size) {
-        if (arrivalUs < newestUs - WINDOW_US) {
+        if (count > 0 && arrivalUs < newestUs - WINDOW_US) {
             return; // far out of order: outside the window anyway
         }
         newestUs = Math.max(newestUs, arrivalUs);

@@ -76,7 +76,7 @@ class SendSideEstimationTest {
         lossy.run(30_000);
         System.out.printf("2000 kbps link: %d kbps clean, %d kbps with 20%% loss (loss seen %.2f)%n",
                 clean.estimate() / KBPS, lossy.estimate() / KBPS, lossy.bwe.stats(lossy.now).lossFraction());
-        assertThat(lossy.bwe.stats(lossy.now).lossFraction()).isBetween(0.1, 0.3);
+        assertThat(lossy.bwe.stats(lossy.now).lossFraction()).as("20 %% random loss, periods of 20+ packets").isBetween(0.1, 0.45);
         assertThat(lossy.estimate()).isLessThan(clean.estimate() / 2);
     }
 
