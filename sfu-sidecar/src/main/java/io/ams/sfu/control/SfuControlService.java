@@ -83,7 +83,8 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                     .setKeyframeRequests(p.keyframeRequestsIn()).setJoinedAtMs(p.joinedAtMillis())
                     .setNacksSent(p.nacksSent()).setUplinkRecovered(p.uplinkRecovered()).setUplinkLost(p.uplinkLost())
                     .mergeFrom(cameraProto(p.camera()))
-                    .mergeFrom(QualityProto.of(quality.get(p.id()))));
+                    .mergeFrom(QualityProto.of(quality.get(p.id())))
+                    .setBwe(toProto(p.bwe())));
         }
         return b.build();
     }
@@ -99,6 +100,19 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                     .setKeyframes(l.keyframes()).setRequested(l.requested()));
         }
         return b.build();
+    }
+
+    private static SfuParticipant.Bwe toProto(io.ams.sfu.bwe.BweStats b) {
+        if (b == null) {
+            return SfuParticipant.Bwe.getDefaultInstance();
+        }
+        return SfuParticipant.Bwe.newBuilder().setEstimateBps(b.estimateBps()).setSource(b.source())
+                .setAllocatedBps(b.allocatedBps()).setMainLayer(b.mainLayer()).setMixOnly(b.mixOnly())
+                .setProbeState(b.probeState()).setDelayState(b.delayState()).setLossFraction(b.lossFraction())
+                .setRttMs(b.rttMs()).setAckedBps(b.ackedBps()).setRembBps(b.rembBps())
+                .setFeedbackPackets(b.feedbackPackets()).setFeedbackRefused(b.feedbackRefused())
+                .setFeedbackReplayed(b.feedbackReplayed()).setFeedbackReordered(b.feedbackReordered())
+                .setStampedPackets(b.stampedPackets()).setProbes(b.probes()).build();
     }
 
     private static String nz(String s) {

@@ -3,6 +3,7 @@ package io.ams.sfu.room;
 import io.ams.rtp.VideoCodec;
 import io.ams.sfu.layers.CameraLayers;
 import io.ams.sfu.layers.SenderConstraints;
+import io.ams.sfu.bwe.DownlinkBwe;
 import io.ams.sfu.relay.PacketCache;
 import io.ams.sfu.relay.StreamRewriter;
 import io.ams.sfu.relay.TwccFeedback;
@@ -47,6 +48,8 @@ final class Peer {
     final PacketCache mainCache = PacketCache.standard();
     final PacketCache mixCache = PacketCache.standard();
     final List<AudioSlot> audioSlots = new ArrayList<>(); // room lock
+    /** Send-side bandwidth estimation and allocation of everything we send to this peer (thread-safe). */
+    final DownlinkBwe bwe;
     volatile AudioSlot[] audioSlotView = new AudioSlot[0];
     volatile String mainSource;   // participant id shown in the main slot
     volatile String pinned;       // participant this peer pinned as its own main video, or null
@@ -116,6 +119,8 @@ final class Peer {
         this.mixRewriter = StreamRewriter.video(mixSsrc, 96, VideoCodec.VP8, mixKeyframes);
         this.engineSsrc = engineSsrc;
         this.engineRewriter = StreamRewriter.video(engineSsrc, 96, VideoCodec.VP8, keyframes);
+        this.bwe = new DownlinkBwe(transport == null ? id : transport.peerId());
+        this.bwe.setSlots(mainSsrc, mixSsrc);
     }
 
     boolean hasCamera() {

@@ -10,7 +10,7 @@ public record RoomSnapshot(String id, List<PeerSnapshot> peers, String mainSpeak
                                long rtpIn, long rtpDropped, long forwarded, long rtcpIn, long rtcpMalformed,
                                long nacksAnswered, long nacksMissed, long plisSent, long keyframeRequestsIn,
                                long joinedAtMillis, long nacksSent, long uplinkRecovered, long uplinkLost,
-                               CameraSnapshot camera) {
+                               CameraSnapshot camera, io.ams.sfu.bwe.BweStats bwe) {
     }
 
     /** A camera's layers and what it was asked to send. */

@@ -121,6 +121,7 @@ public final class SfuRoom implements AutoCloseable {
         Peer p = new Peer(pid, name, channel, transport, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
                 randomSsrc(), randomSsrc(), randomSsrc(), this::requestKeyframeOfSsrc, ssrc -> ctx.engine().requestKeyframe(id));
         transport.setListener(new MediaListener(p));
+        transport.setRtpSendHook(p.bwe.sendHook()); // bandwidth estimation: our transport-wide seq on all we send
         for (Peer q : peers.values()) {
             assignSlot(q, p.id);
             assignSlot(p, q.id);
@@ -194,6 +195,9 @@ public final class SfuRoom implements AutoCloseable {
                         cam.simulcast() ? "simulcast layers " + cam.simulcastRids() : "one stream");
             }
         }
+        // bandwidth estimation: stamp what we send once the answer kept transport-cc there (BUNDLE: one id for all)
+        MediaDescription sent = d.byMid("2");
+        p.bwe.enableTransportCc(sent == null || sent.rejected() ? -1 : sent.extensionId(OfferBuilder.URI_TRANSPORT_CC));
         if (!p.engineAdded && !cam.rejected() && cam.direction().sends()) {
             ctx.engine().addParticipant(id, p.id, p.name, p.engineSsrc);
             p.engineAdded = true;
@@ -551,6 +555,7 @@ public final class SfuRoom implements AutoCloseable {
                     p.nacksSent.incrementAndGet();
                 }
             }
+            p.bwe.allocate(p.bwe.measuredRequest(p.mainSource, nowNanos), nowNanos); // decision in stats; not acted on yet
             TwccFeedback twcc = p.twcc;
             if (twcc != null) {
                 List<byte[]> fbs;
@@ -837,8 +842,12 @@ public final class SfuRoom implements AutoCloseable {
                             }
                         }
                     }
+                } else if (r instanceof RtcpPacket.TransportCc fb) {
+                    p.bwe.onTransportFeedback(fb, System.nanoTime()); // about what we sent it: downlink estimation
+                } else if (r instanceof RtcpPacket.Remb remb) {
+                    p.bwe.onRemb(remb.bitrateBps(), System.nanoTime());
                 }
-                // SDES, BYE, REMB, transport-cc: terminated here (bandwidth estimation comes later)
+                // SR, RR, SDES, BYE: terminated here
             }
         }
 
@@ -918,7 +927,8 @@ public final class SfuRoom implements AutoCloseable {
             list.add(new RoomSnapshot.PeerSnapshot(q.id, q.name, q.transport.stats().toString(), q.mainSource, q.pinned,
                     q.rtpIn.get(), q.rtpDropped.get(), q.forwarded.get(), q.rtcpIn.get(), q.rtcpMalformed.get(),
                     q.nacksAnswered.get(), q.nacksMissed.get(), q.plisSent.get(), q.keyframeRequestsIn.get(), q.joinedAtMillis,
-                    q.nacksSent.get(), q.camera.recovered(), q.camera.lost(), cameraSnapshot(q, now)));
+                    q.nacksSent.get(), q.camera.recovered(), q.camera.lost(), cameraSnapshot(q, now),
+                    q.bwe.stats(now)));
         }
         String override;
         synchronized (speakers) {

@@ -18,6 +18,7 @@ final class OutboundPath {
     private final TransportCounters counters;
     private final Output output;
     private volatile SrtpSession srtp;
+    private volatile RtpSendHook rtpHook; // bandwidth estimation: transport-wide seq stamping, or null
 
     OutboundPath(TransportCounters counters, Output output) {
         this.counters = counters;
@@ -26,6 +27,10 @@ final class OutboundPath {
 
     void setSrtp(SrtpSession srtp) {
         this.srtp = srtp;
+    }
+
+    void setRtpHook(RtpSendHook hook) {
+        this.rtpHook = hook;
     }
 
     boolean sendRtp(byte[] b, int off, int len) {
@@ -43,9 +48,21 @@ final class OutboundPath {
             counters.sendsDropped.increment();
             return false;
         }
-        byte[] copy = new byte[len + SrtpSession.MAX_OVERHEAD];
-        System.arraycopy(b, off, copy, 0, len);
-        PacketBuffer packet = new PacketBuffer(copy, 0, len);
+        RtpSendHook hook = rtp ? rtpHook : null;
+        byte[] copy = new byte[len + SrtpSession.MAX_OVERHEAD + (hook == null ? 0 : RtpSendHook.MAX_GROWTH)];
+        int n = -1;
+        if (hook != null) {
+            try {
+                n = hook.rewrite(b, off, len, copy, System.nanoTime());
+            } catch (RuntimeException e) {
+                n = -1; // a hook must not throw; send the packet as it came
+            }
+        }
+        if (n < 0) {
+            System.arraycopy(b, off, copy, 0, len);
+            n = len;
+        }
+        PacketBuffer packet = new PacketBuffer(copy, 0, n);
         SrtpErrorStatus status = rtp ? s.protectRtp(packet) : s.protectRtcp(packet);
         if (status != SrtpErrorStatus.OK) {
             counters.sendsDropped.increment();

@@ -256,6 +256,11 @@ public final class PeerTransport implements AutoCloseable {
         return outbound.sendRtcp(b, off, len);
     }
 
+    /** Edits every RTP packet before protection (send-side bandwidth estimation); null removes it. */
+    public void setRtpSendHook(RtpSendHook hook) {
+        outbound.setRtpHook(hook);
+    }
+
     public TransportStats stats() {
         return counters.snapshot();
     }
