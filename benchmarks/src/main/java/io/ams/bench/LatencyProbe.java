@@ -52,6 +52,8 @@ public final class LatencyProbe {
         int warmup = 5;
         int bitrate = 2500;
         int[] size = {1280, 720};
+        int[] input = {640, 360};
+        int[] speaker = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -61,9 +63,12 @@ public final class LatencyProbe {
                 case "--warmup" -> warmup = Integer.parseInt(require(a, v));
                 case "--bitrate" -> bitrate = Integer.parseInt(require(a, v));
                 case "--size" -> size = CompositeBenchmark.parseSize(require(a, v));
+                case "--input" -> input = CompositeBenchmark.parseSize(require(a, v));
+                case "--speaker" -> speaker = CompositeBenchmark.parseSize(require(a, v));
                 case "-h", "--help" -> {
                     System.out.println("usage: LatencyProbe [--participants N=4] [--seconds S=20] [--warmup S=5]"
-                            + " [--size WxH=1280x720] [--bitrate KBPS=2500]");
+                            + " [--size WxH=1280x720] [--bitrate KBPS=2500] [--input WxH=640x360 (every sender)]"
+                            + " [--speaker WxH (participant 0, as after dynamic resolution)]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + a);
@@ -97,8 +102,10 @@ public final class LatencyProbe {
             for (int i = 0; i < participants; i++) {
                 String name = "P" + i;
                 Participant p = room.addParticipant(name.toLowerCase(Locale.ROOT), name, VideoCodec.VP8, 96, -1);
-                senders.add(new SyntheticParticipant(name, COLOURS[i % COLOURS.length], VideoCodec.VP8, 640, 360, 30,
-                        800, p.rtpHost(), p.rtpPort(), 96, 0x1000 + i));
+                int[] in = i == 0 && speaker != null ? speaker : input;
+                int kbps = (int) Math.max(100, Math.min(2500, 800L * in[0] * in[1] / (640 * 360)));
+                senders.add(new SyntheticParticipant(name, COLOURS[i % COLOURS.length], VideoCodec.VP8, in[0], in[1], 30,
+                        kbps, p.rtpHost(), p.rtpPort(), 96, 0x1000 + i));
             }
             engine.rooms().events().subscribe(ROOM, e -> {
                 if (e.hasKeyframeNeeded()) {
@@ -109,8 +116,10 @@ public final class LatencyProbe {
             });
             senders.forEach(SyntheticParticipant::start);
             room.addUdpDestination(OutputSpec.MAIN, "drain", "127.0.0.1", sinkPort, 0, 96);
-            System.out.printf("LatencyProbe: %d participants 640x360@30 VP8 -> room %dx%d@30 VP8 GRID %d kbps;"
-                    + " warm-up %d s, measuring %d s%n", participants, width, height, bitrate, warmup, seconds);
+            System.out.printf("LatencyProbe: %d participants %dx%d@30 VP8%s -> room %dx%d@30 VP8 GRID %d kbps;"
+                    + " warm-up %d s, measuring %d s%n", participants, input[0], input[1],
+                    speaker == null ? "" : " (participant 0: " + speaker[0] + "x" + speaker[1] + ")", width, height, bitrate,
+                    warmup, seconds);
             Thread.sleep(warmup * 1000L);
 
             // a fresh output for the measured period: its histograms start empty
@@ -118,7 +127,14 @@ public final class LatencyProbe {
             room.addUdpDestination(MEASURED, "drain", "127.0.0.1", sinkPort, 0, 96);
             room.removeOutput(OutputSpec.MAIN);
             Output measured = room.output(MEASURED);
+            long cpu0 = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+            long wall0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
+            long cpu1 = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+            System.out.printf("process_cpu %.2f cores over the measured period (senders' encoders included)%n",
+                    (cpu1 - cpu0) / (double) (System.nanoTime() - wall0));
 
             OutputStats s = measured.stats();
             LatencyHistogram lat = s.getLatencyMs();
