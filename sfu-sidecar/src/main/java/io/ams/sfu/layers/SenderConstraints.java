@@ -44,10 +44,17 @@ public final class SenderConstraints {
     /**
      * @param rids the camera's simulcast rids, smallest first; empty for a single stream
      * @return the encodings to send now with {@link #version()}, or null when nothing needs to change
+     *     (also when the wish changed but the encodings would not)
      */
     public List<Encoding> update(Wish wish, List<String> rids, long nowMillis) {
         if (applied != null && wish.equals(applied) && rids.equals(appliedRids)) {
             pendingDown = null;
+            return null;
+        }
+        if (applied != null && rids.equals(appliedRids) && encodings(wish, rids).equals(encodings(applied, rids))) {
+            // nothing the sender would notice (a relayed camera's tile changed, a height that rounds the same)
+            pendingDown = null;
+            applied = wish;
             return null;
         }
         if (applied != null && rids.equals(appliedRids) && wish.below(applied)) {
