@@ -75,7 +75,7 @@ public final class LatencyProbe {
             }
             i++;
         }
-        run(participants, seconds, warmup, size[0], size[1], bitrate);
+        run(participants, seconds, warmup, size[0], size[1], bitrate, input, speaker);
     }
 
     private static String require(String name, String value) {
@@ -85,7 +85,8 @@ public final class LatencyProbe {
         return value;
     }
 
-    static void run(int participants, int seconds, int warmup, int width, int height, int bitrate)
+    /** @param speaker participant 0's size, or null for {@code input} like everyone else */
+    static void run(int participants, int seconds, int warmup, int width, int height, int bitrate, int[] input, int[] speaker)
             throws IOException, InterruptedException {
         long framesBefore = NativeResources.outstandingFrames();
         List<SyntheticParticipant> senders = new ArrayList<>();
