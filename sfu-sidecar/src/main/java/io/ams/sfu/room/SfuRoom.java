@@ -414,6 +414,7 @@ public final class SfuRoom implements AutoCloseable {
                     p.transport.sendRtcp(nack, 0, nack.length);
                     p.nacksSent.incrementAndGet();
                 }
+                ctx.engine().setParticipantRtt(id, p.id, loss.rttMillis()); // the engine's reorder wait follows it
             }
             TwccFeedback twcc = p.twcc;
             if (twcc != null) {
