@@ -5,8 +5,14 @@ import java.util.Arrays;
 
 /**
  * The codec-independent part of a {@link Depacketizer}: frame boundaries, loss detection by
- * sequence numbers, the keyframe-needed state, the size guard and the counters. A subclass
- * only parses payloads into the frame buffer ({@link #write}) and says what a keyframe is.
+ * sequence numbers, the size guard and the counters. A subclass parses payloads into the frame
+ * buffer ({@link #write}) and says what a keyframe is.
+ *
+ * <p>Losses and the reference structure: a sequence gap calls {@link #onPacketsLost}, a frame
+ * dropped as incomplete calls {@link #onFrameDropped}, and each complete frame goes through
+ * {@link #admit} before it is handed out. The defaults here know nothing of the codec's
+ * references: after any loss every frame is dropped until a keyframe. A subclass whose payload
+ * format shows the references (VP8) overrides the four of them, with {@link #needsKeyframe}.
  *
  * <p>The frame buffer is reused from frame to frame; finished frames are copied out.
  */
@@ -36,10 +42,16 @@ public abstract class FrameAssembler implements Depacketizer {
     private boolean broken;
     private long frameTimestamp;
     private long lastReceivedNanos;
-    private boolean needsKeyframe = true;
+    /** Default reference policy: a loss since the last keyframe. */
+    private boolean referenceLost = true;
+    /** A loss (gap or dropped frame) since the last keyframe handed out: frames handed out now decode across it. */
+    private boolean lossSinceKeyframe;
 
     private long framesDropped;
     private long framesCompleted;
+    private long framesAcrossLoss;
+    private long framesIncomplete;
+    private long framesUnreferenced;
     private long malformed;
 
     protected FrameAssembler(VideoCodec codec, boolean frameStartVisible) {
@@ -57,7 +69,8 @@ public abstract class FrameAssembler implements Depacketizer {
         haveLastSeq = true;
         lastSeq = seq;
         if (gap) {
-            needsKeyframe = true; // whatever was lost, the reference chain is broken
+            lossSinceKeyframe = true;
+            onPacketsLost();
         }
         if (open) {
             if (p.timestamp() == frameTimestamp) {
@@ -74,7 +87,11 @@ public abstract class FrameAssembler implements Depacketizer {
                 broken = gap && !frameStartVisible;
             }
             lastReceivedNanos = p.receivedNanos();
-            if (!broken) {
+            if (broken) {
+                if (!inspect(p)) {
+                    malformed++;
+                }
+            } else {
                 int result = appendPayload(p, firstPacket);
                 firstPacket = false;
                 if (result == MALFORMED) {
@@ -110,7 +127,9 @@ public abstract class FrameAssembler implements Depacketizer {
     private void dropFrame() {
         open = false;
         framesDropped++;
-        needsKeyframe = true;
+        framesIncomplete++;
+        lossSinceKeyframe = true;
+        onFrameDropped(lastReceivedNanos);
     }
 
     private void completeFrame() {
@@ -125,15 +144,53 @@ public abstract class FrameAssembler implements Depacketizer {
             return; // nothing to decode (e.g. parameter sets only, kept by the subclass)
         }
         boolean key = isKeyframe();
-        if (!key && needsKeyframe) {
+        if (!admit(key, lastReceivedNanos)) {
             framesDropped++;
+            framesUnreferenced++;
             return;
         }
         if (key) {
-            needsKeyframe = false;
+            lossSinceKeyframe = false;
+        } else if (lossSinceKeyframe) {
+            framesAcrossLoss++;
         }
         framesCompleted++;
         ready.add(new EncodedFrame(codec, data, key, frameTimestamp, lastReceivedNanos));
+    }
+
+    /** A sequence gap: packets were lost for good (repair, if any, did not come in time). */
+    protected void onPacketsLost() {
+        referenceLost = true;
+    }
+
+    /** The frame being assembled was dropped: a packet of it was lost, or it was malformed or too big. */
+    protected void onFrameDropped(long receivedNanos) {
+        referenceLost = true;
+    }
+
+    /**
+     * Whether a complete frame may be handed out to the decoder: true when what it references
+     * was decoded. The default: a keyframe always; anything else only while no loss happened
+     * since the last keyframe.
+     */
+    protected boolean admit(boolean keyframe, long receivedNanos) {
+        if (keyframe) {
+            referenceLost = false;
+        }
+        return !referenceLost;
+    }
+
+    /**
+     * A packet of a frame already broken: not appended, but the subclass may read what it tells
+     * about the frame (its place in the reference structure). Returns false if it is malformed.
+     */
+    protected boolean inspect(RtpPacket p) {
+        return true;
+    }
+
+    /** Forgets the reference state on {@link #reset()}: a keyframe is needed again. */
+    protected void resetReferences() {
+        referenceLost = true;
     }
 
     /** Called when a new frame starts; resets per-frame parsing state. */
@@ -190,8 +247,23 @@ public abstract class FrameAssembler implements Depacketizer {
     }
 
     @Override
-    public final boolean needsKeyframe() {
-        return needsKeyframe;
+    public boolean needsKeyframe() {
+        return referenceLost;
+    }
+
+    @Override
+    public final long framesDecodableAcrossLoss() {
+        return framesAcrossLoss;
+    }
+
+    @Override
+    public final long framesIncomplete() {
+        return framesIncomplete;
+    }
+
+    @Override
+    public final long framesReferenceLost() {
+        return framesUnreferenced;
     }
 
     @Override
@@ -215,7 +287,8 @@ public abstract class FrameAssembler implements Depacketizer {
         broken = false;
         haveLastSeq = false;
         frameLength = 0;
-        needsKeyframe = true;
+        lossSinceKeyframe = false;
+        resetReferences();
         ready.clear();
     }
 }

@@ -24,6 +24,10 @@ import java.util.function.Consumer;
  *       the new packet ({@link #resets()}).</li>
  * </ul>
  *
+ * <p>The wait can change while packets flow ({@link #setMaxWaitNanos}): the ingress follows the
+ * uplink's round-trip time so that a NACKed packet still lands in order ({@link RepairWait}).
+ * Packets that arrived out of order and were put back in place are counted in {@link #reordered()}.
+ *
  * <p>Time is the packets' {@link RtpPacket#receivedNanos()} and the {@code nowNanos} given to
  * {@link #flushExpired}; both must come from {@link System#nanoTime()}. Not thread-safe: one
  * ingest thread owns it. Packets held here are owned by the buffer until handed to the consumer.
@@ -33,7 +37,7 @@ public final class ReorderBuffer {
     public static final int RESET_JUMP = 3000;
 
     private final int capacity;
-    private final long maxWaitNanos;
+    private long maxWaitNanos;
     private final RtpPacket[] held;
     private final long[] heldExt;
     private final long[] emittedExt;
@@ -51,6 +55,7 @@ public final class ReorderBuffer {
     private long duplicates;
     private long late;
     private long resets;
+    private long reordered;
 
     /**
      * @param capacity     window size in packets (e.g. 64); at least 2
@@ -112,6 +117,9 @@ public final class ReorderBuffer {
                 }
                 giveUpHead(out);
             }
+            if (heldCount > 0 && ext < highestHeldExt && !starting) {
+                reordered++; // fills (part of) a gap: a late original or a retransmission
+            }
             if (ext == nextExt && !starting) {
                 emit(p, ext, out);
                 drain(out);
@@ -129,6 +137,27 @@ public final class ReorderBuffer {
         while (heldCount > 0 && nowNanos - oldestHeldNanos >= maxWaitNanos) {
             giveUpHead(out);
         }
+    }
+
+    /**
+     * Changes how long a gap at the head may hold packets back; takes effect at once (packets
+     * already held are measured against the new wait at the next push or flush).
+     */
+    public void setMaxWaitNanos(long maxWaitNanos) {
+        if (maxWaitNanos < 0) {
+            throw new IllegalArgumentException("maxWaitNanos " + maxWaitNanos + " < 0");
+        }
+        this.maxWaitNanos = maxWaitNanos;
+    }
+
+    /** The current wait. */
+    public long maxWaitNanos() {
+        return maxWaitNanos;
+    }
+
+    /** Packets that arrived after later ones and were still handed out in order (repairs among them). */
+    public long reordered() {
+        return reordered;
     }
 
     /** Packets given up on (never arrived in time). */

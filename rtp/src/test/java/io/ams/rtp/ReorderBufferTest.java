@@ -216,4 +216,80 @@ class ReorderBufferTest {
         assertThat(out.size() + rb.lost()).as("every number handed out or counted lost").isEqualTo(previous + 1 - ((out.get(0).sequenceNumber() - 60_000) & 0xFFFF));
         assertThat(rb.resets()).isZero();
     }
+
+    /**
+     * A stream of one packet every 10 ms loses packet 200; the gap is seen (and NACKed) when 201
+     * arrives at t=100 ms; the retransmission of 200 arrives {@code repairAfterMs} later. The
+     * ingress's 20 ms flush timer runs meanwhile.
+     */
+    private ReorderBuffer repairScenario(long waitNanos, long repairAfterMs) {
+        ReorderBuffer rb = new ReorderBuffer(512, 0);
+        rb.push(packet(190, 0), out::add);  // a zero wait hands out the first packet at once
+        rb.setMaxWaitNanos(waitNanos);
+        for (int s = 191; s < 200; s++) {
+            rb.push(packet(s, (s - 190) * 10 * MS), out::add);
+        }
+        long repairAt = 100 + repairAfterMs;
+        for (long t = 100, s = 201; t <= 400; t += 10, s++) {
+            rb.push(packet((int) s, t * MS), out::add);
+            if (t % 20 == 0) {
+                rb.flushExpired(t * MS, out::add);
+            }
+            if (t + 10 > repairAt && t <= repairAt) {
+                rb.push(packet(200, repairAt * MS), out::add);
+            }
+        }
+        return rb;
+    }
+
+    @Test
+    void aRepairArrivingAfterOneAndAQuarterRttLandsInOrderWithTheRttBasedWait() {
+        assertThat(RepairWait.waitMillis(120)).isEqualTo(200);
+        ReorderBuffer rb = repairScenario(RepairWait.waitNanos(120), 150);
+        List<Integer> s = seqs();
+        assertThat(s.subList(0, 12)).containsExactly(190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201);
+        assertThat(rb.lost()).isZero();
+        assertThat(rb.late()).isZero();
+        assertThat(rb.reordered()).isEqualTo(1);
+        for (int i = 1; i < s.size(); i++) {
+            assertThat(s.get(i)).isEqualTo(s.get(i - 1) + 1);
+        }
+    }
+
+    @Test
+    void theSameRepairIsLostWithTheDefaultWait() {
+        ReorderBuffer rb = repairScenario(RepairWait.waitNanos(0), 150);
+        assertThat(seqs()).doesNotContain(200);
+        assertThat(rb.lost()).isEqualTo(1);
+        assertThat(rb.late()).isEqualTo(1);
+    }
+
+    @Test
+    void theWaitCanChangeWhilePacketsAreHeld() {
+        ReorderBuffer rb = new ReorderBuffer(512, RepairWait.waitNanos(0));
+        startAt(rb, 10);
+        rb.push(packet(11, 60 * MS), out::add);
+        rb.push(packet(13, 100 * MS), out::add);          // 12 missing, 13 held
+        rb.setMaxWaitNanos(RepairWait.waitNanos(200));   // 320 ms
+        rb.flushExpired(160 * MS, out::add);
+        assertThat(seqs()).as("held past the old 40 ms wait").containsExactly(10, 11);
+        rb.push(packet(12, 300 * MS), out::add);
+        assertThat(seqs()).containsExactly(10, 11, 12, 13);
+        rb.setMaxWaitNanos(RepairWait.waitNanos(0));
+        rb.push(packet(15, 310 * MS), out::add);
+        rb.flushExpired(350 * MS, out::add);
+        assertThat(seqs()).containsExactly(10, 11, 12, 13, 15);
+        assertThat(rb.lost()).isEqualTo(1);
+    }
+
+    @Test
+    void theWaitFollowsTheRttWithinItsBounds() {
+        assertThat(RepairWait.waitMillis(0)).isEqualTo(RepairWait.MIN_WAIT_MILLIS);
+        assertThat(RepairWait.waitMillis(10)).isEqualTo(RepairWait.MIN_WAIT_MILLIS);
+        assertThat(RepairWait.waitMillis(60)).isEqualTo(110);
+        assertThat(RepairWait.waitMillis(1000)).isEqualTo(RepairWait.MAX_WAIT_MILLIS);
+        assertThat(RepairWait.waitMillis(-5)).isEqualTo(RepairWait.MIN_WAIT_MILLIS);
+        assertThat(RepairWait.clampRtt(-5)).isZero();
+        assertThat(RepairWait.clampRtt(3_600_000L)).isEqualTo(RepairWait.MAX_RTT_MILLIS);
+    }
 }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             DestinationCommand.class,
             LayoutCommand.class,
             SpeakerCommand.class,
+            NetworkCommand.class,
             KeyframeCommand.class,
             StatsCommand.class,
             InfoCommand.class,
@@ -44,7 +45,7 @@ public final class CtlCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "missing command: room, participant, output, "
-                + "destination, layout, speaker, keyframe, stats, info, events, token or sfu");
+                + "destination, layout, speaker, network, keyframe, stats, info, events, token or sfu");
     }
 
     String target() {

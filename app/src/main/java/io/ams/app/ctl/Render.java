@@ -220,6 +220,20 @@ final class Render {
             }
             table.print(out);
         }
+        if (stats.getParticipantsCount() > 0) {
+            // loss and repair: the reorder wait follows the uplink RTT; keyframes asked for by reason
+            Table table = new Table("PARTICIPANT", "RTT", "WAIT", "REORDERED", "LATE", "ACROSS-LOSS", "INCOMPLETE",
+                    "REF-LOST", "MALFORMED", "KEYFRAMES(start/loss/decoder)");
+            for (ParticipantStats p : stats.getParticipantsList()) {
+                table.row(p.getParticipantId(), p.getRttMs() < 0 ? "-" : p.getRttMs() + " ms",
+                        p.getReorderWaitMs() + " ms", p.getPacketsReordered(), p.getPacketsLate(),
+                        p.getFramesDecodedAcrossLoss(), p.getFramesDroppedIncomplete(),
+                        p.getFramesDroppedReferenceLost(), p.getPayloadsMalformed(),
+                        p.getKeyframeRequests() + " (" + p.getKeyframeRequestsStart() + "/" + p.getKeyframeRequestsLoss()
+                                + "/" + p.getKeyframeRequestsDecoderError() + ")");
+            }
+            table.print(out);
+        }
     }
 
     static void info(PrintWriter out, EngineInfo info) {

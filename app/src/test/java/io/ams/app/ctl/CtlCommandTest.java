@@ -220,8 +220,13 @@ class CtlCommandTest {
         fake.respond(RoomStats.newBuilder().setRoomId("r1").setUptimeMs(12_345).setBackend(Backend.CPU)
                 .addParticipants(ParticipantStats.newBuilder().setParticipantId("alice").setPackets(1200)
                         .setBytes(1_500_000).setPacketsLost(3).setPacketsRejected(1).setFramesDecoded(300)
-                        .setFramesDropped(2).setDecodeErrors(1).setWidth(640).setHeight(360).setLastFrameAgeMs(33))
-                .addParticipants(ParticipantStats.newBuilder().setParticipantId("bob").setLastFrameAgeMs(-1))
+                        .setFramesDropped(2).setDecodeErrors(1).setWidth(640).setHeight(360).setLastFrameAgeMs(33)
+                        .setRttMs(120).setReorderWaitMs(200).setPacketsReordered(7).setPacketsLate(1)
+                        .setFramesDecodedAcrossLoss(40).setFramesDroppedIncomplete(1).setFramesDroppedReferenceLost(1)
+                        .setPayloadsMalformed(2).setKeyframeRequests(3).setKeyframeRequestsStart(1)
+                        .setKeyframeRequestsLoss(1).setKeyframeRequestsDecoderError(1))
+                .addParticipants(ParticipantStats.newBuilder().setParticipantId("bob").setLastFrameAgeMs(-1)
+                        .setRttMs(-1).setReorderWaitMs(40))
                 .addOutputs(OutputStats.newBuilder().setOutputId("main").setFramesEncoded(370).setOutputFps(29.97)
                         .setLateTicks(4).setEncodeMsAvg(4.25)
                         .setLatencyMs(LatencyHistogram.newBuilder().setCount(370).setP50Ms(12.1).setP99Ms(25.3)))
@@ -236,6 +241,11 @@ class CtlCommandTest {
         assertThat(lines.get(3)).startsWith("bob").endsWith("never");
         assertThat(lines.get(5).split("\\s{2,}"))
                 .containsExactly("main", "370", "30.0", "4", "4.3 ms", "12.1 ms", "25.3 ms", "0 B", "0");
+        assertThat(lines.get(6)).startsWith("PARTICIPANT").contains("RTT", "WAIT", "ACROSS-LOSS", "KEYFRAMES");
+        assertThat(lines.get(7).split("\\s{2,}"))
+                .containsExactly("alice", "120 ms", "200 ms", "7", "1", "40", "1", "1", "2", "3 (1/1/1)");
+        assertThat(lines.get(8).split("\\s{2,}"))
+                .containsExactly("bob", "-", "40 ms", "0", "0", "0", "0", "0", "0", "0 (0/0/0)");
     }
 
     @Test
@@ -335,6 +345,8 @@ class CtlCommandTest {
                         .setOutputId("rec").setLayout(Layout.newBuilder().setKind(LayoutKind.GRID)).build()),
                 Arguments.of("speaker r1 bob", SetMainSpeakerRequest.newBuilder().setRoomId("r1")
                         .setParticipantId("bob").build()),
+                Arguments.of("network r1 bob --rtt-ms 120", io.ams.proto.v1.SetParticipantNetworkRequest.newBuilder()
+                        .setRoomId("r1").setParticipantId("bob").setRttMs(120).build()),
                 Arguments.of("keyframe r1", RequestKeyframeRequest.newBuilder().setRoomId("r1").build()),
                 Arguments.of("keyframe r1 --output rec", RequestKeyframeRequest.newBuilder().setRoomId("r1")
                         .setOutputId("rec").build()),

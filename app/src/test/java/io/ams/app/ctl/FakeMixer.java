@@ -139,6 +139,12 @@ final class FakeMixer extends MixerGrpc.MixerImplBase {
     }
 
     @Override
+    public void setParticipantNetwork(io.ams.proto.v1.SetParticipantNetworkRequest request,
+                                      StreamObserver<io.ams.proto.v1.SetParticipantNetworkResponse> observer) {
+        reply(request, io.ams.proto.v1.SetParticipantNetworkResponse.getDefaultInstance(), observer);
+    }
+
+    @Override
     public void requestKeyframe(RequestKeyframeRequest request, StreamObserver<RequestKeyframeResponse> observer) {
         reply(request, RequestKeyframeResponse.getDefaultInstance(), observer);
     }

@@ -42,6 +42,8 @@ import io.ams.proto.v1.RequestKeyframeResponse;
 import io.ams.proto.v1.RoomStats;
 import io.ams.proto.v1.SetLayoutRequest;
 import io.ams.proto.v1.SetMainSpeakerRequest;
+import io.ams.proto.v1.SetParticipantNetworkRequest;
+import io.ams.proto.v1.SetParticipantNetworkResponse;
 import io.ams.proto.v1.StreamEventsRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -178,6 +180,15 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
             Room room = rooms.get(req.getRoomId());
             room.setMainSpeaker(req.getParticipantId());
             return ProtoMapper.room(room, rooms.backend());
+        });
+    }
+
+    @Override
+    public void setParticipantNetwork(SetParticipantNetworkRequest req, StreamObserver<SetParticipantNetworkResponse> out) {
+        unary(out, () -> {
+            int rtt = rooms.get(req.getRoomId()).setParticipantRtt(req.getParticipantId(), req.getRttMs());
+            return SetParticipantNetworkResponse.newBuilder().setRttMs(rtt)
+                    .setReorderWaitMs(io.ams.rtp.RepairWait.waitMillis(rtt)).build();
         });
     }
 

@@ -143,7 +143,14 @@ final class ProtoMapper {
                     .setPacketsRejected(s.rejected()).setFramesReceived(s.framesReceived())
                     .setFramesDecoded(s.framesDecoded()).setFramesDropped(s.framesDropped())
                     .setDecodeErrors(s.decodeErrors()).setKeyframeRequests(s.keyframeRequests())
-                    .setWidth(s.width()).setHeight(s.height()).setLastFrameAgeMs(s.lastFrameAgeMillis(now)));
+                    .setWidth(s.width()).setHeight(s.height()).setLastFrameAgeMs(s.lastFrameAgeMillis(now))
+                    .setFramesDecodedAcrossLoss(s.framesAcrossLoss()).setFramesDroppedIncomplete(s.framesIncomplete())
+                    .setFramesDroppedReferenceLost(s.framesReferenceLost())
+                    .setKeyframeRequestsStart(s.keyframeRequestsStart()).setKeyframeRequestsLoss(s.keyframeRequestsLoss())
+                    .setKeyframeRequestsDecoderError(s.keyframeRequestsDecoderError())
+                    .setReorderWaitMs(s.reorderWaitMillis()).setRttMs(s.rttMillis())
+                    .setRttHintsClamped(s.rttHintsClamped()).setPacketsReordered(s.packetsReordered())
+                    .setPacketsLate(s.packetsLate()).setPayloadsMalformed(s.payloadsMalformed()));
         }
         for (Output o : r.outputList()) {
             b.addOutputs(o.stats());

@@ -14,6 +14,18 @@ public final class IngressStats {
     final AtomicLong framesDropped = new AtomicLong();
     final AtomicLong decodeErrors = new AtomicLong();
     final AtomicLong keyframeRequests = new AtomicLong();
+    final AtomicLong keyframeRequestsStart = new AtomicLong();
+    final AtomicLong keyframeRequestsLoss = new AtomicLong();
+    final AtomicLong keyframeRequestsDecoderError = new AtomicLong();
+    final AtomicLong rttHintsClamped = new AtomicLong();
+    volatile long framesAcrossLoss;
+    volatile long framesIncomplete;
+    volatile long framesReferenceLost;
+    volatile long packetsReordered;
+    volatile long packetsLate;
+    volatile long payloadsMalformed;
+    volatile int reorderWaitMillis;
+    volatile int rttMillis = -1;     // -1: no hint given
     volatile long lost;
     volatile long framesReceived;
     volatile int width;
@@ -56,6 +68,66 @@ public final class IngressStats {
 
     public long keyframeRequests() {
         return keyframeRequests.get();
+    }
+
+    /** Keyframe requests raised because no keyframe has come yet (start, new SSRC). */
+    public long keyframeRequestsStart() {
+        return keyframeRequestsStart.get();
+    }
+
+    /** Keyframe requests raised because repair failed and the following frames depend on what was lost. */
+    public long keyframeRequestsLoss() {
+        return keyframeRequestsLoss.get();
+    }
+
+    /** Keyframe requests raised because the decoder refused a frame. */
+    public long keyframeRequestsDecoderError() {
+        return keyframeRequestsDecoderError.get();
+    }
+
+    /** RTT hints outside 0..5000 ms, clamped. */
+    public long rttHintsClamped() {
+        return rttHintsClamped.get();
+    }
+
+    /** Non-key frames decoded after a loss with no keyframe since. */
+    public long framesAcrossLoss() {
+        return framesAcrossLoss;
+    }
+
+    /** Frames dropped as incomplete (a packet lost), malformed or too big. */
+    public long framesIncomplete() {
+        return framesIncomplete;
+    }
+
+    /** Complete frames dropped because a frame they reference was lost. */
+    public long framesReferenceLost() {
+        return framesReferenceLost;
+    }
+
+    /** Packets that arrived out of order and were put back in order. */
+    public long packetsReordered() {
+        return packetsReordered;
+    }
+
+    /** Packets that arrived after their gap had been given up. */
+    public long packetsLate() {
+        return packetsLate;
+    }
+
+    /** Payloads that violate the payload format. */
+    public long payloadsMalformed() {
+        return payloadsMalformed;
+    }
+
+    /** How long a gap holds packets back now. */
+    public int reorderWaitMillis() {
+        return reorderWaitMillis;
+    }
+
+    /** The uplink RTT last hinted, or -1. */
+    public int rttMillis() {
+        return rttMillis;
     }
 
     public int width() {

@@ -13,6 +13,7 @@ import io.ams.engine.stats.BurstLog;
 import io.ams.rtp.Depacketizer;
 import io.ams.rtp.EncodedFrame;
 import io.ams.rtp.ReorderBuffer;
+import io.ams.rtp.RepairWait;
 import io.ams.rtp.RtpFormatException;
 import io.ams.rtp.RtpPacket;
 import io.ams.rtp.VideoCodec;
@@ -29,13 +30,19 @@ import io.netty.channel.socket.DatagramPacket;
  * <p>Everything runs on the channel's event-loop thread, which owns the reorder buffer,
  * depacketizer and decoder; the decoder is closed on that thread after the channel closes.
  * Media-path rule: nothing here throws. A bad datagram is counted as rejected and logged once
- * per burst; a lost packet or a decoder error drops frames until the next keyframe and asks the
- * {@link Listener} for one.
+ * per burst.
+ *
+ * <p>Loss: the reorder buffer holds packets behind a gap for about the uplink's RTT
+ * ({@link #setRttHint}, {@link RepairWait}) so that a NACKed retransmission lands in order. A gap
+ * still open when that wait expires is a failed repair: the depacketizer drops the incomplete
+ * frame and goes on with the frames whose references arrived (VP8), and only when the following
+ * frames depend on the lost data does the ingress ask the {@link Listener} for a keyframe (at most
+ * one request per 500 ms). A decoder error drops frames until the next keyframe and asks for one.
  */
 public final class ParticipantIngress extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final Logger LOG = LoggerFactory.getLogger(ParticipantIngress.class);
-    private static final int REORDER_CAPACITY = 64;
-    private static final long REORDER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
+    /** Packets held at most: 400 ms (the longest wait) of a 10 Mbit/s stream of 1200-byte packets. */
+    private static final int REORDER_CAPACITY = 512;
     private static final long KEYFRAME_REQUEST_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** A latched SSRC silent this long gives way to a new one (the sender restarted). */
     private static final long SSRC_TAKEOVER_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -59,7 +66,13 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
     private final BurstLog decodeLog = new BurstLog(LOG, 5000);
 
     // owned by the event-loop thread
-    private ReorderBuffer reorder = new ReorderBuffer(REORDER_CAPACITY, REORDER_WAIT_NANOS);
+    private ReorderBuffer reorder = new ReorderBuffer(REORDER_CAPACITY, RepairWait.waitNanos(0));
+    private long reorderLostBefore;          // counters of reorder buffers replaced by an SSRC change
+    private long reorderReorderedBefore;
+    private long reorderLateBefore;
+    private boolean sawKeyframe;             // a keyframe came out of the depacketizer (since the SSRC)
+    /** Written by the control thread, applied to the reorder buffer on the event loop. */
+    private volatile long reorderWaitNanos = RepairWait.waitNanos(0);
     private final Depacketizer depacketizer;
     private VideoDecoder decoder;            // created lazily; closed when the channel closes
     private boolean waitingForKeyframe;      // after a decoder error
@@ -80,6 +93,23 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
         if (requiredSsrc >= 0) {
             stats.latchedSsrc = requiredSsrc;
         }
+        stats.reorderWaitMillis = RepairWait.waitMillis(0);
+    }
+
+    /**
+     * The uplink's round-trip time as the edge measured it (control thread); the reorder wait
+     * follows it ({@link RepairWait}). Values outside 0..{@value RepairWait#MAX_RTT_MILLIS} ms are
+     * clamped and counted. Returns the RTT taken.
+     */
+    public int setRttHint(long rttMillis) {
+        int rtt = RepairWait.clampRtt(rttMillis);
+        if (rtt != rttMillis) {
+            stats.rttHintsClamped.incrementAndGet();
+        }
+        stats.rttMillis = rtt;
+        stats.reorderWaitMillis = RepairWait.waitMillis(rtt);
+        reorderWaitNanos = RepairWait.waitNanos(rtt);
+        return rtt;
     }
 
     public IngressStats stats() {
@@ -168,8 +198,22 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
         lastPacketNanos = now;
         stats.packets.incrementAndGet();
         stats.bytes.addAndGet(len);
+        applyWait();
         reorder.push(packet, this::onOrderedPacket);
-        stats.lost = reorder.lost();
+        reorderStats();
+    }
+
+    private void applyWait() {
+        long w = reorderWaitNanos;
+        if (reorder.maxWaitNanos() != w) {
+            reorder.setMaxWaitNanos(w);
+        }
+    }
+
+    private void reorderStats() {
+        stats.lost = reorderLostBefore + reorder.lost();
+        stats.packetsReordered = reorderReorderedBefore + reorder.reordered();
+        stats.packetsLate = reorderLateBefore + reorder.late();
     }
 
     private boolean acceptSsrc(RtpPacket packet, long now) {
@@ -184,8 +228,12 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
             if (stats.latchedSsrc != -1) {
                 LOG.info("participant {}: SSRC {} silent, switching to new SSRC {}", participantId,
                         stats.latchedSsrc, ssrc);
-                reorder = new ReorderBuffer(REORDER_CAPACITY, REORDER_WAIT_NANOS);
+                reorderLostBefore += reorder.lost();
+                reorderReorderedBefore += reorder.reordered();
+                reorderLateBefore += reorder.late();
+                reorder = new ReorderBuffer(REORDER_CAPACITY, reorderWaitNanos);
                 depacketizer.reset();
+                sawKeyframe = false;
                 waitingForKeyframe = true;
             }
             stats.latchedSsrc = ssrc;
@@ -201,8 +249,9 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
 
     private void flushReorder() {
         try {
+            applyWait();
             reorder.flushExpired(System.nanoTime(), this::onOrderedPacket);
-            stats.lost = reorder.lost();
+            reorderStats();
         } catch (RuntimeException e) {
             LOG.error("participant {}: reorder flush failed", participantId, e);
         }
@@ -216,8 +265,18 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
         if (newlyDropped > 0) {
             stats.framesDropped.addAndGet(newlyDropped);
         }
+        stats.framesAcrossLoss = depacketizer.framesDecodableAcrossLoss();
+        stats.framesIncomplete = depacketizer.framesIncomplete();
+        stats.framesReferenceLost = depacketizer.framesReferenceLost();
+        stats.payloadsMalformed = depacketizer.malformed();
+        if (frame != null && frame.keyframe()) {
+            sawKeyframe = true;
+        }
         if (depacketizer.needsKeyframe()) {
-            requestKeyframe("packet loss");
+            // the gap reached the depacketizer only after the reorder wait expired: repair failed
+            requestKeyframe(sawKeyframe ? KeyframeReason.LOSS : KeyframeReason.START,
+                    sawKeyframe ? "packet loss: repair failed and the following frames depend on the lost data"
+                            : "no keyframe yet");
         }
         if (frame != null) {
             decode(frame);
@@ -228,7 +287,7 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
         if (waitingForKeyframe) {
             if (!frame.keyframe()) {
                 stats.framesDropped.incrementAndGet();
-                requestKeyframe("waiting for a keyframe after a decoder error");
+                requestKeyframe(KeyframeReason.DECODER_ERROR, "waiting for a keyframe after a decoder error");
                 return;
             }
             waitingForKeyframe = false;
@@ -250,7 +309,7 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
             if (picture == null) {
                 stats.framesDropped.incrementAndGet();
                 waitingForKeyframe = true;
-                requestKeyframe("decoder error: " + decoder.lastError());
+                requestKeyframe(KeyframeReason.DECODER_ERROR, "decoder error: " + decoder.lastError());
             }
         }
         if (picture != null) {
@@ -262,13 +321,20 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
         }
     }
 
-    private void requestKeyframe(String reason) {
+    private enum KeyframeReason { START, LOSS, DECODER_ERROR }
+
+    private void requestKeyframe(KeyframeReason why, String reason) {
         long now = System.nanoTime();
         if (lastKeyframeRequestNanos != Long.MIN_VALUE && now - lastKeyframeRequestNanos < KEYFRAME_REQUEST_INTERVAL_NANOS) {
             return;
         }
         lastKeyframeRequestNanos = now;
         stats.keyframeRequests.incrementAndGet();
+        switch (why) {
+            case START -> stats.keyframeRequestsStart.incrementAndGet();
+            case LOSS -> stats.keyframeRequestsLoss.incrementAndGet();
+            case DECODER_ERROR -> stats.keyframeRequestsDecoderError.incrementAndGet();
+        }
         listener.onKeyframeNeeded(participantId, reason);
     }
 

@@ -161,6 +161,19 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
                 .setParticipantRemoved(ParticipantRemoved.newBuilder().setParticipantId(participantId)));
     }
 
+    /**
+     * The participant's uplink RTT as the edge measured it: the ingress's reorder wait follows it.
+     * Absurd values are clamped (and counted), not refused. Returns the RTT taken.
+     */
+    public synchronized int setParticipantRtt(String participantId, long rttMillis) {
+        ensureOpen();
+        Participant p = participants.get(participantId);
+        if (p == null) {
+            throw EngineException.notFound("participant", participantId);
+        }
+        return p.ingress().setRttHint(rttMillis);
+    }
+
     public synchronized List<Participant> participantList() {
         return new ArrayList<>(participants.values());
     }

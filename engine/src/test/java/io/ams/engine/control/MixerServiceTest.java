@@ -139,6 +139,37 @@ class MixerServiceTest {
     }
 
     @Test
+    void participantNetworkSetsTheReorderWaitClampsAbsurdRttsAndShowsInStats() {
+        api.createRoom(room("r1", 320, 180));
+        addParticipant("r1", "p1");
+        io.ams.proto.v1.SetParticipantNetworkResponse ok = api.setParticipantNetwork(
+                io.ams.proto.v1.SetParticipantNetworkRequest.newBuilder().setRoomId("r1").setParticipantId("p1")
+                        .setRttMs(120).build());
+        assertThat(ok.getRttMs()).isEqualTo(120);
+        assertThat(ok.getReorderWaitMs()).isEqualTo(200);
+        io.ams.proto.v1.SetParticipantNetworkResponse neg = api.setParticipantNetwork(
+                io.ams.proto.v1.SetParticipantNetworkRequest.newBuilder().setRoomId("r1").setParticipantId("p1")
+                        .setRttMs(-40).build());
+        assertThat(neg.getRttMs()).isZero();
+        assertThat(neg.getReorderWaitMs()).isEqualTo(40);
+        io.ams.proto.v1.SetParticipantNetworkResponse hours = api.setParticipantNetwork(
+                io.ams.proto.v1.SetParticipantNetworkRequest.newBuilder().setRoomId("r1").setParticipantId("p1")
+                        .setRttMs(7_200_000).build());
+        assertThat(hours.getRttMs()).isEqualTo(5000);
+        assertThat(hours.getReorderWaitMs()).isEqualTo(400);
+        io.ams.proto.v1.ParticipantStats s = api.getStats(io.ams.proto.v1.GetStatsRequest.newBuilder().setRoomId("r1")
+                .build()).getParticipants(0);
+        assertThat(s.getRttMs()).isEqualTo(5000);
+        assertThat(s.getReorderWaitMs()).isEqualTo(400);
+        assertThat(s.getRttHintsClamped()).isEqualTo(2);
+        assertStatus(() -> api.setParticipantNetwork(io.ams.proto.v1.SetParticipantNetworkRequest.newBuilder()
+                .setRoomId("r1").setParticipantId("nobody").setRttMs(50).build()), Status.Code.NOT_FOUND,
+                "participant 'nobody' does not exist");
+        assertStatus(() -> api.setParticipantNetwork(io.ams.proto.v1.SetParticipantNetworkRequest.newBuilder()
+                .setRoomId("r9").setParticipantId("p1").setRttMs(50).build()), Status.Code.NOT_FOUND, "r9");
+    }
+
+    @Test
     void outputsDestinationsLayoutSpeakerAndKeyframes() {
         api.createRoom(room("r1", 320, 180));
         addParticipant("r1", "p1");

@@ -15,6 +15,7 @@ import io.ams.proto.v1.RemoveParticipantRequest;
 import io.ams.proto.v1.RequestKeyframeRequest;
 import io.ams.proto.v1.Room;
 import io.ams.proto.v1.SetMainSpeakerRequest;
+import io.ams.proto.v1.SetParticipantNetworkRequest;
 import io.ams.proto.v1.StreamEventsRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -96,6 +97,9 @@ public final class EngineLink implements AutoCloseable {
     private final Map<String, ActualRoom> actual = new HashMap<>();               // link thread only
     private final Map<String, InetSocketAddress> routes = new ConcurrentHashMap<>(); // room/participant -> engine RTP port
     private final Map<String, Long> lastKeyframeRequest = new ConcurrentHashMap<>();
+    private final Map<String, Integer> wantedRtt = new ConcurrentHashMap<>();        // room/participant -> uplink RTT ms
+    private final Map<String, Integer> sentRtt = new HashMap<>();                   // link thread only
+    private boolean rttUnsupported;                                               // link thread only
     private final AtomicLong rpcFailures = new AtomicLong();
     private volatile boolean connected;
     private volatile String lastError = "";
@@ -169,6 +173,7 @@ public final class EngineLink implements AutoCloseable {
             }
         }
         routes.remove(key(roomId, participantId));
+        wantedRtt.remove(key(roomId, participantId));
         kick();
     }
 
@@ -180,6 +185,18 @@ public final class EngineLink implements AutoCloseable {
             }
         }
         kick();
+    }
+
+    /**
+     * The participant's uplink RTT as measured here (NACK to retransmission), -1 unknown. Any thread,
+     * as often as it likes: the link tells the engine (Mixer.SetParticipantNetwork) on its own thread
+     * at most once a second per participant, and only when the value moved by 10 ms and 20 % from
+     * what the engine has; the engine's reorder wait follows it.
+     */
+    public void setParticipantRtt(String roomId, String participantId, int rttMillis) {
+        if (rttMillis >= 0) {
+            wantedRtt.put(key(roomId, participantId), rttMillis);
+        }
     }
 
     /** Where to send this participant's plain RTP video, or null while the engine does not have it. */
@@ -302,6 +319,7 @@ public final class EngineLink implements AutoCloseable {
                         resp = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).addParticipant(req);
                     }
                     a.participants.add(p.id());
+                    sentRtt.remove(key(w.id, p.id())); // a new ingress in the engine: tell it the RTT again
                     routes.put(key(w.id, p.id()), new InetSocketAddress(resp.getRtpHost(), resp.getRtpPort()));
                     LOG.info("engine link: {}/{} decoded by the engine from {}:{}", w.id, p.id(), resp.getRtpHost(), resp.getRtpPort());
                     listener.onKeyframeNeeded(w.id, p.id());
@@ -322,6 +340,9 @@ public final class EngineLink implements AutoCloseable {
                     routes.remove(key(w.id, pid));
                 }
             }
+            for (String pid : a.participants) {
+                sendRtt(w.id, pid);
+            }
             if (!w.mainSpeaker.equals(a.mainSpeaker) && a.participants.contains(w.mainSpeaker)) {
                 stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).setMainSpeaker(
                         SetMainSpeakerRequest.newBuilder().setRoomId(w.id).setParticipantId(w.mainSpeaker).build());
@@ -332,6 +353,35 @@ public final class EngineLink implements AutoCloseable {
                 listener.onMixReady(w.id, true);
             }
         }
+    }
+
+    /** Tells the engine a participant's RTT when it moved meaningfully (link thread; called once a second). */
+    private void sendRtt(String roomId, String participantId) {
+        String k = key(roomId, participantId);
+        Integer want = wantedRtt.get(k);
+        Integer sent = sentRtt.get(k);
+        if (want == null || rttUnsupported || sent != null && !rttMoved(sent, want)) {
+            return;
+        }
+        try {
+            stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).setParticipantNetwork(
+                    SetParticipantNetworkRequest.newBuilder().setRoomId(roomId).setParticipantId(participantId)
+                            .setRttMs(want).build());
+            sentRtt.put(k, want);
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+                rttUnsupported = true; // an older engine: its reorder wait stays fixed
+                LOG.info("engine link: the engine does not take RTT hints (SetParticipantNetwork unimplemented)");
+                return;
+            }
+            throw e;
+        }
+    }
+
+    /** Worth telling: moved by at least 10 ms and 20 %. */
+    static boolean rttMoved(int sent, int want) {
+        int d = Math.abs(want - sent);
+        return d >= 10 && d * 5 >= sent;
     }
 
     private void createRoom(WantedRoom w) {

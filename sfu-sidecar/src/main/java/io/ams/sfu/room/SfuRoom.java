@@ -554,6 +554,7 @@ public final class SfuRoom implements AutoCloseable {
                     p.transport.sendRtcp(nack, 0, nack.length);
                     p.nacksSent.incrementAndGet();
                 }
+                ctx.engine().setParticipantRtt(id, p.id, loss.rttMillis()); // the engine's reorder wait follows it
             }
             p.bwe.allocate(p.bwe.measuredRequest(p.mainSource, nowNanos), nowNanos); // decision in stats; not acted on yet
             TwccFeedback twcc = p.twcc;

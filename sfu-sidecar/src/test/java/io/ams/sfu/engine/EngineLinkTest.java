@@ -133,6 +133,40 @@ class EngineLinkTest {
         assertThat(engine.participants("r")).containsExactly("p1");
     }
 
+    @Test
+    void theUplinkRttGoesToTheEngineWhenItMovesMeaningfullyAtMostOnceASecond() throws Exception {
+        link = new EngineLink(channel, MixSettings.defaults(), new EngineLink.Listener() {
+            @Override
+            public void onMixReady(String roomId, boolean ready) {
+            }
+
+            @Override
+            public void onKeyframeNeeded(String roomId, String participantId) {
+            }
+        });
+        link.start();
+        link.openRoom("r", new InetSocketAddress("127.0.0.1", 40004));
+        link.addParticipant("r", "p1", "Ada", 1234);
+        assertThat(await(() -> engine.participants("r").equals(Set.of("p1")))).isTrue();
+        link.setParticipantRtt("r", "p1", -1); // unknown: nothing sent
+        Thread.sleep(1200);
+        assertThat(engine.rttCalls).isEmpty();
+        for (int i = 0; i < 50; i++) {          // the room timer reports it every 100 ms
+            link.setParticipantRtt("r", "p1", 120 + (i % 3));
+        }
+        assertThat(await(() -> engine.rttCalls.size() == 1)).isTrue();
+        assertThat(engine.rttCalls.get(0)).startsWith("r/p1=12");
+        link.setParticipantRtt("r", "p1", 128); // less than 20 %: not worth a call
+        Thread.sleep(1200);
+        assertThat(engine.rttCalls).hasSize(1);
+        link.setParticipantRtt("r", "p1", 250);
+        assertThat(await(() -> engine.rttCalls.size() == 2)).isTrue();
+        assertThat(engine.rttCalls.get(1)).isEqualTo("r/p1=250");
+        assertThat(EngineLink.rttMoved(100, 119)).isFalse();
+        assertThat(EngineLink.rttMoved(100, 120)).isTrue();
+        assertThat(EngineLink.rttMoved(20, 28)).isFalse();
+    }
+
     private static boolean await(BooleanSupplier cond) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < end) {
@@ -227,6 +261,16 @@ class EngineLinkTest {
         @Override
         public synchronized void setMainSpeaker(SetMainSpeakerRequest req, StreamObserver<Room> out) {
             out.onNext(Room.newBuilder().setId(req.getRoomId()).build());
+            out.onCompleted();
+        }
+
+        final java.util.List<String> rttCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void setParticipantNetwork(io.ams.proto.v1.SetParticipantNetworkRequest req,
+                                          StreamObserver<io.ams.proto.v1.SetParticipantNetworkResponse> out) {
+            rttCalls.add(req.getRoomId() + "/" + req.getParticipantId() + "=" + req.getRttMs());
+            out.onNext(io.ams.proto.v1.SetParticipantNetworkResponse.newBuilder().setRttMs(req.getRttMs()).build());
             out.onCompleted();
         }
 

@@ -66,4 +66,36 @@ class NackTrackerTest {
         assertThat(t.due(0)).containsExactly(2, 3, 5, 6);
         assertThat(t.givenUp()).isEqualTo(1);
     }
+
+    @Test
+    void theTimeFromANackToItsRetransmissionIsTheRtt() {
+        NackTracker t = new NackTracker(64, 3, 100 * MS);
+        assertThat(t.rttMillis()).isEqualTo(-1);
+        t.onPacket(10, 0);
+        t.onPacket(12, 5 * MS);             // 11 lost
+        assertThat(t.due(5 * MS)).containsExactly(11);
+        t.onPacket(11, 85 * MS);            // retransmitted 80 ms after the NACK
+        assertThat(t.rttMillis()).isEqualTo(80);
+        t.onPacket(14, 200 * MS);           // 13 lost
+        t.due(200 * MS);
+        t.onPacket(13, 360 * MS);           // 160 ms: smoothed 80 + (160 - 80) / 8
+        assertThat(t.rttMillis()).isEqualTo(90);
+        assertThat(t.rttSamples()).isEqualTo(2);
+    }
+
+    @Test
+    void aPacketArrivingBeforeItsNackIsNoSampleAndARepairAfterTheLastTryStillIs() {
+        NackTracker t = new NackTracker(64, 3, 100 * MS);
+        t.onPacket(10, 0);
+        t.onPacket(12, 0);
+        t.onPacket(11, 1 * MS);             // reordered, never NACKed
+        assertThat(t.rttSamples()).isZero();
+        t.onPacket(14, 10 * MS);            // 13 lost: NACKed at 10, 110, 210 ms, then given up
+        t.due(10 * MS);
+        t.due(110 * MS);
+        t.due(210 * MS);
+        assertThat(t.missingCount()).isZero();
+        t.onPacket(13, 360 * MS);           // an uplink with an RTT of 350 ms answers the first NACK
+        assertThat(t.rttMillis()).isEqualTo(350);
+    }
 }
