@@ -540,6 +540,7 @@ public final class SfuRoom implements AutoCloseable {
         long nowNanos = System.nanoTime();
         quality.tick(peerView, nowNanos);
         for (Peer p : peerView) {
+            int uplinkRtt = -1;
             for (CameraLayer layer : p.camera.all()) {
                 NackTracker loss = layer.loss();
                 long lossSsrc = layer.ssrc();
@@ -554,8 +555,13 @@ public final class SfuRoom implements AutoCloseable {
                     p.transport.sendRtcp(nack, 0, nack.length);
                     p.nacksSent.incrementAndGet();
                 }
-                ctx.engine().setParticipantRtt(id, p.id, loss.rttMillis()); // the engine's reorder wait follows it
+                int rtt;
+                synchronized (loss) {
+                    rtt = loss.rttMillis();
+                }
+                uplinkRtt = Math.max(uplinkRtt, rtt); // the layers share one uplink: take the worst measured
             }
+            ctx.engine().setParticipantRtt(id, p.id, uplinkRtt); // the engine's reorder wait follows it
             p.bwe.allocate(p.bwe.measuredRequest(p.mainSource, nowNanos), nowNanos); // decision in stats; not acted on yet
             TwccFeedback twcc = p.twcc;
             if (twcc != null) {
