@@ -44,6 +44,7 @@ public final class StreamRewriter {
 
     private long current = NONE;
     private long pending = NONE;
+    private int pendingNewestSeq = -1; // newest sequence number seen of the pending source, -1 none
     private long lastRequestNanos;
 
     // offsets of the current episode (source -> output)
@@ -72,6 +73,7 @@ public final class StreamRewriter {
     private long dropped;
     private int switches;
     private long keyframeRequests;
+    private long incompleteStarts;
 
     /**
      * @param initialSeq        output sequence number of the first packet ever sent
@@ -117,6 +119,7 @@ public final class StreamRewriter {
             return;
         }
         pending = sourceSsrc;
+        pendingNewestSeq = -1;
         requestKeyframe(nowNanos);
     }
 
@@ -149,10 +152,27 @@ public final class StreamRewriter {
     public int rewrite(RtpPacket p, long nowNanos, byte[] out, int outOff) {
         long ssrc = p.ssrc();
         if (ssrc == pending) {
+            int seq = p.sequenceNumber();
+            boolean newerSeen = pendingNewestSeq >= 0 && (short) (pendingNewestSeq - seq) > 0;
             if (Keyframes.isKeyframeStart(codec, p.buffer(), p.payloadOffset(), p.payloadLength())) {
                 startEpisode(p, nowNanos);
-            } else if (nowNanos - lastRequestNanos >= keyframeRetryNanos) {
-                requestKeyframe(nowNanos);
+                if (newerSeen) {
+                    // the keyframe's first packet came late (a repaired loss): the packets after it were dropped
+                    // while we waited, so this keyframe arrives broken; ask for another one at once
+                    incompleteStarts++;
+                    lastRequestNanos = nowNanos;
+                    keyframeRequests++;
+                    if (requester != null) {
+                        requester.requestKeyframe(current);
+                    }
+                }
+            } else {
+                if (!newerSeen) {
+                    pendingNewestSeq = seq;
+                }
+                if (nowNanos - lastRequestNanos >= keyframeRetryNanos) {
+                    requestKeyframe(nowNanos);
+                }
             }
         }
         if (ssrc != current || out.length - outOff < p.length() || outOff < 0) {
@@ -295,6 +315,11 @@ public final class StreamRewriter {
         b[at + 1] = (byte) (v >>> 16);
         b[at + 2] = (byte) (v >>> 8);
         b[at + 3] = (byte) v;
+    }
+
+    /** Episodes that began with a late keyframe start (its following packets already dropped): another keyframe was asked for. */
+    public long incompleteStarts() {
+        return incompleteStarts;
     }
 
     /** Packets forwarded. */

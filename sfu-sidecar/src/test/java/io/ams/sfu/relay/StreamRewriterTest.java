@@ -185,6 +185,34 @@ class StreamRewriterTest {
         assertThat(second.tl0()).isEqualTo(1);
     }
 
+    /**
+     * The lossy-uplink defect (issue 7 part 8): the first packet of the keyframe a switch waits for is lost
+     * on the uplink and repaired later, after the rest of the keyframe went by (dropped: not yet the current
+     * source). The episode starts on the late packet, but that keyframe is broken for the receiver, so the
+     * rewriter must ask for another one at once instead of leaving the receiver with nothing decodable.
+     */
+    @Test
+    void aKeyframeWhoseStartCameLateAsksForAnotherAtOnce() throws Exception {
+        StreamRewriter rw = rewriter(0, 0);
+        rw.switchTo(7, 0);
+        assertThat(plis).containsExactly(7L);
+        // keyframe 20..22: 20 lost, 21 and 22 arrive (dropped while pending), then 20 is retransmitted
+        assertThat(send(rw, vp8(7, 21, 3000, 9, true, 0, false, true), 10 * MS)).isNull();
+        assertThat(send(rw, vp8(7, 22, 3000, 9, true, 0, false, true), 11 * MS)).isNull();
+        assertThat(send(rw, vp8(7, 20, 3000, 9, true, 0, true, true), 60 * MS)).isNotNull();
+        assertThat(rw.currentSource()).isEqualTo(7);
+        assertThat(plis).as("a second keyframe is asked for at once, not after the retry interval").containsExactly(7L, 7L);
+        assertThat(rw.incompleteStarts()).isEqualTo(1);
+        // a keyframe whose packets come in order asks for nothing more
+        StreamRewriter clean = rewriter(0, 0);
+        plis.clear();
+        clean.switchTo(8, 0);
+        assertThat(send(clean, vp8(8, 30, 3000, 9, true, 0, true, true), 10 * MS)).isNotNull();
+        assertThat(send(clean, vp8(8, 31, 3000, 9, true, 0, false, true), 11 * MS)).isNotNull();
+        assertThat(plis).containsExactly(8L);
+        assertThat(clean.incompleteStarts()).isZero();
+    }
+
     @Test
     void nothingFlowsUntilTheFirstKeyframeAndKeyframeRequestsRepeat() throws Exception {
         StreamRewriter rw = rewriter(0, 0);
