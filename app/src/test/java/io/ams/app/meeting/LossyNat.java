@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  *
  * <p>Loss: an RTP packet from the client with payload type {@code videoPt} is dropped the first time its
  * sequence number shows up if {@code seq % period == phase}; a retransmission of it (same number,
- * after our NACK) passes. STUN, DTLS, RTCP and audio always pass. {@link #setLoss} changes the period
+ * after our NACK) passes, as does every RTX packet (payload type 97: retransmissions when the sender
+ * negotiated RTX). STUN, DTLS, RTCP and audio always pass. {@link #setLoss} changes the period
  * at runtime (0: no loss). Retransmissions pass on purpose in every mode: the sidecar's uplink quality
  * counts loss before repair, so a test of it must see the loss even though the NACK repair fills every gap.
  */
@@ -155,6 +156,10 @@ final class LossyNat implements AutoCloseable {
             return false; // STUN, DTLS
         }
         int pt = b[1] & 0x7F;
+        if (pt == io.ams.sfu.sdp.OfferBuilder.RTX_PT) {
+            retransmissionsPassed.incrementAndGet(); // a retransmission on the RTX stream (RFC 4588)
+            return false;
+        }
         if (pt != videoPt) {
             return false; // audio, or RTCP (payload types 64..95 after the marker bit)
         }
