@@ -9,8 +9,6 @@ import io.ams.rtp.rtcp.RtcpPacket;
 import io.ams.rtp.rtcp.RtcpParser;
 import io.ams.rtp.rtcp.RtcpWriter;
 import io.ams.sfu.layers.CameraLayer;
-import io.ams.sfu.layers.LayerChoice;
-import io.ams.sfu.layers.MixTiles;
 import io.ams.sfu.layers.SenderConstraints;
 import io.ams.sfu.relay.PacketCache;
 import io.ams.sfu.relay.StreamRewriter;
@@ -61,11 +59,10 @@ public final class SfuRoom implements AutoCloseable {
     private static final long MIX_STALE_MILLIS = 2000;
     private static final int SPEAKING_LEVEL = 50; // -dBov: louder than -50 dBov with the voice flag
     private static final long SPEAKING_HOLD_MILLIS = 600;
-    private static final long CONSTRAINTS_ANSWER_MILLIS = 5000;
-    private static final long LAYER_OFF_GRACE_MILLIS = 2000;
 
     private final String id;
     private final RoomContext ctx;
+    private final LayerControl layers;
     private final SpeakerSelector speakers = SpeakerSelector.standard(); // guarded by itself
     private final Map<String, Peer> peers = new LinkedHashMap<>(); // guarded by this
     private volatile Peer[] peerView = new Peer[0];
@@ -88,6 +85,7 @@ public final class SfuRoom implements AutoCloseable {
     public SfuRoom(String id, RoomContext ctx) throws SocketException {
         this.id = id;
         this.ctx = ctx;
+        this.layers = new LayerControl(id, ctx.mix());
         this.mixSocket = new DatagramSocket(new InetSocketAddress(ctx.mixBindAddress(), 0));
         this.mixSocket.setReceiveBufferSize(1 << 20);
         this.mixThread = new Thread(this::receiveMix, "mix-in-" + id);
@@ -358,112 +356,8 @@ public final class SfuRoom implements AutoCloseable {
             q.mainSource = want;
         }
         long now = System.nanoTime();
-        selectLayers(now);
-        updateConstraints(System.currentTimeMillis(), now); // upgrades at once (a new speaker's full layer)
-    }
-
-    // ------------------------------------------------------------------ layers
-
-    /**
-     * Points every receiver's main slot and every engine feed at the layer it takes now: a receiver the
-     * best live layer of its main source, the engine the smallest live layer that fills the camera's tile.
-     * Run on every change and on the timer (layers come and go as senders apply their constraints);
-     * a switch happens at the new layer's next keyframe (the rewriter asks for it).
-     */
-    private void selectLayers(long now) {
-        int cameras = camerasInMix();
-        for (Peer q : peers.values()) {
-            Peer src = q.mainSource == null ? null : peers.get(q.mainSource);
-            if (src != null) {
-                CameraLayer l = LayerChoice.forRelay(src.camera.all(), Integer.MAX_VALUE, now);
-                switchLayer(q.mainRewriter, l != null ? l : firstLatched(src), now);
-            }
-            if (q.engineAdded && q.hasCamera()) {
-                int need = MixTiles.neededHeight(ctx.mix(), cameras, q.id.equals(announcedMain));
-                CameraLayer l = LayerChoice.forTile(q.camera.all(), need, now);
-                switchLayer(q.engineRewriter, l != null ? l : firstLatched(q), now);
-            }
-        }
-    }
-
-    private int camerasInMix() {
-        int n = 0;
-        for (Peer q : peers.values()) {
-            if (q.engineAdded && q.hasCamera()) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static CameraLayer firstLatched(Peer src) {
-        for (CameraLayer l : src.camera.all()) {
-            if (l.ssrc() != 0) {
-                return l;
-            }
-        }
-        return null;
-    }
-
-    private static void switchLayer(StreamRewriter r, CameraLayer layer, long now) {
-        if (layer == null) {
-            return;
-        }
-        synchronized (r) {
-            long ssrc = layer.ssrc();
-            if (r.pendingSource() == ssrc || r.currentSource() == ssrc && r.pendingSource() == StreamRewriter.NONE) {
-                return;
-            }
-            r.switchTo(ssrc, now); // to the current source: cancels a pending switch; else asks for a keyframe
-        }
-    }
-
-    /**
-     * Tells each camera what to send (dynamic resolution): every layer when someone watches it as their
-     * main video, else only the smallest at its tile's size. Also counts clients that do not apply what
-     * they were asked within 5 s, and senders still sending a layer 2 s after applying its switch-off.
-     */
-    private void updateConstraints(long nowMillis, long nowNanos) {
-        int cameras = camerasInMix();
-        for (Peer p : peers.values()) {
-            if (!p.hasCamera()) {
-                continue;
-            }
-            boolean relayed = false;
-            for (Peer q : peers.values()) {
-                relayed |= q != p && p.id.equals(q.mainSource);
-            }
-            int tile = MixTiles.neededHeight(ctx.mix(), cameras, p.id.equals(announcedMain));
-            List<SenderConstraints.Encoding> enc = p.constraints.update(new SenderConstraints.Wish(relayed, tile),
-                    p.camera.rids(), nowMillis);
-            int version = p.constraints.version();
-            if (enc != null) {
-                p.constraintsSent = enc;
-                p.constraintsSentMillis = nowMillis;
-                p.constraintsOverdueCounted = false;
-                p.constraintsMessages.incrementAndGet();
-                LOG.debug("room '{}': {} asked to send {} (v{})", id, p, enc, version);
-                p.channel.constraints(version, enc);
-            }
-            if (p.constraintsAckedVersion < version && !p.constraintsOverdueCounted
-                    && nowMillis - p.constraintsSentMillis > CONSTRAINTS_ANSWER_MILLIS) {
-                p.constraintsOverdueCounted = true;
-                if (p.constraintsUnanswered.getAndIncrement() == 0) {
-                    LOG.info("room '{}': {} did not apply its send constraints v{} within {} ms (counted from now on, not logged again)",
-                            id, p, version, CONSTRAINTS_ANSWER_MILLIS);
-                }
-            }
-            if (p.constraintsAckedVersion == version && p.ignoredCheckedVersion != version
-                    && nowMillis - p.constraintsAckedMillis > LAYER_OFF_GRACE_MILLIS) {
-                p.ignoredCheckedVersion = version;
-                for (SenderConstraints.Encoding e : p.constraintsSent) {
-                    CameraLayer l = e.rid() == null ? null : p.camera.byRid(e.rid());
-                    if (!e.active() && l != null && l.live(nowNanos) && p.layersIgnored.getAndIncrement() == 0) {
-                        LOG.info("room '{}': {} still sends layer {} after switching it off (counted, not logged again)", id, p, l);
-                    }
-                }
-            }
-        }
+        layers.selectLayers(peers.values(), announcedMain, now);
+        layers.updateConstraints(peers.values(), announcedMain, System.currentTimeMillis(), now); // upgrades at once
     }
 
     /** The client applied (or failed to apply) the send constraints of {@code version}. */
@@ -471,17 +365,7 @@ public final class SfuRoom implements AutoCloseable {
         if (!peers.containsKey(p.id)) {
             throw new RoomException("bad_message", "not in room '" + id + "'");
         }
-        if (version > p.constraints.version()) {
-            throw new RoomException("bad_message", "no send constraints with version " + version + " were sent (last "
-                    + p.constraints.version() + ")");
-        }
-        if (error != null && !error.isBlank()) {
-            LOG.info("room '{}': {} could not apply send constraints v{}: {}", id, p, version, error);
-        }
-        if (version > p.constraintsAckedVersion) {
-            p.constraintsAckedVersion = version;
-            p.constraintsAckedMillis = System.currentTimeMillis();
-        }
+        layers.applied(p, version, error);
     }
 
     private void applySpeakerChange() {
@@ -597,8 +481,8 @@ public final class SfuRoom implements AutoCloseable {
                 }
             }
             announceParticipants(false);
-            updateConstraints(now, nowNanos);
-            selectLayers(nowNanos);
+            layers.updateConstraints(peers.values(), announcedMain, now, nowNanos);
+            layers.selectLayers(peers.values(), announcedMain, nowNanos);
         }
     }
 
