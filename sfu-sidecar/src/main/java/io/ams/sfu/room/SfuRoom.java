@@ -598,8 +598,18 @@ public final class SfuRoom implements AutoCloseable {
             LOG.info("room '{}': {} transport {}{}", id, p, s, reason == null || reason.isEmpty() ? "" : " (" + reason + ")");
             if (s == PeerTransport.State.READY) {
                 // the new receiver needs a picture now: keyframes of its main source and of the mix
-                requestKeyframeOfSsrc(p.mainRewriter.pendingSource());
-                requestKeyframeOfSsrc(p.mainRewriter.currentSource());
+                // whatever was relayed before the transport was ready is lost (sends dropped), so the main slot
+                // starts again at a fresh keyframe; while it waits the rewriter re-asks every 500 ms, so a request
+                // swallowed by the PLI rate limit (or a lost PLI) cannot leave this receiver without a picture
+                long now = System.nanoTime();
+                synchronized (p.mainRewriter) {
+                    long src = p.mainRewriter.pendingSource() != StreamRewriter.NONE ? p.mainRewriter.pendingSource()
+                            : p.mainRewriter.currentSource();
+                    if (src != StreamRewriter.NONE) {
+                        p.mainRewriter.stop();
+                        p.mainRewriter.switchTo(src, now);
+                    }
+                }
                 requestKeyframe(p);
                 ctx.engine().requestKeyframe(id);
             } else if (s == PeerTransport.State.FAILED) {
