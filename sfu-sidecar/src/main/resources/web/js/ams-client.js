@@ -53,6 +53,7 @@ export class AmsClient extends EventTarget {
     this.previousSpeaker = null;
     this.mixAvailable = false;
     this.quality = {};         // participant id -> {id, name, uplink, downlink} (message "quality")
+    this.bandwidth = null;     // the server's view of our downlink (message "bandwidth"): estimate, layer, mixOnly
     this.errors = [];
     this.tracks = {};          // mid -> {role, participantId}
     this.streams = {};         // 'main' | 'mix' | 'audio:<id>' -> MediaStream
@@ -262,6 +263,7 @@ export class AmsClient extends EventTarget {
     this._set('mainSpeaker', null);
     this._set('mixAvailable', false);
     this._set('quality', {});
+    this._set('bandwidth', null);
     if (this.pinned) {
       // participant ids are per session (a restarted server hands them out again): a pin could pick the wrong person
       this._set('pinned', null);
@@ -295,6 +297,10 @@ export class AmsClient extends EventTarget {
       case 'constraints':
         this.sendConstraints = m;
         await this._applyConstraints();
+        break;
+      case 'bandwidth':
+        this._set('bandwidth', { estimateBps: m.estimateBps || 0, allocatedBps: m.allocatedBps || 0,
+          mainLayer: m.mainLayer === undefined ? null : m.mainLayer, mixOnly: !!m.mixOnly, probing: !!m.probing });
         break;
       case 'quality':
         this._set('quality', Object.fromEntries((m.participants || []).map((p) => [p.id, p])));
@@ -515,7 +521,7 @@ export class AmsClient extends EventTarget {
   /** Per-track receive and send statistics of the current peer connection, for the UI and for tests. */
   async stats() {
     const out = { main: null, mix: null, audioIn: 0, outbound: { video: null, audio: null }, outboundLayers: [],
-      availableOutgoingBitrate: 0 };
+      availableOutgoingBitrate: 0, bandwidth: this.bandwidth };
     // a rejoin may replace both while getStats() runs: read one session's
     const pc = this.pc;
     const tracks = this.tracks;

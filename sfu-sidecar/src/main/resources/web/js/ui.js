@@ -41,6 +41,13 @@ function render() {
   $('main-label').textContent = shown ? nameOf(shown) + (client.pinned ? ' (pinned)' : '') : '';
   $('mix').classList.toggle('unavailable', !client.mixAvailable);
   $('mix-status').textContent = client.mixAvailable ? 'everyone' : 'mix unavailable';
+  // the server paused the main video for our downlink (message "bandwidth"): the mix takes the stage
+  const mixOnly = !!(client.bandwidth && client.bandwidth.mixOnly);
+  $('stage').classList.toggle('mix-only', mixOnly);
+  $('stage-notice').hidden = !mixOnly;
+  $('stage-notice').textContent = mixOnly ? 'Your connection is too slow for the speaker\'s video right now: '
+    + 'showing everyone in one picture (about ' + Math.round(client.bandwidth.estimateBps / 1000) + ' kbps available). '
+    + 'The speaker comes back by itself when your connection recovers.' : '';
   const ul = $('participants');
   ul.replaceChildren();
   for (const p of client.participants) {

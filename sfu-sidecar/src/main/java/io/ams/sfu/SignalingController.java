@@ -232,6 +232,21 @@ final class SignalingController implements SignalingHandler {
         }
 
         @Override
+        public void bandwidth(Bandwidth b) {
+            ObjectNode o = SignalingServer.message("bandwidth");
+            o.put("estimateBps", b.estimateBps());
+            o.put("allocatedBps", b.allocatedBps());
+            if (b.mainLayer() != null) {
+                o.put("mainLayer", b.mainLayer());
+            } else {
+                o.putNull("mainLayer");
+            }
+            o.put("mixOnly", b.mixOnly());
+            o.put("probing", b.probing());
+            s.send(o);
+        }
+
+        @Override
         public void bye(String reason) {
             ObjectNode o = SignalingServer.message("bye");
             o.put("reason", reason);

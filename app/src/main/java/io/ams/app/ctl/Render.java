@@ -79,6 +79,20 @@ final class Render {
         table.print(out);
         sfuLayers(out, room);
         sfuQuality(out, room);
+        sfuDownlinks(out, room);
+    }
+
+    /** The downlink block of {@code ams ctl sfu get}: each participant's estimate and what it gets. */
+    static void sfuDownlinks(PrintWriter out, SfuRoom room) {
+        out.println("downlink bandwidth (send-side estimate; what the allocator fits: audio, mix, main layer):");
+        Table table = new Table("", "ID", "ESTIMATE", "SOURCE", "ALLOCATED", "MAIN-LAYER", "PROBE", "MIX-ONLY-EPISODES");
+        for (SfuParticipant p : room.getParticipantsList()) {
+            SfuParticipant.Bwe b = p.getBwe();
+            String layer = b.getMixOnly() ? "none (mix only)" : b.getMainLayer().isEmpty() ? "single" : b.getMainLayer();
+            table.row("", p.getId(), b.getEstimateBps() > 0 ? b.getEstimateBps() / 1000 + " kbps" : "-", dash(b.getSource()),
+                    b.getAllocatedBps() / 1000 + " kbps", layer, dash(b.getProbeState()), b.getMixOnlyEpisodes());
+        }
+        table.print(out);
     }
 
     /** The cameras' layers: what arrives, what was asked for, and which layer the mix and each viewer take. */

@@ -116,6 +116,9 @@ class SfuCtlTest {
         assertThat(rows.get(0).split("\\s+")).startsWith("p1", "Ada");
         assertThat(rows.get(1).split("\\s+")).startsWith("p2", "Grace");
         assertThat(get.out()).contains("connection quality (uplink: what the server receives from them");
+        assertThat(get.out()).contains("downlink bandwidth (send-side estimate");
+        assertThat(get.out().lines().filter(l -> l.matches("\\s+p[12]\\s+(-|\\d+ kbps)\\s+\\S+\\s+\\d+ kbps.*")).count())
+                .as("a downlink row per participant: " + get.out()).isEqualTo(2);
 
         Result set = sfu("speaker", ROOM, "p2");
         assertThat(set.exit()).as(set.err()).isZero();

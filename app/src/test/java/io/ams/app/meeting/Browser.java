@@ -55,6 +55,12 @@ final class Browser implements AutoCloseable {
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
     }
 
+    /** Runs {@code script} in every page of this browser before the page's own scripts (e.g. {@link LossyNat#browserHook}). */
+    Browser beforeEachPage(String script) {
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
+        return this;
+    }
+
     void open(String url) {
         driver.get(url);
     }
@@ -71,6 +77,23 @@ final class Browser implements AutoCloseable {
                         + "if (!window.amsClient) { done(null); return; }"
                         + "window.amsClient.stats().then(done, e => done({error: String(e)}));");
         return (Map<String, Object>) o;
+    }
+
+    /** Frames the browser decoded of its 'main' or 'mix' video (inbound-rtp), 0 before any. */
+    long framesDecoded(String which) {
+        return inbound(which, "framesDecoded");
+    }
+
+    /** The frame height of its 'main' or 'mix' video now (inbound-rtp), 0 before any. */
+    long frameHeight(String which) {
+        return inbound(which, "frameHeight");
+    }
+
+    @SuppressWarnings("unchecked")
+    private long inbound(String which, String field) {
+        Map<String, Object> s = stats();
+        Map<String, Object> m = s == null ? null : (Map<String, Object>) s.get(which);
+        return m == null ? 0 : ((Number) m.get(field)).longValue();
     }
 
     @SuppressWarnings("unchecked")

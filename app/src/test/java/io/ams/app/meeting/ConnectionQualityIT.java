@@ -122,6 +122,65 @@ class ConnectionQualityIT {
         }
     }
 
+    /**
+     * The same with a Chromium sender behind the NAT (simulcast and RTX: the NAT drops first transmissions
+     * of every layer, retransmissions on the RTX stream pass), seen by a Chromium observer and by the lossy
+     * participant's own page (its bars for itself).
+     */
+    @Test
+    void aChromiumSendersUplinkLossReadsPoorOnEveryClientAndRecovers() throws Exception {
+        assumeTrue(Browser.available(), "Debian chromium and chromium-driver are not installed (.ci/run installs them)");
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        SidecarConfig sc = SidecarConfig.defaults(dir).withPorts(0, 0, 0).withHttpHost("127.0.0.1")
+                .withEngine("127.0.0.1:" + closed);
+        try (Sidecar sidecar = Sidecar.start(sc);
+             LossyNat nat = new LossyNat(OfferBuilder.VP8_PT, 0, 3);
+             Browser lossy = new Browser("lossy", FakeMedia.colourWithNoise(dir, "lossy", "E6E61E", 640, 360, 15),
+                     FakeMedia.tone(dir, "lossy", 0.8), Files.createDirectories(dir.resolve("profile-lossy")));
+             Browser observer = new Browser("observer", FakeMedia.colour(dir, "observer", "1E1EE6", 320, 240, 15),
+                     FakeMedia.tone(dir, "observer", 0), Files.createDirectories(dir.resolve("profile-observer")))) {
+            java.net.InetAddress ip = io.ams.sfu.signal.HostAddresses.reachable().stream()
+                    .filter(a -> a instanceof java.net.Inet4Address).findFirst().orElseThrow();
+            nat.forServer(new java.net.InetSocketAddress(ip, sidecar.mediaPort()));
+            lossy.beforeEachPage(nat.browserHook()).open(sidecar.joinUrl("127.0.0.1", ROOM, "lossy"));
+            observer.open(sidecar.joinUrl("127.0.0.1", ROOM, "observer"));
+            for (Browser b : List.of(lossy, observer)) {
+                assertThat(Meeting.await(40, () -> "connected".equals(b.state())))
+                        .as(b.label + " connected; state " + b.state() + ", errors " + b.field("errors") + "; " + nat.describe()).isTrue();
+            }
+            assertThat(Meeting.await(20, () -> nat.videoPassed.get() > 200)).as("the camera passes the NAT: " + nat.describe()).isTrue();
+            String lossyId = peer(sidecar, "lossy").id();
+            assertThat(Meeting.await(20, () -> GOOD.contains(uplinkLevelInBrowser(observer, lossyId))
+                    && GOOD.contains(uplinkLevelInBrowser(lossy, lossyId))))
+                    .as("without loss: good; observer " + quality(observer) + ", own page " + quality(lossy)).isTrue();
+
+            nat.setLoss(PERIOD);
+            long on = System.nanoTime();
+            assertThat(Meeting.await(FALL_SECONDS, () -> POOR.contains(uplinkLevelInBrowser(observer, lossyId))
+                    && POOR.contains(uplinkLevelInBrowser(lossy, lossyId))))
+                    .as("1 in " + PERIOD + " lost: poor within " + FALL_SECONDS + " s on both pages: observer " + quality(observer)
+                            + ", own page " + quality(lossy) + "; NAT dropped " + nat.videoDropped.get() + ", RTX passed "
+                            + nat.retransmissionsPassed.get())
+                    .isTrue();
+            double fell = (System.nanoTime() - on) / 1e9;
+            assertThat((String) lossy.js("return document.querySelector('#my-quality .quality').dataset.level"))
+                    .as("the lossy participant's own bars").isIn("poor", "bad");
+            assertThat(peer(sidecar, "lossy").uplinkRecovered()).as("the NACK repair filled the gaps (RTX)").isPositive();
+
+            nat.setLoss(0);
+            long off = System.nanoTime();
+            assertThat(Meeting.await(RECOVER_SECONDS, () -> GOOD.contains(uplinkLevelInBrowser(observer, lossyId))
+                    && GOOD.contains(uplinkLevelInBrowser(lossy, lossyId))))
+                    .as("good again after the loss stops: observer " + quality(observer)).isTrue();
+            System.out.printf("connection quality (Chromium sender): poor on both pages after %.1f s, good again %.1f s after;"
+                    + " NAT dropped %d, RTX passed %d%n", fell, (System.nanoTime() - off) / 1e9, nat.videoDropped.get(),
+                    nat.retransmissionsPassed.get());
+        }
+    }
+
     private static String uplinkLevelInBrowser(Browser b, String id) {
         return (String) b.js("const q = window.amsClient && window.amsClient.quality[arguments[0]];"
                 + " return q ? q.uplink.level : null;", id);

@@ -27,6 +27,14 @@ import java.util.regex.Pattern;
  * negotiated RTX). STUN, DTLS, RTCP and audio always pass. {@link #setLoss} changes the period
  * at runtime (0: no loss). Retransmissions pass on purpose in every mode: the sidecar's uplink quality
  * counts loss before repair, so a test of it must see the loss even though the NACK repair fills every gap.
+ *
+ * <p>Shaping: {@link #downlink()} is a {@link LinkShaper} on everything the server sends the client (rate cap,
+ * added delay, drop-tail queue of 600 ms: an access link's buffer, which lets a keyframe through), unlimited until a test sets it.
+ *
+ * <p>A browser behind the NAT: {@link #browserHook} is a script for the page that does the SDP rewriting in the
+ * browser itself (the server's candidates to our port; the browser's own candidates withheld, so the server
+ * learns the NAT's address from the first connectivity check, as a peer-reflexive candidate). The server's
+ * address then comes from {@link #forServer}.
  */
 final class LossyNat implements AutoCloseable {
     private static final InetAddress ANY = anyV4();
@@ -38,7 +46,7 @@ final class LossyNat implements AutoCloseable {
     private final int videoPt;
     private volatile int period; // 0: no loss
     private final int phase;
-    private final Set<Integer> seen = new HashSet<>(); // uplink video sequence numbers seen (client-side thread)
+    private final Set<Long> seen = new HashSet<>(); // uplink video (SSRC, sequence number) seen (client-side thread)
     private final Thread clientThread;
     private volatile boolean closed;
 
@@ -47,6 +55,7 @@ final class LossyNat implements AutoCloseable {
     final AtomicLong videoDropped = new AtomicLong();
     final AtomicLong videoPassed = new AtomicLong();
     final AtomicLong retransmissionsPassed = new AtomicLong();
+    private final LinkShaper downlink = new LinkShaper("lossy-nat-shaper", 600);
 
     LossyNat(int videoPt, int period, int phase) throws SocketException {
         this.videoPt = videoPt;
@@ -73,6 +82,51 @@ final class LossyNat implements AutoCloseable {
             throw new IllegalArgumentException("period " + period);
         }
         this.period = period;
+    }
+
+    /** The server's media address, when the offer is not rewritten here (a browser behind {@link #browserHook}). */
+    LossyNat forServer(InetSocketAddress address) {
+        this.server = address;
+        return this;
+    }
+
+    /** Everything the server sends the client passes this link: cap it with {@code downlink().setRate(bps)}. */
+    LinkShaper downlink() {
+        return downlink;
+    }
+
+    /**
+     * A script to run in the page before its own (CDP Page.addScriptToEvaluateOnNewDocument): every IPv4 UDP host
+     * candidate of the server's offer points at this NAT, the server's other candidates are dropped, and the
+     * browser's candidates (in its answer and trickled) are not sent, so every media packet passes the NAT.
+     */
+    String browserHook() {
+        return "(() => {\n"
+                + "  const port = " + clientFacingPort() + ";\n"
+                + "  const rewrite = (sdp) => sdp.split('\\r\\n').flatMap((l) => {\n"
+                + "    if (!l.startsWith('a=candidate:')) return [l];\n"
+                + "    const f = l.split(' ');\n"
+                + "    if (f[2].toLowerCase() !== 'udp' || f[7] !== 'host' || f[4].includes(':')) return [];\n"
+                + "    f[4] = '127.0.0.1'; f[5] = String(port); return [f.join(' ')];\n"
+                + "  }).join('\\r\\n');\n"
+                + "  const srd = RTCPeerConnection.prototype.setRemoteDescription;\n"
+                + "  RTCPeerConnection.prototype.setRemoteDescription = function (d, ...rest) {\n"
+                + "    if (d && d.sdp) d = { type: d.type, sdp: rewrite(d.sdp) };\n"
+                + "    return srd.call(this, d, ...rest);\n"
+                + "  };\n"
+                + "  const send = WebSocket.prototype.send;\n"
+                + "  WebSocket.prototype.send = function (data) {\n"
+                + "    try {\n"
+                + "      const m = JSON.parse(data);\n"
+                + "      if (m.type === 'candidate' && m.candidate) return;\n"
+                + "      if (m.type === 'answer' && m.sdp) {\n"
+                + "        m.sdp = m.sdp.split('\\r\\n').filter((l) => !l.startsWith('a=candidate:')).join('\\r\\n');\n"
+                + "        data = JSON.stringify(m);\n"
+                + "      }\n"
+                + "    } catch (e) { /* not JSON */ }\n"
+                + "    return send.call(this, data);\n"
+                + "  };\n"
+                + "})();\n";
     }
 
     int clientFacingPort() {
@@ -164,13 +218,15 @@ final class LossyNat implements AutoCloseable {
             return false; // audio, or RTCP (payload types 64..95 after the marker bit)
         }
         int seq = ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
-        if (!seen.add(seq)) {
+        long ssrc = ((b[8] & 0xFFL) << 24) | ((b[9] & 0xFFL) << 16) | ((b[10] & 0xFFL) << 8) | (b[11] & 0xFFL);
+        long key = ssrc << 16 | seq; // simulcast: every layer has its own sequence numbers
+        if (!seen.add(key)) {
             retransmissionsPassed.incrementAndGet();
             return false;
         }
         if (seen.size() > 30000) { // a sequence number comes round again after 65536 packets
             seen.clear();
-            seen.add(seq);
+            seen.add(key);
         }
         int every = period;
         if (every > 0 && seq % every == phase % every) {
@@ -194,6 +250,7 @@ final class LossyNat implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        downlink.close();
         clientSide.close();
         for (Mapping m : byClient.values()) {
             m.serverSide.close();
@@ -218,7 +275,7 @@ final class LossyNat implements AutoCloseable {
                     try {
                         in.setLength(buf.length);
                         serverSide.receive(in);
-                        clientSide.send(new DatagramPacket(buf, 0, in.getLength(), client));
+                        downlink.offer(buf, in.getLength(), clientSide, client);
                     } catch (IOException e) {
                         if (closed) {
                             return;

@@ -20,10 +20,15 @@ final class Meeting implements AutoCloseable {
     final AllInOne server;
 
     Meeting(Path dir, int engineGrpcPort) throws Exception {
+        this(dir, engineGrpcPort, new MixSettings(MIX_W, MIX_H, 15, 600, LayoutKind.GRID));
+    }
+
+    /** With the mix encoded as {@code mix} (size must stay MIX_W x MIX_H for {@link #gridTileCentres}). */
+    Meeting(Path dir, int engineGrpcPort, MixSettings mix) throws Exception {
         EngineConfig ec = new EngineConfig("127.0.0.1", engineGrpcPort, "127.0.0.1", 0, 0, EngineConfig.BackendChoice.CPU,
                 dir.resolve("recordings"));
         SidecarConfig sc = SidecarConfig.defaults(dir).withPorts(0, 0, 0).withHttpHost("127.0.0.1")
-                .withMix(new MixSettings(MIX_W, MIX_H, 15, 600, LayoutKind.GRID));
+                .withMix(mix);
         server = AllInOne.start(ec, sc);
     }
 

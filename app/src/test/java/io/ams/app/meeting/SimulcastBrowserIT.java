@@ -110,7 +110,7 @@ class SimulcastBrowserIT {
         assertThat(c.constraintsApplied()).as("its client applied the constraints").isEqualTo(c.constraintsVersion());
         assertThat(Meeting.await(15, () -> "h".equals(camera(unwatched).mainLayer())))
                 .as(unwatched + " receives red's largest layer: " + camera(unwatched)).isTrue();
-        assertThat(Meeting.await(15, () -> frameHeight(browsers.get(unwatched), "main") == 360))
+        assertThat(Meeting.await(15, () -> browsers.get(unwatched).frameHeight("main") == 360))
                 .as(unwatched + " decodes the main speaker at 640x360: " + browsers.get(unwatched).stats().get("main")).isTrue();
         assertThat(Meeting.await(15, () -> Meeting.near(browsers.get(unwatched).sample("main", 0.5, 0.5), COLOURS.get("red"), 60)))
                 .as(unwatched + " shows red as main").isTrue();
@@ -172,9 +172,9 @@ class SimulcastBrowserIT {
             RoomSnapshot.CameraSnapshot c = camera("aiortc");
             assertThat(c.layers()).as("one layer without rid").hasSize(1);
             for (Browser b : browsers.values()) {
-                long before = frames(b, "main");
-                long mixBefore = frames(b, "mix");
-                assertThat(Meeting.await(10, () -> frames(b, "main") > before + 10 && frames(b, "mix") > mixBefore + 10))
+                long before = b.framesDecoded("main");
+                long mixBefore = b.framesDecoded("mix");
+                assertThat(Meeting.await(10, () -> b.framesDecoded("main") > before + 10 && b.framesDecoded("mix") > mixBefore + 10))
                         .as(b.label + " keeps decoding main and mix with aiortc in the room").isTrue();
             }
             // aiortc does not know the constraints message: counted as unanswered, the room goes on
@@ -201,17 +201,6 @@ class SimulcastBrowserIT {
         return l == null ? List.of() : (List<Map<String, Object>>) l;
     }
 
-    private static long frames(Browser b, String which) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) b.stats().get(which);
-        return m == null ? 0 : ((Number) m.get("framesDecoded")).longValue();
-    }
-
-    private static long frameHeight(Browser b, String which) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) b.stats().get(which);
-        return m == null ? 0 : ((Number) m.get("frameHeight")).longValue();
-    }
 
     /** A layer's sending rate over about 600 ms from the browser's outbound-rtp stats, with its current frame height. */
     record Rate(String rid, long bps, long height) {

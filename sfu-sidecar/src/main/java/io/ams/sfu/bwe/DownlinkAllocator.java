@@ -16,9 +16,11 @@ import java.util.Objects;
  * every 100 ms, the estimate falls within 2 s of congestion, so the main speaker steps down within 2 s).
  * Up with care: a higher layer needs 10 % headroom, and after a step down the slot waits 3 s before
  * stepping up again, 1.5 times longer each time an upgrade is undone within 10 s, up to 2 min.
- * {@link Allocation#wantedBps()} is what the next step up would need, for the {@link ProbeController}.
+ * {@link Allocation#wantedBps()} is what the next step up would need, headroom included, for the {@link ProbeController}.
  *
- * <p>Mix only: when even the lowest main layer does not fit next to audio and the mix, the main slot gets
+ * <p>Mix only: when even the lowest main layer has not fitted next to audio and the mix for
+ * {@value #MIX_ONLY_AFTER_MS} ms without a break (until then the slot keeps the lowest layer: one estimate
+ * dip or a keyframe burst in the measured rates must not blank anyone's main video), the main slot gets
  * nothing and {@link Allocation#mixOnly()} says so (the relay to this receiver should pause; leaving that
  * state needs the same headroom and back-off as any upgrade). Audio and the mix are always allocated, even
  * beyond the estimate: there is nothing below them.
@@ -31,6 +33,7 @@ public final class DownlinkAllocator {
     static final double HOLD_BACKOFF = 1.5;
     static final long MAX_HOLD_MS = 120_000;
     static final long FAILED_UPGRADE_MS = 10_000;
+    static final long MIX_ONLY_AFTER_MS = 3000;
 
     /** One encoding of a camera: its rid ("" when there is a single layer), size and bitrate. */
     public record Layer(String rid, int width, int height, long bitrateBps) {
@@ -76,6 +79,7 @@ public final class DownlinkAllocator {
     }
 
     private final Slot main = new Slot();
+    private long mainStarvedSinceMs = Long.MIN_VALUE; // the lowest main layer has not fitted since then
     private final Map<String, Slot> pinnedSlots = new LinkedHashMap<>();
     private Allocation last;
 
@@ -88,16 +92,28 @@ public final class DownlinkAllocator {
             List<Layer> layers = sorted(r.main().layers());
             int i = fit(main, layers, estimateBps - used, nowMs);
             if (i >= 0) {
+                mainStarvedSinceMs = Long.MIN_VALUE;
+            } else if (!mixOnlyBefore()) {
+                if (mainStarvedSinceMs == Long.MIN_VALUE) {
+                    mainStarvedSinceMs = nowMs;
+                }
+                if (nowMs - mainStarvedSinceMs < MIX_ONLY_AFTER_MS) {
+                    i = 0; // not yet: the lowest layer for now (the hold fit() set stays)
+                    main.index = 0;
+                }
+            }
+            if (i >= 0) {
                 mainLayer = layers.get(i);
                 used += mainLayer.bitrateBps();
             } else {
                 mixOnly = true;
             }
             if (i + 1 < layers.size()) {
-                wanted = used + layers.get(i + 1).bitrateBps() - (i >= 0 ? layers.get(i).bitrateBps() : 0);
+                wanted = used + upgradeCost(layers.get(i + 1)) - (i >= 0 ? layers.get(i).bitrateBps() : 0);
             }
         } else {
             main.index = -1;
+            mainStarvedSinceMs = Long.MIN_VALUE;
         }
         Map<String, Layer> pins = new LinkedHashMap<>();
         pinnedSlots.keySet().retainAll(r.pinned().stream().map(Source::participantId).toList());
@@ -115,11 +131,20 @@ public final class DownlinkAllocator {
                 used += l.bitrateBps();
             }
             if (wanted < 0 && !mixOnly && i + 1 < layers.size()) {
-                wanted = used + layers.get(i + 1).bitrateBps() - (l == null ? 0 : l.bitrateBps());
+                wanted = used + upgradeCost(layers.get(i + 1)) - (l == null ? 0 : l.bitrateBps());
             }
         }
         last = new Allocation(estimateBps, used, mainLayer, mixOnly, pins, Math.max(wanted, used));
         return last;
+    }
+
+    /** What a layer needs in the budget before the slot steps up to it (the probe controller aims for this). */
+    private static long upgradeCost(Layer l) {
+        return (long) Math.ceil(l.bitrateBps() * UPGRADE_HEADROOM);
+    }
+
+    private boolean mixOnlyBefore() {
+        return last != null && last.mixOnly();
     }
 
     /** The last decision, or null before the first. */

@@ -28,6 +28,8 @@ public final class DownlinkBwe {
     public static final long START_BPS = 1_000_000;
     public static final long MIN_BPS = 50_000;
     public static final long MAX_BPS = 50_000_000;
+    /** Most padding sent after one frame (about 60 packets): a probe never floods the link at once. */
+    static final int MAX_PADDING_BURST = 16_000;
 
     private final String label;
     private final SendHistory history = new SendHistory();
@@ -47,6 +49,9 @@ public final class DownlinkBwe {
     private final double[] slotBps = new double[3];
     private ProbeController.Probe activeProbe;
     private long probeEndsMs;
+    private long probeStartNanos;
+    private long mixOnlyEpisodes;
+    private long probeBytesAtStart;
 
     /** @param label names the receiver in logs ("room/p1") */
     public DownlinkBwe(String label) {
@@ -81,11 +86,12 @@ public final class DownlinkBwe {
     }
 
     /**
-     * What this receiver is offered today, measured from what went out (smoothed over about 2 s): audio,
-     * the mix, and the main speaker as a single layer at the rate it has been using. With simulcast the
-     * caller builds the {@link DownlinkAllocator.Request} from the layers instead.
+     * What this receiver is offered: audio at the rate it has been using (measured from what went out,
+     * smoothed over about 2 s; probe padding not counted), the mix at the engine's target bitrate while it
+     * flows ({@code mixTargetBps}; measured when unknown: a keyframe burst must not count as its cost), and
+     * {@code main} (the main speaker's live layers with their received bitrates; null when nobody is shown).
      */
-    public synchronized DownlinkAllocator.Request measuredRequest(String mainSource, long nowNanos) {
+    public synchronized DownlinkAllocator.Request request(DownlinkAllocator.Source main, long mixTargetBps, long nowNanos) {
         long[] now = stamper.bytesSent();
         if (meteredAtNanos != Long.MIN_VALUE && nowNanos - meteredAtNanos >= 500_000_000L) {
             double dt = (nowNanos - meteredAtNanos) / 1e9;
@@ -98,9 +104,8 @@ public final class DownlinkBwe {
             meteredBytes = now;
             meteredAtNanos = nowNanos;
         }
-        DownlinkAllocator.Source main = mainSource == null ? null : new DownlinkAllocator.Source(mainSource,
-                java.util.List.of(new DownlinkAllocator.Layer("", 0, 0, (long) slotBps[0])));
-        return new DownlinkAllocator.Request((long) slotBps[2], (long) slotBps[1], main, java.util.List.of());
+        long mix = mixTargetBps > 0 && slotBps[1] > 0 ? mixTargetBps : (long) slotBps[1];
+        return new DownlinkAllocator.Request((long) slotBps[2], mix, main, java.util.List.of());
     }
 
     /** The receiver's transport-cc feedback about what we sent it. */
@@ -150,30 +155,57 @@ public final class DownlinkBwe {
         long nowMs = nowNanos / 1_000_000;
         boolean known = estimator.source(nowMs) != SendSideEstimator.Source.NONE;
         long estimate = known ? (long) estimator.targetBps(nowMs) : Long.MAX_VALUE / 4;
+        DownlinkAllocator.Allocation before = allocator.last();
         DownlinkAllocator.Allocation a = allocator.allocate(estimate, r, nowMs);
+        if (a.mixOnly() && (before == null || !before.mixOnly())) {
+            mixOnlyEpisodes++;
+        }
         if (activeProbe != null && nowMs >= probeEndsMs) {
             activeProbe = null;
             stamper.setProbeCluster(TransportSeqStamper.NO_CLUSTER);
         }
         if (probing && known && stamper.extensionId() > 0) {
-            ProbeController.Probe p = probes.update(estimate, a.wantedBps(), nowMs);
+            ProbeController.Probe p = probes.update(estimate, a.wantedBps(), nowMs, a.mixOnly());
             if (p != null) {
                 activeProbe = p;
                 probeEndsMs = nowMs + p.durationMs();
+                probeStartNanos = nowNanos;
+                probeBytesAtStart = stamper.totalBytes();
+                stamper.setProbeCluster(p.clusterId()); // everything sent in the window is measured, media and padding
             }
         }
         return a;
     }
 
     /**
-     * The probe being sent now, or null: the caller adds padding so that everything sent to this receiver
-     * reaches {@code bitrateBps} until it ends, and marks those packets through {@link #beginProbePackets}.
+     * The probe being sent now, or null. While one runs every packet sent to this receiver belongs to its
+     * cluster; the caller adds {@link #paddingDue} bytes of padding so that the total reaches its bitrate.
      */
     public synchronized ProbeController.Probe activeProbe() {
         return activeProbe;
     }
 
-    /** Packets stamped from now on belong to the active probe's cluster (call {@link #endProbePackets} after). */
+    /** Whether a probe is being sent now. */
+    public synchronized boolean probingNow() {
+        return activeProbe != null;
+    }
+
+    /**
+     * Padding bytes to send now so that everything sent since the active probe began reaches its bitrate
+     * one frame interval (34 ms) ahead: the caller pads only after a frame's last packet. 0 without a probe.
+     */
+    public synchronized int paddingDue(long nowNanos) {
+        ProbeController.Probe p = activeProbe;
+        if (p == null || nowNanos / 1_000_000 >= probeEndsMs) {
+            return 0;
+        }
+        long aheadMs = Math.min(p.durationMs(), (nowNanos - probeStartNanos) / 1_000_000 + 34);
+        long target = p.bitrateBps() * aheadMs / 8000;
+        long due = target - (stamper.totalBytes() - probeBytesAtStart);
+        return (int) Math.max(0, Math.min(MAX_PADDING_BURST, due));
+    }
+
+    /** Packets stamped from now on belong to probe cluster {@code clusterId} (call {@link #endProbePackets} after). */
     public void beginProbePackets(int clusterId) {
         stamper.setProbeCluster(clusterId);
     }
@@ -194,6 +226,6 @@ public final class DownlinkBwe {
                 a != null && a.mixOnly(), probing ? probes.describe(nowMs) : "off", estimator.usage().name().toLowerCase(Locale.ROOT),
                 estimator.lossFraction(), estimator.rttMs(), Double.isNaN(acked) ? 0 : (long) acked,
                 Double.isNaN(remb) ? 0 : (long) remb, feedbackPackets, refused, replayed, reordered, stamper.stamped(),
-                probes.probes());
+                probes.probes(), stamper.paddingBytes(), mixOnlyEpisodes);
     }
 }

@@ -4,7 +4,7 @@ package io.ams.sfu.bwe;
  * GCC's loss-based controller (draft-ietf-rmcat-gcc-02 6): over each report period (at least 20 packets
  * and 500 ms of feedback) a loss above 10 % cuts the cap to target x (1 - loss / 2), at most once per
  * 300 ms + RTT; below 2 % the cap rises by 8 % per second (and vanishes once it is far above the target);
- * in between it holds. Infinite (no cap) until loss is seen.
+ * in between it holds. Infinite (no cap) until loss is seen. A clean probe lifts the cap to its result.
  */
 final class LossBasedControl {
     static final double HIGH_LOSS = 0.10;
@@ -48,6 +48,16 @@ final class LossBasedControl {
             if (capBps > 2 * targetBps) {
                 capBps = Double.POSITIVE_INFINITY;
             }
+        }
+    }
+
+    /**
+     * A probe got {@code bps} through: while the last period was clean the cap rises to it at once (the
+     * 8 %/s climb alone would keep a receiver that was squeezed by a brief loss burst low for many seconds).
+     */
+    void onProbe(double bps) {
+        if (lastLoss < LOW_LOSS && bps > capBps) {
+            capBps = bps;
         }
     }
 

@@ -11,9 +11,9 @@ package io.ams.sfu.bwe;
  * payload type shared by several m-sections Chrome cannot demultiplex an unsignalled SSRC and drops it
  * before bandwidth estimation sees it.
  */
-final class PaddingPackets {
+public final class PaddingPackets {
     /** Largest padding per packet: the count is one byte. */
-    static final int MAX_PADDING = 255;
+    public static final int MAX_PADDING = 255;
 
     private PaddingPackets() {
     }
@@ -24,7 +24,7 @@ final class PaddingPackets {
      * @param padding 1..255 bytes
      * @return the packet length
      */
-    static int write(byte[] dst, long ssrc, int payloadType, int seq, long timestamp, int padding) {
+    public static int write(byte[] dst, long ssrc, int payloadType, int seq, long timestamp, int padding) {
         if (padding < 1 || padding > MAX_PADDING || dst.length < 12 + padding) {
             throw new IllegalArgumentException("padding " + padding + " into " + dst.length + " bytes");
         }

@@ -32,17 +32,31 @@ final class ProbeController {
     private int clusterId;
     private long probes;
     private long failures;
+    private long lastFailureMs;
 
     /** Called on every allocation; returns a probe to start now, or null. */
     Probe update(long estimateBps, long wantedBps, long nowMs) {
+        return update(estimateBps, wantedBps, nowMs, false);
+    }
+
+    /**
+     * As {@link #update(long, long, long)}; {@code urgent} (the receiver gets no main video at all) keeps the
+     * wait between failed probes at {@value #INITIAL_INTERVAL_MS} ms, so that a receiver whose link recovers
+     * gets its main video back within seconds rather than after minutes of back-off.
+     */
+    Probe update(long estimateBps, long wantedBps, long nowMs, boolean urgent) {
+        if (urgent && state == State.WAITING) {
+            nextProbeMs = Math.min(nextProbeMs, lastFailureMs + INITIAL_INTERVAL_MS);
+        }
         if (state == State.PROBING) {
             if (estimateBps >= probeWantedBps) {
                 succeed(nowMs);
             } else if (nowMs - probeStartMs >= CLUSTER_MS + RESULT_WAIT_MS) {
                 failures++;
+                lastFailureMs = nowMs;
                 state = State.WAITING;
                 nextProbeMs = nowMs + intervalMs;
-                intervalMs = Math.min(MAX_INTERVAL_MS, (long) (intervalMs * BACKOFF));
+                intervalMs = urgent ? INITIAL_INTERVAL_MS : Math.min(MAX_INTERVAL_MS, (long) (intervalMs * BACKOFF));
             }
             return null;
         }

@@ -71,6 +71,9 @@ final class SendSideEstimator {
             if (probe > aimd.bitrate() && !overused) {
                 aimd.setEstimate(probe, nowMs);
             }
+            if (!overused) {
+                loss.onProbe(probe);
+            }
         }
         if (!r.results().isEmpty()) {
             aimd.update(overused ? BandwidthUsage.OVERUSING : usage, acked.bps(), nowMs);

@@ -32,6 +32,7 @@ final class TransportSeqStamper implements RtpSendHook {
     private final LongAdder mainBytes = new LongAdder();
     private final LongAdder mixBytes = new LongAdder();
     private final LongAdder otherBytes = new LongAdder();
+    private final LongAdder paddingBytes = new LongAdder();
     private volatile long mainSsrc = -1;
     private volatile long mixSsrc = -1;
     private volatile int extId = -1;
@@ -89,8 +90,22 @@ final class TransportSeqStamper implements RtpSendHook {
         return n;
     }
 
+    /** Everything sent so far, padding included. */
+    long totalBytes() {
+        return mainBytes.sum() + mixBytes.sum() + otherBytes.sum() + paddingBytes.sum();
+    }
+
+    /** Probe padding sent so far (packets with the padding bit: what we send ourselves, see PaddingPackets). */
+    long paddingBytes() {
+        return paddingBytes.sum();
+    }
+
     private void meter(byte[] b, int off, int len) {
         if (b == null || len < 12 || off < 0 || off > b.length - len) {
+            return;
+        }
+        if ((b[off] & 0x20) != 0) { // our probe padding: not what a slot costs
+            paddingBytes.add(len);
             return;
         }
         long ssrc = ((b[off + 8] & 0xFFL) << 24) | ((b[off + 9] & 0xFFL) << 16) | ((b[off + 10] & 0xFFL) << 8) | (b[off + 11] & 0xFFL);

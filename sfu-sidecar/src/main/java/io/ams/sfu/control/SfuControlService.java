@@ -112,7 +112,8 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                 .setRttMs(b.rttMs()).setAckedBps(b.ackedBps()).setRembBps(b.rembBps())
                 .setFeedbackPackets(b.feedbackPackets()).setFeedbackRefused(b.feedbackRefused())
                 .setFeedbackReplayed(b.feedbackReplayed()).setFeedbackReordered(b.feedbackReordered())
-                .setStampedPackets(b.stampedPackets()).setProbes(b.probes()).build();
+                .setStampedPackets(b.stampedPackets()).setProbes(b.probes())
+                .setPaddingBytes(b.paddingBytes()).setMixOnlyEpisodes(b.mixOnlyEpisodes()).build();
     }
 
     private static String nz(String s) {

@@ -317,6 +317,29 @@ public final class StreamRewriter {
         b[at + 3] = (byte) v;
     }
 
+    /**
+     * Takes {@code count} output sequence numbers right after the newest packet forwarded, for padding-only
+     * probe packets (issue 7 part 3): the media that follows is numbered after them. Only for a stream that
+     * arrives in order (the engine's mix on loopback): a packet older than the newest forwarded would be
+     * numbered as if the padding came before it.
+     *
+     * @return the first reserved sequence number, or -1 when nothing has been forwarded in this episode
+     */
+    public int reservePadding(int count) {
+        if (!sentAny || current == NONE || count <= 0) {
+            return -1;
+        }
+        int first = (lastOutSeq + 1) & 0xFFFF;
+        seqDelta += count;
+        lastOutSeq = (lastOutSeq + count) & 0xFFFF;
+        return first;
+    }
+
+    /** The output timestamp of the newest packet forwarded (padding repeats it). */
+    public long lastOutTimestamp() {
+        return lastOutTs;
+    }
+
     /** Episodes that began with a late keyframe start (its following packets already dropped): another keyframe was asked for. */
     public long incompleteStarts() {
         return incompleteStarts;

@@ -24,6 +24,7 @@ final class LayerControl {
 
     private final String roomId;
     private final MixSettings mix;
+    private volatile boolean dynamic = true;
 
     LayerControl(String roomId, MixSettings mix) {
         this.roomId = roomId;
@@ -32,7 +33,7 @@ final class LayerControl {
 
     /**
      * Points every receiver's main slot and every engine feed at the layer it takes now: a receiver the
-     * best live layer of its main source, the engine the smallest live layer that fills the camera's tile.
+     * best live layer of its main source that its downlink carries (none while it is mix-only), the engine the smallest live layer that fills the camera's tile.
      * Run on every change and on the timer (layers come and go as senders apply their constraints);
      * a switch happens at the new layer's next keyframe (the rewriter asks for it).
      */
@@ -40,8 +41,12 @@ final class LayerControl {
         int cameras = camerasInMix(peers);
         for (Peer q : peers) {
             Peer src = q.mainSource == null ? null : byId(peers, q.mainSource);
-            if (src != null) {
-                CameraLayer l = LayerChoice.forRelay(src.camera.all(), Integer.MAX_VALUE, now);
+            if (src != null && q.mixOnly) {
+                synchronized (q.mainRewriter) { // its downlink carries the mix only: nothing relayed until it recovers
+                    q.mainRewriter.stop();
+                }
+            } else if (src != null) {
+                CameraLayer l = LayerChoice.forRelay(src.camera.all(), q.mainLayerCap, now);
                 switchLayer(q.mainRewriter, l != null ? l : firstLatched(src), now);
             }
             if (q.engineAdded && q.hasCamera()) {
@@ -100,7 +105,7 @@ final class LayerControl {
                 relayed |= q != p && p.id.equals(q.mainSource);
             }
             int tile = MixTiles.neededHeight(mix, cameras, p.id.equals(main));
-            List<SenderConstraints.Encoding> enc = p.constraints.update(new SenderConstraints.Wish(relayed, tile),
+            List<SenderConstraints.Encoding> enc = p.constraints.update(new SenderConstraints.Wish(relayed || !dynamic, tile),
                     p.camera.rids(), nowMillis);
             int version = p.constraints.version();
             if (enc != null) {
@@ -130,6 +135,18 @@ final class LayerControl {
                 }
             }
         }
+    }
+
+    /**
+     * Dynamic resolution on (default) or off: off, every camera is asked for every layer as if everyone watched
+     * it (what browsers send without a server that steers them; for comparisons and troubleshooting).
+     */
+    void setDynamicResolution(boolean on) {
+        this.dynamic = on;
+    }
+
+    boolean dynamicResolution() {
+        return dynamic;
     }
 
     /** The client applied (or failed to apply) the send constraints of {@code version}. */

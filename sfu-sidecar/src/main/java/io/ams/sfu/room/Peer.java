@@ -53,6 +53,12 @@ final class Peer {
     volatile AudioSlot[] audioSlotView = new AudioSlot[0];
     volatile String mainSource;   // participant id shown in the main slot
     volatile String pinned;       // participant this peer pinned as its own main video, or null
+    /** Highest layer index its downlink carries for the main video (the allocator's choice). */
+    volatile int mainLayerCap = Integer.MAX_VALUE;
+    /** Its downlink cannot carry the main video next to the mix: the main relay is paused for it. */
+    volatile boolean mixOnly;
+    PeerChannel.Bandwidth bandwidthSent;        // timer thread
+    long bandwidthSentMillis;                   // timer thread
 
     // what it sends
     volatile long micSsrc;
@@ -121,6 +127,7 @@ final class Peer {
         this.engineRewriter = StreamRewriter.video(engineSsrc, 96, VideoCodec.VP8, keyframes);
         this.bwe = new DownlinkBwe(transport == null ? id : transport.peerId());
         this.bwe.setSlots(mainSsrc, mixSsrc);
+        this.bwe.setProbing(true); // padding on the mix slot (MixPadding)
     }
 
     boolean hasCamera() {

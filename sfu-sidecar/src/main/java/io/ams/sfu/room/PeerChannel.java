@@ -13,6 +13,14 @@ public interface PeerChannel {
     record TrackRole(String role, String participantId) {
     }
 
+    /**
+     * What the server sends this participant (message {@code bandwidth}): the downlink estimate, what was
+     * allocated, the main video's layer (rid, "" for a single stream, null when none) and whether the main
+     * video is paused because the downlink cannot carry it next to the mix.
+     */
+    record Bandwidth(long estimateBps, long allocatedBps, String mainLayer, boolean mixOnly, boolean probing) {
+    }
+
     void offer(String sdp, Map<String, TrackRole> tracks);
 
     void participants(List<ParticipantView> list);
@@ -28,6 +36,10 @@ public interface PeerChannel {
      * (simulcast layer by rid, or the single stream with rid null). The client answers "constraints-applied".
      */
     default void constraints(int version, List<io.ams.sfu.layers.SenderConstraints.Encoding> encodings) {
+    }
+
+    /** The downlink's allocation changed (docs/SIGNALING.md "bandwidth"). */
+    default void bandwidth(Bandwidth b) {
     }
 
     /** The server ends this participant's session (after a final message). */

@@ -63,6 +63,7 @@ public final class SfuRoom implements AutoCloseable {
     private final String id;
     private final RoomContext ctx;
     private final LayerControl layers;
+    private final DownlinkControl downlinks;
     private final SpeakerSelector speakers = SpeakerSelector.standard(); // guarded by itself
     private final Map<String, Peer> peers = new LinkedHashMap<>(); // guarded by this
     private volatile Peer[] peerView = new Peer[0];
@@ -86,6 +87,7 @@ public final class SfuRoom implements AutoCloseable {
         this.id = id;
         this.ctx = ctx;
         this.layers = new LayerControl(id, ctx.mix());
+        this.downlinks = new DownlinkControl(id, ctx.mix() == null ? 0 : ctx.mix().bitrateKbps() * 1000L);
         this.mixSocket = new DatagramSocket(new InetSocketAddress(ctx.mixBindAddress(), 0));
         this.mixSocket.setReceiveBufferSize(1 << 20);
         this.mixThread = new Thread(this::receiveMix, "mix-in-" + id);
@@ -446,7 +448,7 @@ public final class SfuRoom implements AutoCloseable {
                 uplinkRtt = Math.max(uplinkRtt, rtt); // the layers share one uplink: take the worst measured
             }
             ctx.engine().setParticipantRtt(id, p.id, uplinkRtt); // the engine's reorder wait follows it
-            p.bwe.allocate(p.bwe.measuredRequest(p.mainSource, nowNanos), nowNanos); // decision in stats; not acted on yet
+            downlinks.allocate(p, peerView, nowNanos, now); // caps the main layer, or pauses it (mix only)
             TwccFeedback twcc = p.twcc;
             if (twcc != null) {
                 List<byte[]> fbs;
@@ -484,6 +486,15 @@ public final class SfuRoom implements AutoCloseable {
             layers.updateConstraints(peers.values(), announcedMain, now, nowNanos);
             layers.selectLayers(peers.values(), announcedMain, nowNanos);
         }
+    }
+
+    /**
+     * Dynamic resolution ("send smaller video if you are not the speaker") on or off for this room; off, every
+     * camera sends every layer. On by default; off is for comparisons (benchmarks/uplink-bytes.sh).
+     */
+    public void setDynamicResolution(boolean on) {
+        layers.setDynamicResolution(on);
+        LOG.info("room '{}': dynamic resolution {}", id, on ? "on" : "off");
     }
 
     /** Engine link: the mix is (not) being produced. */
@@ -805,6 +816,9 @@ public final class SfuRoom implements AutoCloseable {
                     q.mixCache.put(out, 0, n, now);
                     if (q.transport.sendRtp(out, 0, n)) {
                         q.quality.onSent(StreamKind.MIX, out, 0, n, now);
+                    }
+                    if (pkt.marker()) {
+                        MixPadding.afterFrame(q, out, now); // probe padding, when q's estimator probes
                     }
                 }
             }

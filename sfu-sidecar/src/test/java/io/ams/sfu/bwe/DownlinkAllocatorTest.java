@@ -33,7 +33,7 @@ class DownlinkAllocatorTest {
         DownlinkAllocator b = new DownlinkAllocator();
         Allocation y = b.allocate(1300 * K, req(), 0);
         assertThat(y.mainLayer()).isEqualTo(H);
-        assertThat(y.wantedBps()).as("what the next step up needs, for probing").isEqualTo(AUDIO + MIX + F.bitrateBps());
+        assertThat(y.wantedBps()).as("what the next step up needs, for probing").isEqualTo(AUDIO + MIX + (long) Math.ceil(F.bitrateBps() * 1.1));
     }
 
     @Test
@@ -50,13 +50,19 @@ class DownlinkAllocatorTest {
 
     @Test
     void mixOnlyWhenEvenTheLowestLayerDoesNotFitNextToTheMix() {
-        Allocation x = a.allocate(AUDIO + MIX + 100 * K, req(new Source("p3", List.of(Q))), 0);
+        Allocation first = a.allocate(AUDIO + MIX + 100 * K, req(new Source("p3", List.of(Q))), 0);
+        assertThat(first.mixOnly()).as("not at the first dip: the lowest layer for three seconds").isFalse();
+        assertThat(first.mainLayer()).isEqualTo(Q);
+        assertThat(a.allocate(AUDIO + MIX + 100 * K, req(new Source("p3", List.of(Q))), 2900).mixOnly()).isFalse();
+        Allocation x = a.allocate(AUDIO + MIX + 100 * K, req(new Source("p3", List.of(Q))), 3000);
         assertThat(x.mixOnly()).isTrue();
         assertThat(x.mainLayer()).isNull();
         assertThat(x.pinned().get("p3")).isNull();
         assertThat(x.allocatedBps()).isEqualTo(AUDIO + MIX);
-        assertThat(x.wantedBps()).isEqualTo(AUDIO + MIX + Q.bitrateBps());
-        Allocation starved = new DownlinkAllocator().allocate(100 * K, req(), 0);
+        assertThat(x.wantedBps()).isEqualTo(AUDIO + MIX + (long) Math.ceil(Q.bitrateBps() * 1.1));
+        DownlinkAllocator c = new DownlinkAllocator();
+        c.allocate(100 * K, req(), 0);
+        Allocation starved = c.allocate(100 * K, req(), 3000);
         assertThat(starved.mixOnly()).isTrue();
         assertThat(starved.allocatedBps()).as("audio and the mix are kept even beyond the estimate").isEqualTo(AUDIO + MIX);
     }
@@ -90,7 +96,8 @@ class DownlinkAllocatorTest {
     void leavingMixOnlyNeedsHeadroomAndTheHold() {
         long t = 0;
         assertThat(a.allocate(4000 * K, req(), t).mainLayer()).isEqualTo(F);
-        assertThat(a.allocate(AUDIO + MIX + 50 * K, req(), t += 100).mixOnly()).isTrue();
+        assertThat(a.allocate(AUDIO + MIX + 50 * K, req(), t += 100).mixOnly()).as("a dip").isFalse();
+        assertThat(a.allocate(AUDIO + MIX + 50 * K, req(), t += 3000).mixOnly()).as("three seconds without a break").isTrue();
         assertThat(a.allocate(AUDIO + MIX + Q.bitrateBps() * 2, req(), t += 1000).mixOnly()).as("held").isTrue();
         assertThat(a.allocate(AUDIO + MIX + Q.bitrateBps() + 5 * K, req(), t += 3000).mixOnly()).as("no headroom").isTrue();
         Allocation x = a.allocate(AUDIO + MIX + Q.bitrateBps() * 2, req(), t);
@@ -103,7 +110,8 @@ class DownlinkAllocatorTest {
         Layer only = new Layer("", 640, 480, 1000 * K);
         Request r = new Request(AUDIO, MIX, new Source("p2", List.of(only)), List.of());
         assertThat(a.allocate(2000 * K, r, 0).mainLayer()).isEqualTo(only);
-        assertThat(a.allocate(1000 * K, r, 100).mixOnly()).isTrue();
+        assertThat(a.allocate(1000 * K, r, 100).mixOnly()).isFalse();
+        assertThat(a.allocate(1000 * K, r, 3100).mixOnly()).isTrue();
         assertThat(new DownlinkAllocator().allocate(1000 * K, new Request(AUDIO, MIX, null, List.of()), 0).mixOnly())
                 .as("nobody in the main slot is not mix-only").isFalse();
     }

@@ -36,6 +36,26 @@ class ProbeControllerTest {
     }
 
     @Test
+    void aReceiverWithoutMainVideoProbesEveryThreeSeconds() {
+        long t = 0;
+        long failedAt = 0;
+        for (int i = 0; i < 5; i++) { // five failures: a normal receiver waits 3 s x 1.5^5 after the last
+            long wait = c.intervalMs();
+            assertThat(c.update(1_000_000, 2_000_000, t)).isNotNull();
+            failedAt = t + ProbeController.CLUSTER_MS + 1000;
+            assertThat(c.update(1_000_000, 2_000_000, failedAt)).isNull();
+            t = failedAt + wait;
+        }
+        assertThat(c.intervalMs()).isGreaterThan(ProbeController.INITIAL_INTERVAL_MS * 4);
+        long soon = failedAt + ProbeController.INITIAL_INTERVAL_MS;
+        assertThat(c.update(1_000_000, 2_000_000, soon, false)).as("backed off").isNull();
+        assertThat(c.update(1_000_000, 2_000_000, soon - 10, true)).as("mix only: not within 3 s").isNull();
+        assertThat(c.update(1_000_000, 2_000_000, soon, true)).as("mix only: 3 s after the last failure").isNotNull();
+        assertThat(c.update(1_000_000, 2_000_000, soon + ProbeController.CLUSTER_MS + 1000, true)).isNull(); // failed
+        assertThat(c.intervalMs()).as("no further back-off while urgent").isEqualTo(ProbeController.INITIAL_INTERVAL_MS);
+    }
+
+    @Test
     void successResetsTheBackOff() {
         c.update(1_000_000, 2_000_000, 0);
         c.update(1_000_000, 2_000_000, 1100); // fail: waits 3 s, next 4.5 s

@@ -354,4 +354,23 @@ class StreamRewriterTest {
         assertThat(vp8.forwarded()).isPositive();
         assertThat(h264.forwarded()).isPositive();
     }
+
+    @Test
+    void paddingTakesTheNextSequenceNumbersAndMediaFollowsThem() throws Exception {
+        StreamRewriter rw = rewriter(65533, 1000);
+        assertThat(rw.reservePadding(3)).as("nothing forwarded yet").isEqualTo(-1);
+        Source a = new Source(7, 500, 90_000, 10, 1, true);
+        long now = 1_000 * MS;
+        rw.switchTo(a.ssrc, now);
+        Out last = null;
+        for (byte[] p : a.frame(true)) {
+            last = send(rw, p, now);
+        }
+        assertThat(last.seq()).isEqualTo(65535);
+        assertThat(rw.lastOutTimestamp()).isEqualTo(last.ts());
+        assertThat(rw.reservePadding(3)).as("right after the frame, wrapping").isEqualTo(0);
+        Out next = send(rw, a.frame(false)[0], now + 33 * MS);
+        assertThat(next.seq()).as("the next frame after the three padding packets").isEqualTo(3);
+        assertThat(rw.reservePadding(0)).isEqualTo(-1);
+    }
 }
