@@ -7,14 +7,12 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The shared secret of the control APIs (ams.v1.Mixer, ams.v1.Sfu): a bearer token every call
@@ -65,21 +63,34 @@ public final class ControlToken {
         }
         ControlToken t = random();
         Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
+        Files.createDirectories(parent);
+        // written in full to a private temporary file, then linked into place: a process starting at the
+        // same moment sees either no file or the whole token, and only one token wins
+        Path tmp = Files.getFileStore(parent).supportsFileAttributeView("posix")
+                ? Files.createTempFile(parent, ".control-token", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                : Files.createTempFile(parent, ".control-token", ".tmp");
         try {
-            if (Files.getFileStore(parent).supportsFileAttributeView("posix")) {
-                Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rw-------");
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(owner));
-            } else {
-                Files.createFile(file);
+            Files.write(tmp, (t.value() + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.TRUNCATE_EXISTING);
+            try {
+                publish(tmp, file);
+            } catch (FileAlreadyExistsException e) {
+                return load(file); // another process made it first
             }
-        } catch (FileAlreadyExistsException e) {
-            return load(file); // another process made it first
+            return t;
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        Files.write(file, (t.value() + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.TRUNCATE_EXISTING);
-        return t;
+    }
+
+    private static void publish(Path tmp, Path file) throws IOException {
+        try {
+            Files.createLink(file, tmp);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            Files.move(tmp, file); // no hard links on this file system: fails if the file appeared meanwhile
+        }
     }
 
     /** The token in an existing file (surrounding white space ignored). */

@@ -55,6 +55,28 @@ class ControlAuthTest {
     }
 
     @Test
+    void processesStartingTogetherAgreeOnOneToken() throws Exception {
+        Path file = dir.resolve("race/control.token");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<String>>();
+            for (int i = 0; i < 8; i++) {
+                futures.add(pool.submit(() -> ControlToken.loadOrCreate(file).value()));
+            }
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (var f : futures) {
+                seen.add(f.get());
+            }
+            assertThat(seen).containsExactly(Files.readString(file).strip());
+            try (var left = Files.list(file.getParent())) {
+                assertThat(left.map(p -> p.getFileName().toString())).containsExactly("control.token");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void matchesOnlyTheSameToken() {
         ControlToken t = ControlToken.of("0123456789abcdef-secret");
         assertThat(t.matches("0123456789abcdef-secret")).isTrue();
