@@ -94,10 +94,12 @@ public final class Ams implements java.util.concurrent.Callable<Integer> {
     /** No command: the all-in-one server (engine + sidecar) on this machine. */
     @Override
     public Integer call() throws Exception {
+        io.ams.sfu.SidecarConfig sc = sidecar.config(spec.commandLine(), "127.0.0.1", "127.0.0.1:" + grpcPort);
+        // the engine listens on loopback only; a control token given to the sidecar protects it too
         io.ams.engine.EngineConfig ec = new io.ams.engine.EngineConfig("127.0.0.1", grpcPort, "127.0.0.1",
                 io.ams.engine.EngineConfig.DEFAULT_MEDIA_PORT_MIN, io.ams.engine.EngineConfig.DEFAULT_MEDIA_PORT_MAX,
-                backend, java.nio.file.Path.of("recordings"));
-        io.ams.sfu.SidecarConfig sc = sidecar.config(spec.commandLine(), "127.0.0.1", "127.0.0.1:" + grpcPort);
+                backend, java.nio.file.Path.of("recordings"),
+                io.ams.engine.ControlSecurity.loopbackDefault().withToken(sc.controlToken()));
         io.ams.sfu.signal.SelfSignedTls selfSigned = sidecar.selfSignedTls(sc);
         if (selfSigned != null) {
             sc = sc.withTls(selfSigned.certFile(), selfSigned.keyFile());

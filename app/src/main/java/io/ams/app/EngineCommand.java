@@ -18,9 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.ams.app.ApiText.PortRange;
+import io.ams.engine.ControlSecurity;
 import io.ams.engine.Engine;
 import io.ams.engine.EngineConfig;
 import io.ams.engine.EngineConfig.BackendChoice;
+import io.ams.engine.control.Cidr;
+import io.ams.proto.auth.ControlToken;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,6 +66,21 @@ public final class EngineCommand implements Callable<Integer> {
             description = "Directory for recordings (default: ${DEFAULT-VALUE}).")
     Path recordDir;
 
+    @Option(names = "--control-token-file", paramLabel = "FILE",
+            description = "Require this bearer token on every gRPC call (a random one is written there, mode 0600, "
+                    + "if the file is missing); AMS_CONTROL_TOKEN gives the token itself. Needed beyond loopback.")
+    Path controlTokenFile;
+
+    @Option(names = "--insecure-control",
+            description = "Allow --bind beyond loopback without a control token: anyone who reaches the port "
+                    + "controls the engine.")
+    boolean insecureControl;
+
+    @Option(names = "--allow-destinations", paramLabel = "CIDR[,CIDR...]", defaultValue = "127.0.0.0/8,::1/128",
+            description = "Where RTP destinations (AddDestination) may point, besides the calling client's own "
+                    + "address (default: ${DEFAULT-VALUE}).")
+    String allowDestinations;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         EngineConfig config = config();
@@ -74,8 +92,10 @@ public final class EngineCommand implements Callable<Integer> {
                 engine.close();
             }
         }, "ams-engine-shutdown"));
-        spec.commandLine().getOut().printf("ams engine listening: gRPC %s:%d, RTP media %s ports %s, backend %s, "
+        spec.commandLine().getOut().printf("ams engine listening: gRPC %s:%d (%s), RTP media %s ports %s, backend %s, "
                         + "recordings in %s (Ctrl-C to stop)%n", hostForUrl(config.bindHost()), engine.grpcPort(),
+                config.security().token() == null ? "no control token" : "control token required"
+                        + (controlTokenFile == null ? ", from AMS_CONTROL_TOKEN" : ", in " + controlTokenFile.toAbsolutePath()),
                 config.mediaHost(), mediaPorts, ApiText.backend(engine.rooms().backend()),
                 config.recordDir().toAbsolutePath());
         spec.commandLine().getOut().flush();
@@ -97,8 +117,17 @@ public final class EngineCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--media-host " + host + " is a wildcard; give an address RTP senders can reach");
         }
+        List<Cidr> allowed;
         try {
-            return new EngineConfig(bind, grpcPort, host, mediaPorts.min(), mediaPorts.max(), backend, recordDir);
+            allowed = Cidr.parseList(allowDestinations);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--allow-destinations: " + e.getMessage(), e);
+        }
+        ControlToken token = ControlTokens.forServer(spec.commandLine(), controlTokenFile);
+        ControlTokens.checkExposure(spec.commandLine(), "--bind", bind, token, insecureControl);
+        try {
+            return new EngineConfig(bind, grpcPort, host, mediaPorts.min(), mediaPorts.max(), backend, recordDir,
+                    new ControlSecurity(token, insecureControl, allowed));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -38,9 +38,18 @@ public final class SidecarOptions {
     List<String> advertise = new ArrayList<>();
 
     @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--sfu-grpc-host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-            description = "Address of the sidecar's control API (ams.v1.Sfu, no authentication): loopback by default, "
-                    + "so --http-host 0.0.0.0 does not expose it (default: ${DEFAULT-VALUE}).")
+            description = "Address of the sidecar's control API (ams.v1.Sfu): loopback by default, so --http-host 0.0.0.0 "
+                    + "does not expose it; beyond loopback it needs --control-token-file (default: ${DEFAULT-VALUE}).")
     String grpcHost;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--control-token-file", paramLabel = "FILE",
+            description = "The control token: sent on every call to the engine, and required on every call of this "
+                    + "process's gRPC APIs (made there, mode 0600, if missing); AMS_CONTROL_TOKEN gives the token itself.")
+    Path controlTokenFile;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--insecure-control",
+            description = "Allow --sfu-grpc-host beyond loopback without a control token.")
+    boolean insecureControl;
 
     @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--sfu-grpc-port", paramLabel = "PORT", defaultValue = "50052",
             description = "Port of the sidecar's control API, ams.v1.Sfu; -1 turns it off (default: ${DEFAULT-VALUE}).")
@@ -129,10 +138,15 @@ public final class SidecarOptions {
         } catch (UnknownHostException e) {
             throw new ParameterException(cmd, "--mix-address '" + mixAddress + "' is not an address");
         }
+        io.ams.proto.auth.ControlToken token = ControlTokens.forServer(cmd, controlTokenFile);
+        if (grpcPort >= 0) {
+            ControlTokens.checkExposure(cmd, "--sfu-grpc-host", grpcHost, token, insecureControl);
+        }
         try {
             return new SidecarConfig(httpHost != null ? httpHost : defaultHttpHost, httpPort, bind, mediaPort, advertise,
                     engineTarget, mixAt, dataDir.resolve("token.key"), tlsCert, tlsKey, grpcPort,
-                    new MixSettings(w, h, mixFps, 1200, layout), maxParticipants, 100, Duration.ofHours(12), grpcHost);
+                    new MixSettings(w, h, mixFps, 1200, layout), maxParticipants, 100, Duration.ofHours(12), grpcHost,
+                    token, insecureControl);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cmd, e.getMessage());
         }

@@ -134,15 +134,38 @@ class AmsCommandLineTest {
     void wildcardBindTellsSendersANonLoopbackAddress() {
         java.util.Optional<String> first = EngineCommand.firstNonLoopbackAddress();
         if (first.isPresent()) {
-            String host = engineConfig("engine", "--bind", "0.0.0.0").mediaHost();
+            String host = engineConfig("engine", "--bind", "0.0.0.0", "--insecure-control").mediaHost();
             assertThat(host).isEqualTo(first.get());
             assertThat(EngineCommand.isWildcard(host)).isFalse();
         }
-        assertThat(engineConfig("engine", "--bind", "0.0.0.0", "--media-host", "10.1.2.3").mediaHost())
+        assertThat(engineConfig("engine", "--bind", "0.0.0.0", "--insecure-control", "--media-host", "10.1.2.3").mediaHost())
                 .isEqualTo("10.1.2.3");
         assertThat(EngineCommand.isWildcard("0.0.0.0")).isTrue();
         assertThat(EngineCommand.isWildcard("::")).isTrue();
         assertThat(EngineCommand.isWildcard("127.0.0.1")).isFalse();
+    }
+
+    @Test
+    void theEngineBeyondLoopbackNeedsAControlTokenOrInsecure(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Result open = Cli.run("engine", "--bind", "0.0.0.0", "--grpc-port", "0");
+        assertThat(open.exit()).isEqualTo(2);
+        assertThat(open.err().lines().findFirst().orElseThrow())
+                .startsWith("error: --bind 0.0.0.0 opens the control API")
+                .contains("--control-token-file FILE").contains("--insecure-control");
+        java.nio.file.Path file = dir.resolve("data/control.token");
+        EngineConfig c = engineConfig("engine", "--bind", "0.0.0.0", "--control-token-file", file.toString(),
+                "--allow-destinations", "10.0.0.0/8,fd00::/8");
+        assertThat(c.security().token()).isNotNull();
+        assertThat(java.nio.file.Files.readString(file).strip()).isEqualTo(c.security().token().value());
+        assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(c.security().allowDestinations()).extracting(Object::toString)
+                .containsExactly("10.0.0.0/8", "fd00:0:0:0:0:0:0:0/8");
+        assertThat(engineConfig("engine").security().token()).isNull();
+        assertUsageError(new String[] {"engine", "--allow-destinations", "example.com"}, "--allow-destinations");
+        assertUsageError(new String[] {"sidecar", "--sfu-grpc-host", "0.0.0.0"}, "--sfu-grpc-host 0.0.0.0 opens");
     }
 
     private static EngineConfig engineConfig(String... args) {

@@ -7,9 +7,13 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.ams.engine.control.DestinationPolicy;
 import io.ams.engine.control.MixerService;
 import io.ams.engine.room.RoomManager;
+import io.ams.proto.auth.ControlAuthInterceptor;
+import io.ams.proto.auth.ControlExposure;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 
@@ -33,14 +37,26 @@ public final class Engine implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts the rooms manager and the gRPC server on {@code config.bindHost():grpcPort()}. */
+    /**
+     * Starts the rooms manager and the gRPC server on {@code config.bindHost():grpcPort()}. With a
+     * control token every call (reflection included) must carry it; a non-loopback address without
+     * one is refused unless the config says insecure ({@link ControlExposure}).
+     */
     public static Engine start(EngineConfig config) throws IOException {
+        ControlSecurity security = config.security();
+        String refusal = ControlExposure.refusal("--bind", config.bindHost(), security.token() != null,
+                security.insecure());
+        if (refusal != null) {
+            throw new IllegalArgumentException(refusal);
+        }
+        ControlAuthInterceptor auth = security.token() == null ? ControlAuthInterceptor.open()
+                : ControlAuthInterceptor.requiring(security.token());
         RoomManager rooms = new RoomManager(config);
-        MixerService service = new MixerService(rooms);
+        MixerService service = new MixerService(rooms, new DestinationPolicy(security.allowDestinations()), auth);
         Server server = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.bindHost(), config.grpcPort()))
-                .addService(service)
-                .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(ServerInterceptors.intercept(service, auth))
+                .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), auth))
                 .build();
         try {
             server.start();
@@ -50,10 +66,15 @@ public final class Engine implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         Engine engine = new Engine(config, rooms, service, server);
-        LOG.info("engine listening: gRPC {}:{}, media {} ports {}, backend {} ({})", config.bindHost(),
-                server.getPort(), config.mediaHost(),
-                config.anyMediaPort() ? "any" : config.mediaPortMin() + ".." + config.mediaPortMax(),
-                rooms.backend(), rooms.backendReason());
+        LOG.info("engine listening: gRPC {}:{} ({}), media {} ports {}, RTP destinations {}, backend {} ({})",
+                config.bindHost(), server.getPort(), auth.authenticating() ? "control token required"
+                        : "no authentication" + (security.insecure() ? ": --insecure-control" : ", loopback"),
+                config.mediaHost(), config.anyMediaPort() ? "any" : config.mediaPortMin() + ".." + config.mediaPortMax(),
+                security.allowDestinations() + " and callers' own addresses", rooms.backend(), rooms.backendReason());
+        if (security.insecure() && security.token() == null && !ControlExposure.isLoopback(config.bindHost())) {
+            LOG.warn("--insecure-control: anyone who reaches {}:{} controls this engine", config.bindHost(),
+                    server.getPort());
+        }
         return engine;
     }
 

@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param mediaPortMax  last UDP port for participants' RTP (inclusive)
  * @param backend       which compositing backend to use
  * @param recordDir     directory for file outputs (recordings, demo output); created on demand
+ * @param security      control token, --insecure-control and the RTP destination allow-list
  */
 public record EngineConfig(String bindHost, int grpcPort, String mediaHost, int mediaPortMin, int mediaPortMax,
-                           BackendChoice backend, Path recordDir) {
+                           BackendChoice backend, Path recordDir, ControlSecurity security) {
 
     public static final int DEFAULT_GRPC_PORT = 50051;
     public static final int DEFAULT_MEDIA_PORT_MIN = 40000;
@@ -34,6 +35,7 @@ public record EngineConfig(String bindHost, int grpcPort, String mediaHost, int 
         Objects.requireNonNull(mediaHost, "mediaHost");
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(recordDir, "recordDir");
+        Objects.requireNonNull(security, "security");
         if (grpcPort < 0 || grpcPort > 65535) {
             throw new IllegalArgumentException("grpc port " + grpcPort + " is out of range 0..65535");
         }
@@ -42,6 +44,13 @@ public record EngineConfig(String bindHost, int grpcPort, String mediaHost, int 
             throw new IllegalArgumentException("media port range " + mediaPortMin + ".." + mediaPortMax
                     + " is invalid: need 1 <= min <= max <= 65535");
         }
+    }
+
+    /** Without security settings: no token, RTP destinations on loopback only. */
+    public EngineConfig(String bindHost, int grpcPort, String mediaHost, int mediaPortMin, int mediaPortMax,
+                        BackendChoice backend, Path recordDir) {
+        this(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, backend, recordDir,
+                ControlSecurity.loopbackDefault());
     }
 
     /** Loopback-only defaults: gRPC on 127.0.0.1:50051, media ports 40000..40999, backend auto. */
@@ -62,14 +71,23 @@ public record EngineConfig(String bindHost, int grpcPort, String mediaHost, int 
     }
 
     public EngineConfig withGrpcPort(int port) {
-        return new EngineConfig(bindHost, port, mediaHost, mediaPortMin, mediaPortMax, backend, recordDir);
+        return new EngineConfig(bindHost, port, mediaHost, mediaPortMin, mediaPortMax, backend, recordDir, security);
     }
 
     public EngineConfig withBackend(BackendChoice choice) {
-        return new EngineConfig(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, choice, recordDir);
+        return new EngineConfig(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, choice, recordDir, security);
     }
 
     public EngineConfig withRecordDir(Path dir) {
-        return new EngineConfig(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, backend, dir);
+        return new EngineConfig(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, backend, dir, security);
+    }
+
+    public EngineConfig withSecurity(ControlSecurity s) {
+        return new EngineConfig(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, backend, recordDir, s);
+    }
+
+    /** The gRPC and media ports on another address (and the media host told to senders). */
+    public EngineConfig withBind(String bind, String media) {
+        return new EngineConfig(bind, grpcPort, media, mediaPortMin, mediaPortMax, backend, recordDir, security);
     }
 }

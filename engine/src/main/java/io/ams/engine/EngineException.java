@@ -14,6 +14,7 @@ public final class EngineException extends RuntimeException {
         INVALID_ARGUMENT,
         RESOURCE_EXHAUSTED,
         FAILED_PRECONDITION,
+        PERMISSION_DENIED,
         INTERNAL
     }
 

@@ -9,7 +9,11 @@ import io.ams.sfu.signal.SignalingServer;
 import io.ams.sfu.transport.DtlsIdentity;
 import io.ams.sfu.transport.MediaPort;
 import io.ams.sfu.transport.TransportConfig;
+import io.ams.proto.auth.ControlAuthInterceptor;
+import io.ams.proto.auth.ControlExposure;
+import io.ams.proto.auth.ControlTokenClient;
 import io.grpc.ManagedChannel;
+import io.grpc.ServerInterceptors;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -72,14 +76,25 @@ public final class Sidecar implements AutoCloseable {
     }
 
     private void startAll() throws IOException {
+        if (config.grpcPort() >= 0) {
+            String refusal = ControlExposure.refusal("--sfu-grpc-host", config.grpcHost(), config.controlToken() != null,
+                    config.insecureControl());
+            if (refusal != null) {
+                throw new IllegalArgumentException(refusal);
+            }
+        }
         String bind = config.mediaBind() == null ? "0.0.0.0" : config.mediaBind().getHostAddress();
         mediaPort = MediaPort.open(new TransportConfig(bind, config.mediaPort(), config.advertisedAddresses()),
                 DtlsIdentity.generate());
         rooms = new RoomRegistry(config.maxRooms());
-        engineChannel = NettyChannelBuilder.forTarget(config.engineTarget()).usePlaintext().build();
-        engine = new EngineLink(engineChannel, config.mix(), rooms);
-        engineOut = new DatagramSocket();
+        NettyChannelBuilder toEngine = NettyChannelBuilder.forTarget(config.engineTarget()).usePlaintext();
+        if (config.controlToken() != null) {
+            toEngine.intercept(ControlTokenClient.of(config.controlToken()));
+        }
+        engineChannel = toEngine.build();
+        engineOut = new DatagramSocket(); // bound now (any address, a free port): the engine pins our RTP to it
         engineOut.setSendBufferSize(1 << 20);
+        engine = new EngineLink(engineChannel, config.mix(), rooms, engineOut.getLocalPort());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sfu-timer");
             t.setDaemon(true);
@@ -89,8 +104,10 @@ public final class Sidecar implements AutoCloseable {
                 config.mix(), true));
         engine.start();
         if (config.grpcPort() >= 0) {
+            ControlAuthInterceptor auth = config.controlToken() == null ? ControlAuthInterceptor.open()
+                    : ControlAuthInterceptor.requiring(config.controlToken());
             grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
-                    .addService(new SfuControlService(rooms, engine)).build();
+                    .addService(ServerInterceptors.intercept(new SfuControlService(rooms, engine), auth)).build();
             try {
                 grpc.start();
             } catch (IOException e) {
@@ -100,9 +117,11 @@ public final class Sidecar implements AutoCloseable {
         }
         http = SignalingServer.start(new SignalingController(rooms, tokens), config.httpHost(), config.httpPort(),
                 config.tlsCert(), config.tlsKey());
-        LOG.info("sidecar listening: web and signaling {}://{}:{}, media UDP port {}, control gRPC {}, engine {}",
+        LOG.info("sidecar listening: web and signaling {}://{}:{}, media UDP port {}, control gRPC {} ({}), engine {}",
                 http.tls() ? "https" : "http", config.httpHost(), http.port(), mediaPort.port(),
-                grpc == null ? "off" : config.grpcHost() + ":" + grpc.getPort(), config.engineTarget());
+                grpc == null ? "off" : config.grpcHost() + ":" + grpc.getPort(),
+                config.controlToken() != null ? "control token required and sent to the engine" : "no control token",
+                config.engineTarget());
     }
 
     /** The configuration it was started with. */

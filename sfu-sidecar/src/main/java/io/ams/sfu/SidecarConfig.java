@@ -1,5 +1,6 @@
 package io.ams.sfu;
 
+import io.ams.proto.auth.ControlToken;
 import io.ams.sfu.engine.MixSettings;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -21,13 +22,17 @@ import java.util.List;
  * @param tlsKey              PEM private key for tlsCert
  * @param grpcPort            the sidecar's control API (ams.v1.Sfu); -1 = none, 0 = any free port
  * @param tokenTtl            lifetime of tokens the sidecar prints
- * @param grpcHost            address the control API listens on; loopback by default because the API has no
- *                            authentication (an operator elsewhere uses an SSH tunnel, or sets it on purpose)
+ * @param grpcHost            address the control API listens on; loopback by default. Beyond loopback it needs
+ *                            {@code controlToken} (or {@code insecureControl}), see docs/SECURITY.md
+ * @param controlToken        when not null: required on every call of the control API, and sent on every call to
+ *                            the engine ({@code --control-token-file}, AMS_CONTROL_TOKEN)
+ * @param insecureControl     {@code --insecure-control}: the control API beyond loopback without a token, on purpose
  */
 public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind, int mediaPort,
                             List<String> advertisedAddresses, String engineTarget, InetAddress mixBindAddress,
                             Path tokenKeyFile, Path tlsCert, Path tlsKey, int grpcPort, MixSettings mix,
-                            int maxParticipants, int maxRooms, Duration tokenTtl, String grpcHost) {
+                            int maxParticipants, int maxRooms, Duration tokenTtl, String grpcHost,
+                            ControlToken controlToken, boolean insecureControl) {
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT = 10000;
     public static final int DEFAULT_GRPC_PORT = 50052;
@@ -39,7 +44,7 @@ public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind
                          String engineTarget, InetAddress mixBindAddress, Path tokenKeyFile, Path tlsCert, Path tlsKey,
                          int grpcPort, MixSettings mix, int maxParticipants, int maxRooms, Duration tokenTtl) {
         this(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress, tokenKeyFile, tlsCert,
-                tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, DEFAULT_GRPC_HOST);
+                tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, DEFAULT_GRPC_HOST, null, false);
     }
 
     public SidecarConfig {
@@ -58,37 +63,43 @@ public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind
 
     public SidecarConfig withPorts(int http, int media, int grpc) {
         return new SidecarConfig(httpHost, http, mediaBind, media, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpc, mix, maxParticipants, maxRooms, tokenTtl, grpcHost);
+                tokenKeyFile, tlsCert, tlsKey, grpc, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl);
     }
 
     public SidecarConfig withEngine(String target) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, target, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl);
     }
 
     public SidecarConfig withMix(MixSettings m) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, m, maxParticipants, maxRooms, tokenTtl, grpcHost);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, m, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl);
     }
 
     public SidecarConfig withHttpHost(String host) {
         return new SidecarConfig(host, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl);
     }
 
     public SidecarConfig withTls(Path cert, Path key) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, cert, key, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost);
+                tokenKeyFile, cert, key, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl);
     }
 
     public SidecarConfig withMedia(InetAddress bind, List<String> advertised) {
         return new SidecarConfig(httpHost, httpPort, bind, mediaPort, advertised, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl);
+    }
+
+    /** The control token (null: none) and --insecure-control. */
+    public SidecarConfig withControl(ControlToken token, boolean insecure) {
+        return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, token, insecure);
     }
 
     /** The control API's listening address. */
     public SidecarConfig withGrpcHost(String host) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, host);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, host, controlToken, insecureControl);
     }
 }

@@ -38,6 +38,11 @@ public final class CtlCommand implements Runnable {
             description = "The engine's gRPC address, plaintext (default: ${DEFAULT-VALUE}).")
     String target;
 
+    @Option(names = "--control-token-file", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Send the control token in FILE (the server's --control-token-file); "
+                    + "AMS_CONTROL_TOKEN gives the token itself. Needed by servers that have a token.")
+    java.nio.file.Path controlTokenFile;
+
     @Option(names = "--json", scope = ScopeType.INHERIT,
             description = "Machine output: one JSON object per line (proto3 JSON mapping).")
     boolean json;
@@ -54,5 +59,22 @@ public final class CtlCommand implements Runnable {
 
     boolean json() {
         return json;
+    }
+
+    /** The token to send: from --control-token-file (which must exist), else AMS_CONTROL_TOKEN, else none. */
+    io.ams.proto.auth.ControlToken controlToken() {
+        if (controlTokenFile != null) {
+            try {
+                return io.ams.proto.auth.ControlToken.load(controlTokenFile);
+            } catch (java.io.IOException e) {
+                throw new ParameterException(spec.commandLine(), "--control-token-file " + controlTokenFile
+                        + ": cannot read it (" + e.getMessage() + ")");
+            }
+        }
+        try {
+            return io.ams.proto.auth.ControlToken.resolve(null, System.getenv()).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 }

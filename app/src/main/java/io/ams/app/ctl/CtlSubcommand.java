@@ -11,8 +11,9 @@ abstract class CtlSubcommand extends GrpcCommand {
     @Override
     public final Integer call() {
         String target = ctl().target();
+        io.ams.proto.auth.ControlToken token = ctl().controlToken();
         return guarded(target, "the engine", "is 'ams engine' running?", () -> {
-            try (MixerConnection mixer = new MixerConnection(target)) {
+            try (MixerConnection mixer = new MixerConnection(target, token)) {
                 run(mixer);
             }
         });

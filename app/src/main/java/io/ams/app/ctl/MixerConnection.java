@@ -2,6 +2,8 @@ package io.ams.app.ctl;
 
 import java.util.concurrent.TimeUnit;
 
+import io.ams.proto.auth.ControlToken;
+import io.ams.proto.auth.ControlTokenClient;
 import io.ams.proto.v1.MixerGrpc;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -18,8 +20,22 @@ final class MixerConnection implements AutoCloseable {
     private final ManagedChannel channel;   // owned: shut down in close()
 
     MixerConnection(String target) {
+        this(target, null);
+    }
+
+    /** {@code token}: sent on every call (null: none). */
+    MixerConnection(String target, ControlToken token) {
         this.target = target;
-        this.channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        this.channel = channel(target, token);
+    }
+
+    /** A plaintext channel to {@code target} that carries {@code token} (null: none) on every call. */
+    static ManagedChannel channel(String target, ControlToken token) {
+        var b = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create());
+        if (token != null) {
+            b.intercept(ControlTokenClient.of(token));
+        }
+        return b.build();
     }
 
     String target() {

@@ -260,6 +260,10 @@ final class Render {
                 + (info.getMediaPortMin() == 0 ? "any" : info.getMediaPortMin() + "-" + info.getMediaPortMax()));
         table.row("native frames", info.getNativeFramesOutstanding());
         table.row("native packets", info.getNativePacketsOutstanding());
+        table.row("control", (info.getControlAuthenticated() ? "control token required" : "no control token")
+                + "; RTP destinations " + String.join(",", info.getAllowedDestinationsList()) + " and callers' own addresses");
+        table.row("refused", info.getCallsUnauthenticated() + " unauthenticated, " + info.getDestinationsDenied()
+                + " destinations denied, " + info.getFileNamesRefused() + " file names");
         table.print(out);
     }
 

@@ -1,8 +1,6 @@
 package io.ams.app.ctl;
 
 import io.ams.proto.v1.SfuGrpc;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.util.concurrent.TimeUnit;
 
@@ -17,8 +15,9 @@ abstract class SfuSubcommand extends GrpcCommand {
     @Override
     public final Integer call() {
         String target = sfuTarget();
+        io.ams.proto.auth.ControlToken token = ctl().controlToken();
         return guarded(target, "the SFU sidecar", "is 'ams' or 'ams sidecar' running? its gRPC port is --sfu-grpc-port", () -> {
-            ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+            ManagedChannel channel = MixerConnection.channel(target, token);
             try {
                 run(SfuGrpc.newBlockingStub(channel).withDeadlineAfter(MixerConnection.UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS));
             } finally {

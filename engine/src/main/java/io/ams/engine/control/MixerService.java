@@ -11,7 +11,11 @@ import io.ams.engine.EngineException;
 import io.ams.engine.media.NativeResources;
 import io.ams.engine.mix.OutputSpec;
 import io.ams.engine.room.EventBus;
+import io.ams.engine.ingest.SenderPin;
 import io.ams.engine.room.Participant;
+import io.ams.engine.room.RecordingNames;
+import io.ams.engine.stats.BurstLog;
+import io.ams.proto.auth.ControlAuthInterceptor;
 import io.ams.engine.room.Room;
 import io.ams.engine.room.RoomManager;
 import io.ams.proto.v1.AddDestinationRequest;
@@ -58,10 +62,21 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
     public static final String VERSION = "0.1.0";
 
     private final RoomManager rooms;
+    private final DestinationPolicy destinations;
+    private final ControlAuthInterceptor auth;      // in front of this service on the network server
     private final AtomicLong eventsDropped = new AtomicLong();
+    private final AtomicLong fileNamesRefused = new AtomicLong();
+    private final BurstLog refusalLog = new BurstLog(LOG, 5000);
 
+    /** Without a network server in front: the allow-list of the rooms' config, no authentication. */
     public MixerService(RoomManager rooms) {
+        this(rooms, new DestinationPolicy(rooms.config().security().allowDestinations()), ControlAuthInterceptor.open());
+    }
+
+    public MixerService(RoomManager rooms, DestinationPolicy destinations, ControlAuthInterceptor auth) {
         this.rooms = rooms;
+        this.destinations = destinations;
+        this.auth = auth;
     }
 
     @Override
@@ -103,8 +118,10 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
             Room room = rooms.get(req.getRoomId());
             int pt = req.getPayloadType() == 0 ? 96 : req.getPayloadType();
             long ssrc = req.getSsrc() == 0 ? -1 : Integer.toUnsignedLong(req.getSsrc());
+            SenderPin sender = ProtoMapper.senderPin(req.getSenderHost(), req.getSenderPort(),
+                    ControlAuthInterceptor.callerAddress());
             Participant p = room.addParticipant(req.getParticipantId(), req.getDisplayName(),
-                    ProtoMapper.codec(req.getCodec()), pt, ssrc);
+                    ProtoMapper.codec(req.getCodec()), pt, ssrc, sender);
             return AddParticipantResponse.newBuilder().setParticipant(ProtoMapper.participant(p))
                     .setRtpHost(p.rtpHost()).setRtpPort(p.rtpPort()).build();
         });
@@ -148,13 +165,27 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
                 if (!req.getHost().isEmpty() || req.getPort() != 0) {
                     throw EngineException.invalid("give either file_name or host:port, not both");
                 }
+                checkFileName(req.getFileName());
                 return room.addFileDestination(req.getOutputId(), req.getDestinationId(), req.getFileName())
                         .describe();
             }
             int pt = req.getPayloadType() == 0 ? 96 : req.getPayloadType();
             return room.addUdpDestination(req.getOutputId(), req.getDestinationId(), req.getHost(), req.getPort(),
-                    Integer.toUnsignedLong(req.getSsrc()), pt).describe();
+                    Integer.toUnsignedLong(req.getSsrc()), pt,
+                    destinations.forCaller(ControlAuthInterceptor.callerAddress())).describe();
         });
+    }
+
+    /** Recording names stay plain file names; a refusal is counted and logged. */
+    private void checkFileName(String name) {
+        try {
+            RecordingNames.check(name);
+        } catch (EngineException e) {
+            fileNamesRefused.incrementAndGet();
+            refusalLog.warn("AddDestination refused (INVALID_ARGUMENT, {} so far): {}", fileNamesRefused.get(),
+                    e.getMessage());
+            throw e;
+        }
     }
 
     @Override
@@ -218,6 +249,11 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
                 .setMediaPortMax(rooms.config().mediaPortMax())
                 .setNativeFramesOutstanding(NativeResources.outstandingFrames())
                 .setNativePacketsOutstanding(NativeResources.outstandingPackets())
+                .setCallsUnauthenticated(auth.refused())
+                .setDestinationsDenied(destinations.denied())
+                .setFileNamesRefused(fileNamesRefused.get())
+                .setControlAuthenticated(auth.authenticating())
+                .addAllAllowedDestinations(destinations.allowed().stream().map(Cidr::toString).toList())
                 .build());
     }
 
@@ -276,6 +312,7 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
             case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
             case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
             case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+            case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
             case INTERNAL -> Status.INTERNAL;
         };
         return s.withDescription(e.getMessage());

@@ -1,8 +1,12 @@
 package io.ams.engine.control;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
 import java.util.ArrayList;
 import java.util.List;
 
+import io.ams.engine.EngineException;
 import io.ams.engine.compose.Fit;
 import io.ams.engine.compose.LayoutKind;
 import io.ams.engine.compose.LayoutSpec;
@@ -11,6 +15,7 @@ import io.ams.engine.egress.Sink;
 import io.ams.engine.ingest.IngressStats;
 import io.ams.engine.mix.Output;
 import io.ams.engine.mix.OutputSpec;
+import io.ams.engine.ingest.SenderPin;
 import io.ams.engine.room.Participant;
 import io.ams.engine.room.Room;
 import io.ams.proto.v1.Backend;
@@ -113,7 +118,32 @@ final class ProtoMapper {
         long ssrc = p.ingress().stats().ssrc();
         return io.ams.proto.v1.Participant.newBuilder().setId(p.id()).setDisplayName(p.displayName())
                 .setCodec(codec(p.codec())).setPayloadType(p.payloadType()).setRtpHost(p.rtpHost())
-                .setRtpPort(p.rtpPort()).setSsrc(ssrc < 0 ? 0 : (int) ssrc).build();
+                .setRtpPort(p.rtpPort()).setSsrc(ssrc < 0 ? 0 : (int) ssrc).setSender(p.ingress().sender()).build();
+    }
+
+    /**
+     * AddParticipant's sender: host and port as given; a port without a host from the calling
+     * client's address ({@code caller}, null in-process: the first host seen); nothing: latch the first.
+     */
+    static SenderPin senderPin(String host, int port, InetAddress caller) {
+        if (port < 0 || port > 65535) {
+            throw EngineException.invalid("sender_port " + port + " is out of range: allowed 0..65535");
+        }
+        if (host.isEmpty() && port == 0) {
+            return SenderPin.latchFirst();
+        }
+        InetAddress h = caller;
+        if (!host.isEmpty()) {
+            try {
+                h = InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
+                throw EngineException.invalid("sender_host '" + host + "' cannot be resolved");
+            }
+            if (h.isAnyLocalAddress()) {
+                throw EngineException.invalid("sender_host " + host + " is a wildcard: give the address RTP comes from");
+            }
+        }
+        return SenderPin.of(h, port);
     }
 
     static io.ams.proto.v1.Room room(Room r, Backend backend) {
@@ -150,7 +180,8 @@ final class ProtoMapper {
                     .setKeyframeRequestsDecoderError(s.keyframeRequestsDecoderError())
                     .setReorderWaitMs(s.reorderWaitMillis()).setRttMs(s.rttMillis())
                     .setRttHintsClamped(s.rttHintsClamped()).setPacketsReordered(s.packetsReordered())
-                    .setPacketsLate(s.packetsLate()).setPayloadsMalformed(s.payloadsMalformed()));
+                    .setPacketsLate(s.packetsLate()).setPayloadsMalformed(s.payloadsMalformed())
+                    .setPacketsWrongSender(s.wrongSender()));
         }
         for (Output o : r.outputList()) {
             b.addOutputs(o.stats());

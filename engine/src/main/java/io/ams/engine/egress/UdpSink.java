@@ -30,6 +30,7 @@ public final class UdpSink implements Sink {
     private final int payloadType;
     private final long timestampOffset;
     private final DatagramChannel channel;   // passed in: owned by the output
+    private final String senderHost;         // the host receivers see this destination's packets come from
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(2048);
     private final byte[] header = new byte[12];
     private final AtomicLong errors = new AtomicLong();
@@ -40,7 +41,14 @@ public final class UdpSink implements Sink {
 
     public UdpSink(String id, InetSocketAddress target, long ssrc, int payloadType, DatagramChannel channel,
                    java.util.Random random) {
+        this(id, target, ssrc, payloadType, channel, "", random);
+    }
+
+    /** {@code senderHost}: the engine's address as the receiver sees it (reported in {@link #describe()}). */
+    public UdpSink(String id, InetSocketAddress target, long ssrc, int payloadType, DatagramChannel channel,
+                   String senderHost, java.util.Random random) {
         this.id = id;
+        this.senderHost = senderHost;
         this.target = target;
         this.ssrc = ssrc;
         this.payloadType = payloadType;
@@ -94,8 +102,16 @@ public final class UdpSink implements Sink {
 
     @Override
     public Destination describe() {
-        return Destination.newBuilder().setId(id).setHost(target.getHostString()).setPort(target.getPort())
-                .setSsrc((int) ssrc).setPayloadType(payloadType).build();
+        Destination.Builder b = Destination.newBuilder().setId(id).setHost(target.getHostString())
+                .setPort(target.getPort()).setSsrc((int) ssrc).setPayloadType(payloadType).setSenderHost(senderHost);
+        try {
+            if (channel.getLocalAddress() instanceof InetSocketAddress local) {
+                b.setSenderPort(local.getPort());
+            }
+        } catch (IOException | RuntimeException e) {
+            // closed: no sender port to report
+        }
+        return b.build();
     }
 
     @Override

@@ -10,6 +10,7 @@ public final class IngressStats {
     final AtomicLong packets = new AtomicLong();
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
+    final AtomicLong wrongSender = new AtomicLong();
     final AtomicLong framesDecoded = new AtomicLong();
     final AtomicLong framesDropped = new AtomicLong();
     final AtomicLong decodeErrors = new AtomicLong();
@@ -44,6 +45,11 @@ public final class IngressStats {
     /** Datagrams refused: not RTP, malformed, unexpected payload type or SSRC. */
     public long rejected() {
         return rejected.get();
+    }
+
+    /** Datagrams dropped because they came from an address other than the participant's sender (not in rejected). */
+    public long wrongSender() {
+        return wrongSender.get();
     }
 
     public long lost() {

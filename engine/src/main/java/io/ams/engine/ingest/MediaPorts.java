@@ -2,6 +2,7 @@ package io.ams.engine.ingest;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,38 +42,62 @@ public final class MediaPorts implements AutoCloseable {
         this.cursor = config.mediaPortMin();
     }
 
-    /** Binds a UDP channel with {@code handler} on the next free port of the range. */
-    public synchronized Channel bind(ChannelHandler handler) {
-        Bootstrap b = new Bootstrap()
+    /**
+     * Binds a UDP channel on the next free port of the range, with a handler from {@code handlers}.
+     * A port another process holds is skipped. Each attempt gets a fresh handler: Netty adds the
+     * handler to the attempt's channel before the bind can fail, and a handler that is not
+     * {@code @Sharable} (a participant's ingress keeps per-stream state) cannot join a second channel.
+     * Returns the channel and the handler that went with it.
+     */
+    public synchronized <H extends ChannelHandler> Bound<H> bind(Supplier<H> handlers) {
+        if (config.anyMediaPort()) {
+            H handler = handlers.get();
+            ChannelFuture f = attempt(handler, 0);
+            if (!f.isSuccess()) {
+                throw new EngineException(EngineException.Kind.RESOURCE_EXHAUSTED,
+                        "cannot bind a media port on " + config.bindHost() + ": " + f.cause().getMessage());
+            }
+            return new Bound<>(f.channel(), handler);
+        }
+        int span = config.mediaPortMax() - config.mediaPortMin() + 1;
+        String lastError = "";
+        for (int i = 0; i < span; i++) {
+            int port = cursor;
+            cursor = cursor >= config.mediaPortMax() ? config.mediaPortMin() : cursor + 1;
+            H handler = handlers.get();
+            ChannelFuture f = attempt(handler, port);
+            if (f.isSuccess()) {
+                return new Bound<>(f.channel(), handler);
+            }
+            lastError = f.cause().getMessage();
+            LOG.debug("media port {} busy: {}", port, lastError);
+        }
+        throw new EngineException(EngineException.Kind.RESOURCE_EXHAUSTED, "no free media port in "
+                + config.mediaPortMin() + ".." + config.mediaPortMax() + " on " + config.bindHost()
+                + " (last error: " + lastError + ")");
+    }
+
+    /** A bound channel and its handler. */
+    public record Bound<H extends ChannelHandler>(Channel channel, H handler) {
+        public int port() {
+            return ((InetSocketAddress) channel.localAddress()).getPort();
+        }
+    }
+
+    /** One bind; a failed attempt's channel (registered, open, unbound) is closed, not leaked. */
+    private ChannelFuture attempt(ChannelHandler handler, int port) {
+        ChannelFuture f = new Bootstrap()
                 .group(group)
                 .channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
-                .handler(handler);
-        if (config.anyMediaPort()) {
-            return bindOrThrow(b, 0);
+                .handler(handler)
+                .bind(new InetSocketAddress(config.bindHost(), port))
+                .awaitUninterruptibly();
+        if (!f.isSuccess() && f.channel() != null) {
+            f.channel().close().awaitUninterruptibly();
         }
-        int span = config.mediaPortMax() - config.mediaPortMin() + 1;
-        for (int i = 0; i < span; i++) {
-            int port = cursor;
-            cursor = cursor >= config.mediaPortMax() ? config.mediaPortMin() : cursor + 1;
-            ChannelFuture f = b.bind(new InetSocketAddress(config.bindHost(), port)).awaitUninterruptibly();
-            if (f.isSuccess()) {
-                return f.channel();
-            }
-            LOG.debug("media port {} busy: {}", port, f.cause().getMessage());
-        }
-        throw new EngineException(EngineException.Kind.RESOURCE_EXHAUSTED, "no free media port in "
-                + config.mediaPortMin() + ".." + config.mediaPortMax());
-    }
-
-    private Channel bindOrThrow(Bootstrap b, int port) {
-        ChannelFuture f = b.bind(new InetSocketAddress(config.bindHost(), port)).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            throw new EngineException(EngineException.Kind.RESOURCE_EXHAUSTED,
-                    "cannot bind a media port on " + config.bindHost() + ": " + f.cause().getMessage());
-        }
-        return f.channel();
+        return f;
     }
 
     @Override

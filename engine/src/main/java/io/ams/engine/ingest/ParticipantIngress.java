@@ -60,10 +60,12 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
     private final VideoCodec codec;
     private final int payloadType;
     private final long requiredSsrc;     // -1: latch the first
+    private final SenderPin sender;      // event-loop thread only
     private final Listener listener;
     private final IngressStats stats = new IngressStats();
     private final BurstLog rejectLog = new BurstLog(LOG, 5000);
     private final BurstLog decodeLog = new BurstLog(LOG, 5000);
+    private final BurstLog senderLog = new BurstLog(LOG, 5000);
 
     // owned by the event-loop thread
     private ReorderBuffer reorder = new ReorderBuffer(REORDER_CAPACITY, RepairWait.waitNanos(0));
@@ -84,7 +86,14 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
 
     public ParticipantIngress(String participantId, VideoCodec codec, int payloadType, long requiredSsrc,
                               Listener listener) {
+        this(participantId, codec, payloadType, requiredSsrc, SenderPin.latchFirst(), listener);
+    }
+
+    /** {@code sender}: where this participant's RTP may come from; datagrams from elsewhere are dropped and counted. */
+    public ParticipantIngress(String participantId, VideoCodec codec, int payloadType, long requiredSsrc,
+                              SenderPin sender, Listener listener) {
         this.participantId = participantId;
+        this.sender = sender;
         this.codec = codec;
         this.payloadType = payloadType;
         this.requiredSsrc = requiredSsrc;
@@ -114,6 +123,11 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
 
     public IngressStats stats() {
         return stats;
+    }
+
+    /** "host:port" the RTP is taken from ("*" for parts not latched yet). */
+    public String sender() {
+        return sender.describe();
     }
 
     /** The bound local port (after the channel is registered). */
@@ -172,6 +186,12 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
         long now = System.nanoTime();
+        if (!sender.allows(msg.sender(), mayTakeNewStream(now))) {
+            stats.wrongSender.incrementAndGet();
+            senderLog.warn("participant {}: datagram from {} dropped: RTP is taken from {} only", participantId,
+                    msg.sender(), sender.describe());
+            return;
+        }
         ByteBuf content = msg.content();
         int len = content.readableBytes();
         byte[] data = new byte[len];
@@ -195,6 +215,7 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
             reject(msg, "unexpected SSRC " + packet.ssrc() + " (expected " + stats.latchedSsrc + ")");
             return;
         }
+        sender.accepted(msg.sender());
         lastPacketNanos = now;
         stats.packets.incrementAndGet();
         stats.bytes.addAndGet(len);
@@ -214,6 +235,11 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
         stats.lost = reorderLostBefore + reorder.lost();
         stats.packetsReordered = reorderReorderedBefore + reorder.reordered();
         stats.packetsLate = reorderLateBefore + reorder.late();
+    }
+
+    /** Nothing accepted yet, or the stream silent long enough to give way to a new sender (a restart). */
+    private boolean mayTakeNewStream(long now) {
+        return stats.packets.get() == 0 || now - lastPacketNanos > SSRC_TAKEOVER_NANOS;
     }
 
     private boolean acceptSsrc(RtpPacket packet, long now) {

@@ -113,6 +113,7 @@ public final class Output implements AutoCloseable {
             enc = VideoEncoder.create(new EncoderConfig(spec.codec(), spec.width(), spec.height(), spec.fps(),
                     spec.bitrateKbps(), spec.fps() * 4));
             ch = DatagramChannel.open();
+            ch.bind(null); // now, not at the first send: destinations tell receivers the port they send from
         } catch (IOException | RuntimeException e) {
             if (enc != null) {
                 enc.close();

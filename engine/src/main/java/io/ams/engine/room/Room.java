@@ -21,6 +21,7 @@ import io.ams.engine.egress.FileSink;
 import io.ams.engine.egress.UdpSink;
 import io.ams.engine.ingest.MediaPorts;
 import io.ams.engine.ingest.ParticipantIngress;
+import io.ams.engine.ingest.SenderPin;
 import io.ams.engine.media.VideoFrame;
 import io.ams.engine.mix.Ids;
 import io.ams.engine.mix.Output;
@@ -31,7 +32,6 @@ import io.ams.proto.v1.MainSpeakerChanged;
 import io.ams.proto.v1.ParticipantAdded;
 import io.ams.proto.v1.ParticipantRemoved;
 import io.ams.rtp.VideoCodec;
-import io.netty.channel.Channel;
 
 /**
  * A room: its participants (join order kept), the frame store they feed, and its outputs.
@@ -112,6 +112,12 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
 
     public synchronized Participant addParticipant(String participantId, String displayName, VideoCodec codec,
                                                    int payloadType, long requiredSsrc) {
+        return addParticipant(participantId, displayName, codec, payloadType, requiredSsrc, SenderPin.latchFirst());
+    }
+
+    /** Adds a participant whose RTP is taken from {@code sender} only. */
+    public synchronized Participant addParticipant(String participantId, String displayName, VideoCodec codec,
+                                                   int payloadType, long requiredSsrc, SenderPin sender) {
         ensureOpen();
         Ids.check("participant_id", participantId);
         if (participants.containsKey(participantId)) {
@@ -128,17 +134,18 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         if (name.length() > 64) {
             throw EngineException.invalid("display_name is " + name.length() + " characters long: at most 64");
         }
-        ParticipantIngress ingress = new ParticipantIngress(participantId, codec, payloadType, requiredSsrc, this);
-        Channel ch = ports.bind(ingress);
-        int port = ((InetSocketAddress) ch.localAddress()).getPort();
+        MediaPorts.Bound<ParticipantIngress> bound = ports.bind(
+                () -> new ParticipantIngress(participantId, codec, payloadType, requiredSsrc, sender, this));
+        ParticipantIngress ingress = bound.handler();
+        int port = bound.port();
         Participant p = new Participant(participantId, name, codec, payloadType, requiredSsrc, ingress, mediaHost, port);
         participants.put(participantId, p);
         if (mainSpeakerId == null) {
             mainSpeakerId = participantId;
         }
         refreshViews();
-        LOG.info("room {}: participant {} ('{}', {} pt {}) sends RTP to {}:{}", id, participantId, name, codec,
-                payloadType, mediaHost, port);
+        LOG.info("room {}: participant {} ('{}', {} pt {}) sends RTP to {}:{}, taken from {}", id, participantId, name,
+                codec, payloadType, mediaHost, port, sender.describe());
         events.publish(Event.newBuilder().setRoomId(id)
                 .setParticipantAdded(ParticipantAdded.newBuilder().setParticipantId(participantId)));
         return p;
@@ -215,9 +222,15 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         return new ArrayList<>(outputs.values());
     }
 
-    /** Adds an RTP destination host:port to an output. */
+    /** Adds an RTP destination host:port on loopback to an output. */
     public synchronized UdpSink addUdpDestination(String outputId, String destinationId, String host, int port,
                                                   long ssrc, int payloadType) {
+        return addUdpDestination(outputId, destinationId, host, port, ssrc, payloadType, DestinationGuard.LOOPBACK);
+    }
+
+    /** Adds an RTP destination host:port to an output, if {@code guard} allows the resolved address. */
+    public synchronized UdpSink addUdpDestination(String outputId, String destinationId, String host, int port,
+                                                  long ssrc, int payloadType, DestinationGuard guard) {
         ensureOpen();
         Output o = output(outputId);
         checkDestinationCount(o);
@@ -236,10 +249,13 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         } catch (UnknownHostException e) {
             throw EngineException.invalid("host '" + host + "' cannot be resolved");
         }
+        guard.check(host, addr);
         String did = destinationId == null || destinationId.isEmpty() ? host + ":" + port : destinationId;
         Ids.check("destination_id", did);
         long s = ssrc != 0 ? ssrc : (random.nextInt() & 0xffffffffL);
-        UdpSink sink = new UdpSink(did, new InetSocketAddress(addr, port), s, payloadType, o.sendChannel(), random);
+        String senderHost = addr.isLoopbackAddress() ? InetAddress.getLoopbackAddress().getHostAddress() : mediaHost;
+        UdpSink sink = new UdpSink(did, new InetSocketAddress(addr, port), s, payloadType, o.sendChannel(), senderHost,
+                random);
         o.addSink(sink);
         LOG.info("room {} output {}: RTP destination {} -> {}:{} ssrc {} pt {}", id, o.id(), did, host, port, s,
                 payloadType);
@@ -251,10 +267,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         ensureOpen();
         Output o = output(outputId);
         checkDestinationCount(o);
-        if (!fileName.matches("[A-Za-z0-9._-]{1,128}") || fileName.startsWith(".")) {
-            throw EngineException.invalid("file_name '" + fileName + "' is invalid: a plain file name of"
-                    + " A-Z a-z 0-9 . _ - (no directories)");
-        }
+        RecordingNames.check(fileName);
         String lower = fileName.toLowerCase(java.util.Locale.ROOT);
         VideoCodec codec = o.spec().codec();
         boolean ok = lower.endsWith(".mkv") || (codec == VideoCodec.VP8 && (lower.endsWith(".webm") || lower.endsWith(".ivf")))
@@ -262,7 +275,10 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         if (!ok) {
             throw EngineException.invalid("file_name '" + fileName + "': use .mkv, or .webm/.ivf for VP8, or .mp4 for H.264");
         }
-        Path path = recordDir.resolve(fileName).toAbsolutePath();
+        Path path = recordDir.resolve(fileName).toAbsolutePath().normalize();
+        if (!path.getParent().equals(recordDir.toAbsolutePath().normalize())) {
+            throw EngineException.invalid("file_name '" + fileName + "' is invalid: it leaves the record directory");
+        }
         try {
             java.nio.file.Files.createDirectories(recordDir);
         } catch (java.io.IOException e) {

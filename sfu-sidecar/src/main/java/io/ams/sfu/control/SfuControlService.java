@@ -71,6 +71,8 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                 .setMainSpeakerId(nz(s.mainSpeaker())).setPreviousSpeakerId(nz(s.previousSpeaker()))
                 .setPinnedSpeakerId(nz(s.pinnedSpeaker())).setMixAvailable(s.mixAvailable())
                 .setMixPackets(s.mixPackets()).setSpeakerSwitches(s.speakerSwitches())
+                .setMixPacketsDropped(s.mixDropped()).setMixPacketsWrongSender(s.mixWrongSender())
+                .setMixSender(s.mixSender())
                 .setEngineConnected(engine.connected());
         io.ams.sfu.room.SfuRoom room = rooms.get(s.id());
         java.util.Map<String, ParticipantQuality> quality = room == null ? java.util.Map.of() : room.quality();

@@ -7,6 +7,7 @@ import io.ams.proto.v1.Canvas;
 import io.ams.proto.v1.Codec;
 import io.ams.proto.v1.CreateRoomRequest;
 import io.ams.proto.v1.DeleteRoomRequest;
+import io.ams.proto.v1.Destination;
 import io.ams.proto.v1.Event;
 import io.ams.proto.v1.Layout;
 import io.ams.proto.v1.ListRoomsRequest;
@@ -59,6 +60,10 @@ public final class EngineLink implements AutoCloseable {
 
         /** The engine cannot decode this participant until its next keyframe: send a PLI. */
         void onKeyframeNeeded(String roomId, String participantId);
+
+        /** The room's mix comes from {@code sender} (the engine's output socket); take it from there only. */
+        default void onMixSender(String roomId, InetSocketAddress sender) {
+        }
     }
 
     private record WantedParticipant(String id, String name, long ssrc) {
@@ -105,8 +110,18 @@ public final class EngineLink implements AutoCloseable {
     private volatile String lastError = "";
     private boolean eventsOpen;                                                   // link thread only
     private volatile boolean closed;
+    private final int rtpSenderPort;                                              // 0: the engine latches the first
 
     public EngineLink(ManagedChannel channel, MixSettings settings, Listener listener) {
+        this(channel, settings, listener, 0);
+    }
+
+    /**
+     * {@code rtpSenderPort}: the local port of the socket participants' plain RTP goes to the engine
+     * from; the engine takes each participant's RTP from that port of this link's host only.
+     */
+    public EngineLink(ManagedChannel channel, MixSettings settings, Listener listener, int rtpSenderPort) {
+        this.rtpSenderPort = rtpSenderPort;
         this.stub = MixerGrpc.newBlockingStub(Objects.requireNonNull(channel));
         this.asyncStub = MixerGrpc.newStub(channel);
         this.settings = settings;
@@ -305,7 +320,8 @@ public final class EngineLink implements AutoCloseable {
             for (WantedParticipant p : w.participants.values()) {
                 if (!a.participants.contains(p.id())) {
                     AddParticipantRequest req = AddParticipantRequest.newBuilder().setRoomId(w.id).setParticipantId(p.id())
-                            .setDisplayName(p.name()).setCodec(Codec.VP8).setPayloadType(96).setSsrc((int) p.ssrc()).build();
+                            .setDisplayName(p.name()).setCodec(Codec.VP8).setPayloadType(96).setSsrc((int) p.ssrc())
+                            .setSenderPort(rtpSenderPort).build(); // sender host: the address this link calls from
                     AddParticipantResponse resp;
                     try {
                         resp = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).addParticipant(req);
@@ -391,13 +407,25 @@ public final class EngineLink implements AutoCloseable {
                 .setFps(settings.fps()).setCodec(Codec.VP8).setBitrateKbps(settings.bitrateKbps())
                 .setLayout(Layout.newBuilder().setKind(settings.layout()).setHighlightSpeaker(true))
                 .build());
-        stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).addDestination(AddDestinationRequest.newBuilder()
+        Destination d = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).addDestination(
+                AddDestinationRequest.newBuilder()
                 .setRoomId(w.id).setOutputId("main").setDestinationId("sidecar")
                 .setHost(w.mixTarget.getHostString()).setPort(w.mixTarget.getPort())
                 .setSsrc(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE))
                 .setPayloadType(96).build());
+        listener.onMixSender(w.id, mixSender(d, w.mixTarget));
         LOG.info("engine link: room '{}' created in the engine ({}x{}@{} {}), mix to {}", w.id, settings.width(),
                 settings.height(), settings.fps(), settings.layout(), w.mixTarget);
+    }
+
+    /**
+     * Where the engine's output sends from: its sender_host:sender_port (a mix sent to loopback comes
+     * from loopback). Port 0: an engine too old to say; the room then takes the mix from anywhere.
+     */
+    static InetSocketAddress mixSender(Destination d, InetSocketAddress mixTarget) {
+        boolean loopback = mixTarget.getAddress() != null && mixTarget.getAddress().isLoopbackAddress();
+        String host = loopback || d.getSenderHost().isEmpty() ? "127.0.0.1" : d.getSenderHost();
+        return new InetSocketAddress(host, d.getSenderPort());
     }
 
     private void openEvents() {

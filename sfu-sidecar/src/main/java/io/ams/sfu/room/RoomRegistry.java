@@ -89,6 +89,14 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
     }
 
     @Override
+    public void onMixSender(String roomId, java.net.InetSocketAddress sender) {
+        SfuRoom r = rooms.get(roomId);
+        if (r != null) {
+            r.mixSender(sender);
+        }
+    }
+
+    @Override
     public void onKeyframeNeeded(String roomId, String participantId) {
         SfuRoom r = rooms.get(roomId);
         if (r != null) {

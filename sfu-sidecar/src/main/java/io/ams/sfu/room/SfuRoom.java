@@ -72,6 +72,7 @@ public final class SfuRoom implements AutoCloseable {
     private final ScheduledFuture<?> tick;
     private final AtomicLong mixPackets = new AtomicLong();
     private final AtomicLong mixDropped = new AtomicLong();
+    private final MixSource mixSource = new MixSource();
     private final AtomicLong speakerSwitches = new AtomicLong();
     private final QualityReporter quality = new QualityReporter(); // timer thread only
     private int nextPeer;
@@ -782,6 +783,16 @@ public final class SfuRoom implements AutoCloseable {
         return null;
     }
 
+    /** The engine's output for this room sends from {@code sender} (engine link thread). */
+    public void mixSender(InetSocketAddress sender) {
+        mixSource.expect(sender);
+        if (sender.getPort() == 0) {
+            LOG.warn("room '{}': the engine does not say where its mix comes from (an older engine): not pinned", id);
+        } else {
+            LOG.info("room '{}': mix taken from {} only", id, sender);
+        }
+    }
+
     private void receiveMix() {
         byte[] buf = new byte[2048];
         byte[] out = new byte[2048 + 16];
@@ -795,6 +806,14 @@ public final class SfuRoom implements AutoCloseable {
                     LOG.warn("room '{}': mix socket failed: {}", id, e.toString());
                 }
                 return;
+            }
+            if (!mixSource.accepts((InetSocketAddress) dp.getSocketAddress())) {
+                if (mixSource.logNow(System.currentTimeMillis())) {
+                    LOG.warn("room '{}': datagram from {} on the mix socket dropped: the mix is taken from {}"
+                        + " only", id, dp.getSocketAddress(), mixSource.describe().isEmpty() ? "(engine not answered yet)"
+                        : mixSource.describe());
+                }
+                continue;
             }
             RtpPacket pkt;
             try {
@@ -850,7 +869,7 @@ public final class SfuRoom implements AutoCloseable {
             override = speakers.override();
         }
         return new RoomSnapshot(id, list, announcedMain, announcedPrevious, override, mixAvailableSent,
-                mixPackets.get(), mixDropped.get(), speakerSwitches.get());
+                mixPackets.get(), mixDropped.get(), speakerSwitches.get(), mixSource.wrongSender(), mixSource.describe());
     }
 
     private RoomSnapshot.CameraSnapshot cameraSnapshot(Peer q, long now) {

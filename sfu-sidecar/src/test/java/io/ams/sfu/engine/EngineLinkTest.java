@@ -111,6 +111,31 @@ class EngineLinkTest {
     }
 
     @Test
+    void participantsArePinnedToTheLinksRtpPortAndTheMixToTheEnginesSender() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<InetSocketAddress> mixSender = new java.util.concurrent.atomic.AtomicReference<>();
+        link = new EngineLink(channel, MixSettings.defaults(), new EngineLink.Listener() {
+            @Override
+            public void onMixReady(String roomId, boolean r) {
+            }
+
+            @Override
+            public void onKeyframeNeeded(String roomId, String participantId) {
+            }
+
+            @Override
+            public void onMixSender(String roomId, InetSocketAddress sender) {
+                mixSender.set(sender);
+            }
+        }, 4242);
+        link.start();
+        link.openRoom("r", new InetSocketAddress("127.0.0.1", 40009));
+        link.addParticipant("r", "p1", "Ada", 1234);
+        assertThat(await(() -> engine.senderPort == 4242)).as("AddParticipant.sender_port " + engine.senderPort).isTrue();
+        assertThat(mixSender.get()).as("a mix sent to loopback comes from loopback, from the engine's port")
+                .isEqualTo(new InetSocketAddress("127.0.0.1", 4000));
+    }
+
+    @Test
     void aRoomOpenedAgainWithTheSameMixSocketIsKept() throws Exception {
         InetSocketAddress target = new InetSocketAddress("127.0.0.1", 40003);
         link = new EngineLink(channel, MixSettings.defaults(), new EngineLink.Listener() {
@@ -182,6 +207,7 @@ class EngineLinkTest {
     private static final class FakeEngine extends MixerGrpc.MixerImplBase {
         private final Map<String, Set<String>> rooms = new LinkedHashMap<>();
         private final Map<String, String> destinations = new LinkedHashMap<>();
+        volatile int senderPort = -1;
         volatile int created;
 
         synchronized String destination(String room) {
@@ -228,7 +254,8 @@ class EngineLinkTest {
         @Override
         public synchronized void addDestination(AddDestinationRequest req, StreamObserver<Destination> out) {
             destinations.put(req.getRoomId(), req.getHost() + ":" + req.getPort());
-            out.onNext(Destination.newBuilder().setHost(req.getHost()).setPort(req.getPort()).build());
+            out.onNext(Destination.newBuilder().setHost(req.getHost()).setPort(req.getPort())
+                    .setSenderHost("192.0.2.10").setSenderPort(4000).build());
             out.onCompleted();
         }
 
@@ -243,6 +270,7 @@ class EngineLinkTest {
                 out.onError(Status.ALREADY_EXISTS.asRuntimeException());
                 return;
             }
+            senderPort = req.getSenderPort();
             out.onNext(AddParticipantResponse.newBuilder().setRtpHost("127.0.0.1").setRtpPort(50000 + ps.size()).build());
             out.onCompleted();
         }
