@@ -168,6 +168,12 @@ class ConnectionQualityIT {
             double fell = (System.nanoTime() - on) / 1e9;
             assertThat((String) lossy.js("return document.querySelector('#my-quality .quality').dataset.level"))
                     .as("the lossy participant's own bars").isIn("poor", "bad");
+            Thread.sleep(4000); // a few seconds of it: the loss the server measures is the NAT's
+            assertThat(sidecar.rooms().get(ROOM).quality().get(lossyId).uplink().lossPercent()).as("loss before repair: "
+                    + sidecar.rooms().get(ROOM).quality().get(lossyId) + "; NAT dropped " + nat.videoDropped.get() + ", passed "
+                    + nat.videoPassed.get() + "; camera " + peer(sidecar, "lossy").camera() + "; browser " + lossy.stats().get("outboundLayers"))
+                    .isBetween(5.0, 15.0);
+            assertThat(POOR.contains(uplinkLevelInBrowser(observer, lossyId))).as("still poor while the loss lasts").isTrue();
             assertThat(peer(sidecar, "lossy").uplinkRecovered()).as("the NACK repair filled the gaps (RTX)").isPositive();
 
             nat.setLoss(0);

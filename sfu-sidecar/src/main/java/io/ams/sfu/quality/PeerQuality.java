@@ -29,6 +29,10 @@ public final class PeerQuality {
     private static final int SILENT_WINDOWS = 3;
     /** A participant's sender report pair older than this no longer says what it wanted to send. */
     private static final long SENDER_REPORT_FRESH_NANOS = 5_000_000_000L;
+    /** Camera streams kept at most (simulcast has three; SSRC changes add some). */
+    private static final int MAX_CAMERA_STREAMS = 8;
+    /** Windows without a packet after which a camera stream is forgotten. */
+    private static final int QUIET_WINDOWS = 30;
 
     /** Where sender reports go: the participant's transport ({@code PeerTransport::sendRtcp}). */
     @FunctionalInterface
@@ -38,7 +42,8 @@ public final class PeerQuality {
 
     private final NtpClock clock;
     private final Map<Long, OutboundStream> sent = new ConcurrentHashMap<>();
-    private final Inbound camera = new Inbound(true);
+    /** The camera's streams by SSRC: one per simulcast layer (or the one stream). */
+    private final Map<Long, Inbound> camera = new ConcurrentHashMap<>();
     private final Inbound mic = new Inbound(false);
     private final QualityScorer uplinkScorer = new QualityScorer();
     private final QualityScorer downlinkScorer = new QualityScorer();
@@ -62,7 +67,17 @@ public final class PeerQuality {
 
     /** A packet of this participant's camera ({@code video}) or microphone as it arrived. */
     public void onUplink(boolean video, long ssrc, int seq, long rtpTimestamp, int payloadLength, long nowNanos) {
-        (video ? camera : mic).onPacket(ssrc, seq, rtpTimestamp, payloadLength, nowNanos);
+        Inbound in = mic;
+        if (video) {
+            in = camera.get(ssrc);
+            if (in == null) {
+                if (camera.size() >= MAX_CAMERA_STREAMS) { // SSRCs that came and went (encoder restarts): forget the quiet ones
+                    camera.values().removeIf(Inbound::quiet);
+                }
+                in = camera.computeIfAbsent(ssrc, k -> new Inbound(true));
+            }
+        }
+        in.onPacket(ssrc, seq, rtpTimestamp, payloadLength, nowNanos);
     }
 
     /** A packet we sent to this participant: {@code b[off, off+len)} is its plain RTP (before SRTP). */
@@ -86,7 +101,7 @@ public final class PeerQuality {
     public void onRtcp(RtcpPacket r, long nowNanos) {
         List<RtcpPacket.ReportBlock> blocks;
         if (r instanceof RtcpPacket.SenderReport sr) {
-            Inbound in = sr.senderSsrc() == camera.ssrc ? camera : sr.senderSsrc() == mic.ssrc ? mic : null;
+            Inbound in = sr.senderSsrc() == mic.ssrc ? mic : camera.get(sr.senderSsrc());
             if (in != null) {
                 in.onSenderReport(sr.senderSsrc(), sr.octetCount(), nowNanos);
             }
@@ -128,7 +143,7 @@ public final class PeerQuality {
         lastRepaired = cameraRepaired;
 
         List<StreamWindow> up = new ArrayList<>(2);
-        long upBits = camera.window(up, repaired, videoMuted, rttMs, nowNanos) + mic.window(up, 0, audioMuted, rttMs, nowNanos);
+        long upBits = cameraWindow(up, repaired, videoMuted, nowNanos) + mic.window(up, 0, audioMuted, rttMs, nowNanos);
         LinkQuality uplink = uplinkScorer.update(up, Math.round(upBits / seconds / 1000));
 
         List<StreamWindow> down = new ArrayList<>(sent.size());
@@ -150,6 +165,49 @@ public final class PeerQuality {
         }
         LinkQuality downlink = downlinkScorer.update(down, Math.round(downBits / seconds / 1000));
         return new ParticipantQuality(id, name, uplink, downlink, reportBlocksIgnored.get(), senderReportsSent.get());
+    }
+
+    /**
+     * The camera as one window over all its streams (simulcast layers): packets expected and lost summed (the
+     * NACK repairs added back as loss), the worst jitter, the bitrates summed. A layer the sender switched off
+     * is silent and does not count while another layer flows; only when nothing of the camera arrives is the
+     * window silent. Streams quiet for {@value #QUIET_WINDOWS} windows are forgotten.
+     */
+    private long cameraWindow(List<StreamWindow> out, long repaired, boolean muted, long nowNanos) {
+        List<StreamWindow> parts = new ArrayList<>(camera.size());
+        long bits = 0;
+        for (Inbound in : camera.values()) {
+            bits += in.window(parts, 0, muted, rttMs, nowNanos);
+            if (in.quiet()) {
+                camera.values().remove(in);
+            }
+        }
+        long expected = 0;
+        long lost = 0;
+        double jitter = 0;
+        long achieved = 0;
+        long wanted = 0;
+        boolean flowing = false;
+        boolean silent = false;
+        for (StreamWindow w : parts) {
+            silent |= w.silent();
+            if (w.silent()) {
+                continue;
+            }
+            flowing = true;
+            expected += w.expected();
+            lost += w.lost();
+            jitter = Math.max(jitter, w.jitterMs());
+            achieved += w.achievedBits();
+            wanted += w.wantedBits();
+        }
+        if (flowing) {
+            out.add(new StreamWindow(true, false, expected, Math.min(expected, lost + repaired), jitter, rttMs, achieved,
+                    wanted, false));
+        } else if (silent) {
+            out.add(new StreamWindow(true, false, 0, 0, 0, rttMs, 0, 0, true));
+        }
+        return bits;
     }
 
     /** The latest round-trip time from the participant's receiver reports, NaN before the first. */
@@ -200,6 +258,11 @@ public final class PeerQuality {
                 wantedBits = 0;
             }
             stats.onPacket(seq, ts, nowNanos, payloadLength);
+        }
+
+        /** Nothing for {@value PeerQuality#QUIET_WINDOWS} windows: a layer switched off for good, or an SSRC replaced. */
+        synchronized boolean quiet() {
+            return silentWindows > QUIET_WINDOWS;
         }
 
         synchronized void onSenderReport(long ssrc, long octetCount, long nowNanos) {

@@ -161,6 +161,36 @@ class PeerQualityTest {
     }
 
     @Test
+    void simulcastLayersAreMeasuredEachOnItsOwnNumbersAndASwitchedOffLayerIsNoLoss() {
+        long[] layers = {0x111L, 0x222L, 0x333L};
+        int[] seqs = {100, 40000, 65500}; // each layer its own numbering (the last one wraps)
+        // one second, the three layers interleaved packet by packet, one in ten lost on each
+        for (int i = 0; i < 100; i++) {
+            for (int l = 0; l < 3; l++) {
+                int seq = (seqs[l] + i) & 0xFFFF;
+                if (i % 10 != 5) {
+                    q.onUplink(true, layers[l], seq, 3000L * (i / 3), 900, i * 10 * MS + l * MS);
+                }
+            }
+        }
+        ParticipantQuality lossy = tick(1 * SEC, 0);
+        assertThat(lossy.uplink().lossPercent()).as("10%% on every layer: " + lossy.uplink()).isBetween(9.0, 11.0);
+        assertThat(lossy.uplink().reason()).isEqualTo("loss");
+
+        // the large layers are switched off, the small one flows cleanly: no loss, no "not arriving"
+        ParticipantQuality p = null;
+        for (int w = 1; w < 6; w++) {
+            for (int i = 0; i < 100; i++) {
+                q.onUplink(true, layers[0], (seqs[0] + 100 * w + i) & 0xFFFF, 3000L * (100 * w + i), 900, (w * 1000 + i * 10) * MS);
+            }
+            p = tick((w + 1) * SEC, 0);
+        }
+        assertThat(p.uplink().lossPercent()).isEqualTo(0.0);
+        assertThat(p.uplink().reason()).as(p.uplink().toString()).isNotEqualTo("no_media");
+        assertThat(p.uplink().level()).isIn(QualityLevel.GOOD, QualityLevel.EXCELLENT);
+    }
+
+    @Test
     void aCameraThatStopsIsBadForAFewSecondsThenLeftOut() {
         int seq = cam(0, 0, 0);
         q.onUplink(false, MIC, 0, 0, 80, 0);
