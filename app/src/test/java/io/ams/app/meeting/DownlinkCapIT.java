@@ -86,9 +86,11 @@ class DownlinkCapIT {
             long total = downlinkBps(nat, 3000);
             RoomSnapshot.LayerSnapshot q = layer(meeting, "red", "q");
             RoomSnapshot.LayerSnapshot h = layer(meeting, "red", "h");
-            long base = Math.max(0, bwe(meeting, "blue").allocatedBps() - h.bitrateBps()); // audio + the mix's target
+            // audio + the mix's target (150 kbps here): never less than the target and some audio
+            long base = Math.max(190_000, bwe(meeting, "blue").allocatedBps() - h.bitrateBps());
             long smallCap = (long) ((base + q.bitrateBps()) / 0.7);
-            long mixCap = (long) Math.min(base * 1.5, (base + q.bitrateBps()) * 0.9);
+            // room for the mix's keyframes, and still short of what the small layer needs next to it (1.1 x q)
+            long mixCap = (long) Math.max(base * 1.4, base + q.bitrateBps() * 0.6);
             String figures = String.format("downlink uncapped %d kbps; red's layers q %d kbps, h %d kbps; audio+mix %d kbps;"
                     + " caps: small layer %d kbps, mix only %d kbps", total / 1000, q.bitrateBps() / 1000, h.bitrateBps() / 1000,
                     base / 1000, smallCap / 1000, mixCap / 1000);

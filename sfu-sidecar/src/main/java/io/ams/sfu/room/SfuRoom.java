@@ -57,7 +57,6 @@ public final class SfuRoom implements AutoCloseable {
     static final long SFU_SSRC = 0x414D5300L; // "AMS\0"
     private static final long PLI_MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
     private static final long MIX_STALE_MILLIS = 2000;
-    private static final int SPEAKING_LEVEL = 50; // -dBov: louder than -50 dBov with the voice flag
     private static final long SPEAKING_HOLD_MILLIS = 600;
 
     private final String id;
@@ -67,17 +66,12 @@ public final class SfuRoom implements AutoCloseable {
     private final SpeakerSelector speakers = SpeakerSelector.standard(); // guarded by itself
     private final Map<String, Peer> peers = new LinkedHashMap<>(); // guarded by this
     private volatile Peer[] peerView = new Peer[0];
-    private final DatagramSocket mixSocket;
-    private final Thread mixThread;
+    private final MixReceiver mix;
     private final ScheduledFuture<?> tick;
-    private final AtomicLong mixPackets = new AtomicLong();
-    private final AtomicLong mixDropped = new AtomicLong();
-    private final MixSource mixSource = new MixSource();
     private final AtomicLong speakerSwitches = new AtomicLong();
     private final QualityReporter quality = new QualityReporter(); // timer thread only
     private int nextPeer;
     private volatile boolean mixReady;
-    private volatile long lastMixPacketMillis;
     private boolean mixAvailableSent;
     private String announcedMain;
     private String announcedPrevious;
@@ -89,14 +83,10 @@ public final class SfuRoom implements AutoCloseable {
         this.ctx = ctx;
         this.layers = new LayerControl(id, ctx.mix());
         this.downlinks = new DownlinkControl(id, ctx.mix() == null ? 0 : ctx.mix().bitrateKbps() * 1000L);
-        this.mixSocket = new DatagramSocket(new InetSocketAddress(ctx.mixBindAddress(), 0));
-        this.mixSocket.setReceiveBufferSize(1 << 20);
-        this.mixThread = new Thread(this::receiveMix, "mix-in-" + id);
-        this.mixThread.setDaemon(true);
-        this.mixThread.start();
-        ctx.engine().openRoom(id, (InetSocketAddress) mixSocket.getLocalSocketAddress());
+        this.mix = new MixReceiver(id, ctx.mixBindAddress(), () -> peerView);
+        ctx.engine().openRoom(id, mix.address());
         this.tick = ctx.timer().scheduleWithFixedDelay(this::tickSafely, 100, 100, TimeUnit.MILLISECONDS);
-        LOG.info("room '{}' opened, mix expected on {}", id, mixSocket.getLocalSocketAddress());
+        LOG.info("room '{}' opened, mix expected on {}", id, mix.address());
     }
 
     public String id() {
@@ -472,7 +462,7 @@ public final class SfuRoom implements AutoCloseable {
             if (changed) {
                 applySpeakerChange();
             }
-            boolean available = mixReady && now - lastMixPacketMillis < MIX_STALE_MILLIS;
+            boolean available = mixReady && now - mix.lastPacketMillis() < MIX_STALE_MILLIS;
             if (available != mixAvailableSent) {
                 mixAvailableSent = available;
                 LOG.info("room '{}': mix {}", id, available ? "available" : "unavailable");
@@ -593,16 +583,50 @@ public final class SfuRoom implements AutoCloseable {
         }
     };
 
+    /** What each participant's microphone path sees of the room. */
+    private final AudioReceiver.Room audioRoom = new AudioReceiver.Room() {
+        @Override
+        public Peer[] peers() {
+            return peerView;
+        }
+
+        @Override
+        public void onAudioLevel(Peer p, int level, boolean voice, long nowMillis) {
+            boolean changed;
+            synchronized (speakers) {
+                changed = speakers.onAudioLevel(p.id, level, voice, nowMillis);
+            }
+            if (changed) {
+                ctx.timer().execute(SfuRoom.this::applySpeakerChangeLocked);
+            }
+        }
+    };
+
+    /** What each participant's RTCP path sees of the room. */
+    private final RtcpReceiver.Room rtcpRoom = new RtcpReceiver.Room() {
+        @Override
+        public void requestKeyframeOfLayer(long layerSsrc) {
+            requestKeyframeOfSsrc(layerSsrc);
+        }
+
+        @Override
+        public void requestMixKeyframe() {
+            ctx.engine().requestKeyframe(id);
+        }
+    };
+
     private final class MediaListener implements PeerTransport.Listener {
         private final Peer p;
         private final HeaderExtensions ext = new HeaderExtensions();
-        // scratch space of this peer's receive thread: the cache and the transport copy what they keep
-        private final byte[] plainBuf = new byte[2048];
         private final CameraReceiver camera;
+        private final AudioReceiver audio;
+        private final RtcpReceiver rtcp;
 
         MediaListener(Peer p) {
             this.p = p;
             this.camera = new CameraReceiver(p, cameraRoom, System::nanoTime);
+            this.audio = new AudioReceiver(p, audioRoom);
+            this.rtcp = new RtcpReceiver(p, rtcpRoom);
         }
 
         @Override
@@ -666,7 +690,7 @@ public final class SfuRoom implements AutoCloseable {
             }
             if (ssrc == p.micSsrc || p.micSsrc == 0 && pt == OfferBuilder.OPUS_PT) {
                 p.micSsrc = ssrc;
-                onAudio(pkt, b, off, len);
+                audio.onPacket(pkt, b, off, len);
             } else if (pt == OfferBuilder.VP8_PT || pt == OfferBuilder.RTX_PT) {
                 camera.onPacket(pkt, b, off, len);
             } else {
@@ -674,103 +698,9 @@ public final class SfuRoom implements AutoCloseable {
             }
         }
 
-        private void onAudio(RtpPacket pkt, byte[] b, int off, int len) {
-            p.quality.onUplink(false, pkt.ssrc(), pkt.sequenceNumber(), pkt.timestamp(), pkt.payloadLength(), System.nanoTime());
-            if (p.audioLevelExtId > 0) {
-                try {
-                    if (ext.wrap(b, off, len)) {
-                        int packed = AudioLevel.read(ext, p.audioLevelExtId);
-                        if (packed >= 0) {
-                            long now = System.currentTimeMillis();
-                            int level = AudioLevel.level(packed);
-                            boolean voice = AudioLevel.voice(packed);
-                            if (voice && level <= SPEAKING_LEVEL) {
-                                p.lastVoiceMillis = now;
-                            }
-                            boolean changed;
-                            synchronized (speakers) {
-                                changed = speakers.onAudioLevel(p.id, level, voice, now);
-                            }
-                            if (changed) {
-                                ctx.timer().execute(SfuRoom.this::applySpeakerChangeLocked);
-                            }
-                        }
-                    }
-                } catch (RtpFormatException e) {
-                    p.rtpDropped.incrementAndGet();
-                    return;
-                }
-            }
-            if (pkt.payloadLength() == 0) {
-                return;
-            }
-            int n = PacketEdits.forwardInto(b, off, pkt.payloadOffset(), pkt.payloadLength(), pkt.ssrc(), plainBuf);
-            if (n < 0) {
-                p.rtpDropped.incrementAndGet();
-                return;
-            }
-            for (Peer q : peerView) {
-                if (q == p) {
-                    continue;
-                }
-                Peer.AudioSlot slot = q.audioSlotFor(p.id);
-                if (slot != null && slot.negotiated) {
-                    PacketEdits.setSsrc(plainBuf, slot.ssrc);
-                    if (q.transport.sendRtp(plainBuf, 0, n)) {
-                        p.forwarded.incrementAndGet();
-                        q.quality.onSent(StreamKind.AUDIO, plainBuf, 0, n, System.nanoTime());
-                    }
-                }
-            }
-        }
-
         @Override
         public void onRtcp(byte[] b, int off, int len) {
-            List<RtcpPacket> packets;
-            try {
-                packets = RtcpParser.parse(b, off, len);
-            } catch (RtpFormatException e) {
-                p.rtcpMalformed.incrementAndGet();
-                return;
-            }
-            p.rtcpIn.incrementAndGet();
-            long rtcpNanos = System.nanoTime();
-            for (RtcpPacket r : packets) {
-                p.quality.onRtcp(r, rtcpNanos); // SR and RR: uplink bitrate, downlink loss, jitter, RTT
-                if (r instanceof RtcpPacket.Pli pli) {
-                    onKeyframeRequest(pli.mediaSsrc());
-                } else if (r instanceof RtcpPacket.Fir fir) {
-                    for (RtcpPacket.FirEntry e : fir.entries()) {
-                        onKeyframeRequest(e.ssrc());
-                    }
-                } else if (r instanceof RtcpPacket.Nack nack) {
-                    if (nack.mediaSsrc() == p.mainSsrc || nack.mediaSsrc() == p.mixSsrc) {
-                        PacketCache cache = nack.mediaSsrc() == p.mainSsrc ? p.mainCache : p.mixCache;
-                        for (int seq : nack.lostSequenceNumbers()) {
-                            byte[] again = cache.get(seq, System.nanoTime());
-                            if (again != null && p.transport.sendRtp(again, 0, again.length)) {
-                                p.nacksAnswered.incrementAndGet();
-                            } else {
-                                p.nacksMissed.incrementAndGet();
-                            }
-                        }
-                    }
-                } else if (r instanceof RtcpPacket.TransportCc fb) {
-                    p.bwe.onTransportFeedback(fb, System.nanoTime()); // about what we sent it: downlink estimation
-                } else if (r instanceof RtcpPacket.Remb remb) {
-                    p.bwe.onRemb(remb.bitrateBps(), System.nanoTime());
-                }
-                // SR, RR, SDES, BYE: terminated here
-            }
-        }
-
-        private void onKeyframeRequest(long mediaSsrc) {
-            p.keyframeRequestsIn.incrementAndGet();
-            if (mediaSsrc == p.mainSsrc) {
-                requestKeyframeOfSsrc(p.mainRewriter.currentSource());
-            } else if (mediaSsrc == p.mixSsrc) {
-                ctx.engine().requestKeyframe(id);
-            }
+            rtcp.onRtcp(b, off, len);
         }
     }
 
@@ -785,62 +715,11 @@ public final class SfuRoom implements AutoCloseable {
 
     /** The engine's output for this room sends from {@code sender} (engine link thread). */
     public void mixSender(InetSocketAddress sender) {
-        mixSource.expect(sender);
+        mix.expect(sender);
         if (sender.getPort() == 0) {
             LOG.warn("room '{}': the engine does not say where its mix comes from (an older engine): not pinned", id);
         } else {
             LOG.info("room '{}': mix taken from {} only", id, sender);
-        }
-    }
-
-    private void receiveMix() {
-        byte[] buf = new byte[2048];
-        byte[] out = new byte[2048 + 16];
-        DatagramPacket dp = new DatagramPacket(buf, buf.length);
-        while (!closed) {
-            try {
-                dp.setLength(buf.length);
-                mixSocket.receive(dp);
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("room '{}': mix socket failed: {}", id, e.toString());
-                }
-                return;
-            }
-            if (!mixSource.accepts((InetSocketAddress) dp.getSocketAddress())) {
-                if (mixSource.logNow(System.currentTimeMillis())) {
-                    LOG.warn("room '{}': datagram from {} on the mix socket dropped: the mix is taken from {}"
-                        + " only", id, dp.getSocketAddress(), mixSource.describe().isEmpty() ? "(engine not answered yet)"
-                        : mixSource.describe());
-                }
-                continue;
-            }
-            RtpPacket pkt;
-            try {
-                pkt = RtpPacket.parse(buf, 0, dp.getLength());
-            } catch (RtpFormatException e) {
-                mixDropped.incrementAndGet();
-                continue;
-            }
-            mixPackets.incrementAndGet();
-            lastMixPacketMillis = System.currentTimeMillis();
-            long now = System.nanoTime();
-            for (Peer q : peerView) {
-                // only this thread touches the mix rewriter
-                if (q.mixRewriter.currentSource() != pkt.ssrc() && q.mixRewriter.pendingSource() != pkt.ssrc()) {
-                    q.mixRewriter.switchTo(pkt.ssrc(), now); // first packet, or a re-created engine room: wait for its keyframe
-                }
-                int n = q.mixRewriter.rewrite(pkt, now, out, 0);
-                if (n > 0) {
-                    q.mixCache.put(out, 0, n, now);
-                    if (q.transport.sendRtp(out, 0, n)) {
-                        q.quality.onSent(StreamKind.MIX, out, 0, n, now);
-                    }
-                    if (pkt.marker()) {
-                        MixPadding.afterFrame(q, out, now); // probe padding, when q's estimator probes
-                    }
-                }
-            }
         }
     }
 
@@ -869,7 +748,7 @@ public final class SfuRoom implements AutoCloseable {
             override = speakers.override();
         }
         return new RoomSnapshot(id, list, announcedMain, announcedPrevious, override, mixAvailableSent,
-                mixPackets.get(), mixDropped.get(), speakerSwitches.get(), mixSource.wrongSender(), mixSource.describe());
+                mix.packets(), mix.dropped(), speakerSwitches.get(), mix.wrongSender(), mix.sender());
     }
 
     private RoomSnapshot.CameraSnapshot cameraSnapshot(Peer q, long now) {
@@ -918,7 +797,7 @@ public final class SfuRoom implements AutoCloseable {
         for (Peer p : left) {
             p.transport.close();
         }
-        mixSocket.close();
+        mix.close();
         ctx.engine().closeRoom(id);
         LOG.info("room '{}' closed", id);
     }
