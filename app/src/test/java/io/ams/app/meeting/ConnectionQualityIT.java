@@ -176,15 +176,30 @@ class ConnectionQualityIT {
             assertThat(POOR.contains(uplinkLevelInBrowser(observer, lossyId))).as("still poor while the loss lasts").isTrue();
             assertThat(peer(sidecar, "lossy").uplinkRecovered()).as("the NACK repair filled the gaps (RTX)").isPositive();
 
+            // smart scale-down: a bad uplink is asked to send only its smallest layer (issue 7 part 5)
+            assertThat(Meeting.await(10, () -> Boolean.FALSE.equals(layerActive(lossy, "h")) && Boolean.TRUE.equals(layerActive(lossy, "q"))))
+                    .as("the lossy camera is asked to leave off its larger layers: " + lossy.field("sendConstraints")).isTrue();
+            double scaledDown = (System.nanoTime() - on) / 1e9;
+
             nat.setLoss(0);
             long off = System.nanoTime();
             assertThat(Meeting.await(RECOVER_SECONDS, () -> GOOD.contains(uplinkLevelInBrowser(observer, lossyId))
                     && GOOD.contains(uplinkLevelInBrowser(lossy, lossyId))))
                     .as("good again after the loss stops: observer " + quality(observer)).isTrue();
+            assertThat(Meeting.await(25, () -> Boolean.TRUE.equals(layerActive(lossy, "h"))))
+                    .as("after 10 s of good upload its larger layer comes back: " + lossy.field("sendConstraints")).isTrue();
+            System.out.printf("connection quality (Chromium sender): asked for its small layer only %.1f s after the loss began;"
+                    + " large layer back %.1f s after the loss stopped%n", scaledDown, (System.nanoTime() - off) / 1e9);
             System.out.printf("connection quality (Chromium sender): poor on both pages after %.1f s, good again %.1f s after;"
                     + " NAT dropped %d, RTX passed %d%n", fell, (System.nanoTime() - off) / 1e9, nat.videoDropped.get(),
                     nat.retransmissionsPassed.get());
         }
+    }
+
+    /** Whether the server's last constraints message asks the browser to send layer {@code rid}; null if not said. */
+    private static Boolean layerActive(Browser b, String rid) {
+        return (Boolean) b.js("const c = window.amsClient && window.amsClient.sendConstraints;"
+                + " const e = c && (c.video || []).find((x) => x.rid === arguments[0]); return e ? !!e.active : null;", rid);
     }
 
     private static String uplinkLevelInBrowser(Browser b, String id) {

@@ -97,9 +97,16 @@ public final class DownlinkAllocator {
                 if (mainStarvedSinceMs == Long.MIN_VALUE) {
                     mainStarvedSinceMs = nowMs;
                 }
-                if (nowMs - mainStarvedSinceMs < MIX_ONLY_AFTER_MS) {
-                    i = 0; // not yet: the lowest layer for now (the hold fit() set stays)
+                if (layers.get(0).bitrateBps() <= estimateBps - used) {
+                    // fits again within the grace (the receiver never lost it): back on it, no hold
                     main.index = 0;
+                    mainStarvedSinceMs = Long.MIN_VALUE;
+                    i = 0;
+                } else if (nowMs - mainStarvedSinceMs < MIX_ONLY_AFTER_MS) {
+                    i = 0; // not yet: the lowest layer for now; the slot itself stays empty, so fit() does not
+                           // count every tick of the grace as another failed upgrade
+                } else {
+                    main.holdUntilMs = nowMs + main.holdMs; // mix only from now: leaving it waits out a hold from here
                 }
             }
             if (i >= 0) {

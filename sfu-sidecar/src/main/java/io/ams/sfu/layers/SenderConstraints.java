@@ -28,10 +28,18 @@ public final class SenderConstraints {
     public record Encoding(String rid, boolean active, int maxHeight, int maxBitrateBps) {
     }
 
-    /** What consumers want of this camera: relayed to someone as their main video, and its tile height in the mix. */
-    public record Wish(boolean relayed, int tileHeight) {
+    /**
+     * What consumers want of this camera: relayed to someone as their main video, and its tile height in the mix;
+     * {@code dropTop}: how many of its top layers its congested uplink must leave off ({@link UplinkGuard}).
+     */
+    public record Wish(boolean relayed, int tileHeight, int dropTop) {
+        public Wish(boolean relayed, int tileHeight) {
+            this(relayed, tileHeight, 0);
+        }
+
         boolean below(Wish o) {
-            return o.relayed && !relayed || !relayed && !o.relayed && tileHeight < o.tileHeight;
+            return o.relayed && !relayed || !relayed && !o.relayed && tileHeight < o.tileHeight
+                    || relayed == o.relayed && dropTop > o.dropTop;
         }
     }
 
@@ -100,7 +108,8 @@ public final class SenderConstraints {
         for (int i = 0; i < rids.size(); i++) {
             String rid = rids.get(i);
             if (wish.relayed()) {
-                out.add(new Encoding(rid, true, 0, ladderBitrate(i, rids.size())));
+                boolean allowed = i == 0 || i < rids.size() - wish.dropTop(); // the smallest layer always
+                out.add(allowed ? new Encoding(rid, true, 0, ladderBitrate(i, rids.size())) : new Encoding(rid, false, 0, 0));
             } else {
                 out.add(i == 0 ? new Encoding(rid, true, tile, bitrateFor(tile)) : new Encoding(rid, false, 0, 0));
             }

@@ -8,6 +8,8 @@ import io.ams.sfu.layers.SenderConstraints;
 import io.ams.sfu.relay.StreamRewriter;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import io.ams.sfu.quality.ParticipantQuality;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +96,8 @@ final class LayerControl {
      * main video, else only the smallest at its tile's size. Also counts clients that do not apply what
      * they were asked within 5 s, and senders still sending a layer 2 s after applying its switch-off.
      */
-    void updateConstraints(Collection<Peer> peers, String main, long nowMillis, long nowNanos) {
+    void updateConstraints(Collection<Peer> peers, String main, Map<String, ParticipantQuality> quality, long nowMillis,
+                           long nowNanos) {
         int cameras = camerasInMix(peers);
         for (Peer p : peers) {
             if (!p.hasCamera()) {
@@ -105,7 +108,15 @@ final class LayerControl {
                 relayed |= q != p && p.id.equals(q.mainSource);
             }
             int tile = MixTiles.neededHeight(mix, cameras, p.id.equals(main));
-            List<SenderConstraints.Encoding> enc = p.constraints.update(new SenderConstraints.Wish(relayed || !dynamic, tile),
+            ParticipantQuality pq = quality.get(p.id);
+            int before = p.uplinkGuard.dropTop();
+            int dropTop = p.uplinkGuard.update(pq == null ? null : pq.uplink().level(), nowMillis);
+            if (dropTop != before) {
+                LOG.info("room '{}': {} {} (its upload is {})", roomId, p, dropTop > before
+                        ? "is asked to leave off its top " + dropTop + " layer(s)" : "may send " + (before - dropTop)
+                        + " more layer(s) again", pq == null ? "not measured" : pq.uplink().text());
+            }
+            List<SenderConstraints.Encoding> enc = p.constraints.update(new SenderConstraints.Wish(relayed || !dynamic, tile, dropTop),
                     p.camera.rids(), nowMillis);
             int version = p.constraints.version();
             if (enc != null) {

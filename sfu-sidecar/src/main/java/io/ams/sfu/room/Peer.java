@@ -74,6 +74,8 @@ final class Peer {
     final StreamRewriter engineRewriter;        // guarded by itself
     /** What this camera is asked to send (room lock / timer). */
     final SenderConstraints constraints = new SenderConstraints();
+    /** How many top layers its congested uplink leaves off (room timer). */
+    final io.ams.sfu.layers.UplinkGuard uplinkGuard = new io.ams.sfu.layers.UplinkGuard();
     List<SenderConstraints.Encoding> constraintsSent = List.of(); // room lock
     int constraintsAckedVersion;                // room lock
     long constraintsSentMillis;                 // room lock

@@ -350,7 +350,7 @@ public final class SfuRoom implements AutoCloseable {
         }
         long now = System.nanoTime();
         layers.selectLayers(peers.values(), announcedMain, now);
-        layers.updateConstraints(peers.values(), announcedMain, System.currentTimeMillis(), now); // upgrades at once
+        layers.updateConstraints(peers.values(), announcedMain, quality.latest(), System.currentTimeMillis(), now); // upgrades at once
     }
 
     /** The client applied (or failed to apply) the send constraints of {@code version}. */
@@ -474,7 +474,7 @@ public final class SfuRoom implements AutoCloseable {
                 }
             }
             announceParticipants(false);
-            layers.updateConstraints(peers.values(), announcedMain, now, nowNanos);
+            layers.updateConstraints(peers.values(), announcedMain, quality.latest(), now, nowNanos);
             layers.selectLayers(peers.values(), announcedMain, nowNanos);
         }
     }
