@@ -63,8 +63,7 @@ public final class FrameAssemblyHarness {
 
     private void deliver(RtpPacket p) {
         pushed++;
-        EncodedFrame f = depacketizer.push(p);
-        if (f != null) {
+        for (EncodedFrame f = depacketizer.push(p); f != null; f = depacketizer.poll()) {
             frames++;
             assertThat(f.codec()).isEqualTo(codec);
             assertThat(f.size()).isBetween(1, Depacketizer.MAX_FRAME_BYTES);
