@@ -31,8 +31,15 @@ public interface Depacketizer {
     /** Largest frame assembled; a bigger one is dropped. */
     int MAX_FRAME_BYTES = 4 << 20;
 
-    /** Feeds the next packet in sequence order; returns a finished frame, or null. */
+    /**
+     * Feeds the next packet in sequence order; returns a finished frame, or null. One packet can
+     * finish two frames - the one before it, whose sender left the marker off, and its own - so a
+     * caller takes further frames with {@link #poll()} until it answers null.
+     */
     EncodedFrame push(RtpPacket packet);
+
+    /** A frame the last {@link #push} finished but did not return, or null. */
+    EncodedFrame poll();
 
     /** True when only a keyframe makes the stream decodable again (at the start, after a loss the frames depend on). */
     boolean needsKeyframe();

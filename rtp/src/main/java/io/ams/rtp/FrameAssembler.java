@@ -115,6 +115,11 @@ public abstract class FrameAssembler implements Depacketizer {
         return ready.poll();
     }
 
+    @Override
+    public final EncodedFrame poll() {
+        return ready.poll();
+    }
+
     private void beginFrame(long timestamp) {
         open = true;
         broken = false;

@@ -286,6 +286,7 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
     private void onOrderedPacket(RtpPacket packet) {
         long droppedBefore = depacketizer.framesDropped();
         EncodedFrame frame = depacketizer.push(packet);
+        EncodedFrame next = frame == null ? null : depacketizer.poll(); // a packet can finish two frames
         stats.framesReceived = depacketizer.framesCompleted();
         long newlyDropped = depacketizer.framesDropped() - droppedBefore;
         if (newlyDropped > 0) {
@@ -295,7 +296,7 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
         stats.framesIncomplete = depacketizer.framesIncomplete();
         stats.framesReferenceLost = depacketizer.framesReferenceLost();
         stats.payloadsMalformed = depacketizer.malformed();
-        if (frame != null && frame.keyframe()) {
+        if ((frame != null && frame.keyframe()) || (next != null && next.keyframe())) {
             sawKeyframe = true;
         }
         if (depacketizer.needsKeyframe()) {
@@ -306,6 +307,9 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
         }
         if (frame != null) {
             decode(frame);
+        }
+        if (next != null) {
+            decode(next);
         }
     }
 

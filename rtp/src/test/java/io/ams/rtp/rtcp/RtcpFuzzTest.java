@@ -1,5 +1,6 @@
 package io.ams.rtp.rtcp;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.ams.rtp.RtpFormatException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -9,8 +10,70 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Random and mutated datagrams: the parser returns packets or throws RtpFormatException, nothing else. */
+/**
+ * Random and mutated datagrams: the parser returns packets or throws RtpFormatException, nothing else.
+ * {@link #datagram} is the Jazzer fuzz target (regression inputs in
+ * {@code src/test/resources/io/ams/rtp/rtcp/RtcpFuzzTestInputs/datagram/}); the random-mutation
+ * test below stays as a cheap smoke test.
+ */
 class RtcpFuzzTest {
+
+    /**
+     * SR, RR, SDES, BYE, NACK, PLI, FIR, REMB, transport-cc and unknown types, alone or compound:
+     * a non-empty list of packets whose values are in their ranges, or RtpFormatException.
+     */
+    @FuzzTest(maxDuration = "30s")
+    void datagram(byte[] data) {
+        RtcpParser.looksLikeRtcp(data, 0, data.length);
+        List<RtcpPacket> list;
+        try {
+            list = RtcpParser.parse(data, 0, data.length);
+        } catch (RtpFormatException e) {
+            assertThat(e.getMessage()).isNotBlank();
+            return;
+        }
+        assertThat(list).isNotEmpty().hasSizeLessThanOrEqualTo(data.length / 4);
+        for (RtcpPacket p : list) {
+            check(p);
+        }
+    }
+
+    private static void check(RtcpPacket p) {
+        if (p instanceof RtcpPacket.SenderReport sr) {
+            sr.reports().forEach(RtcpFuzzTest::check);
+        } else if (p instanceof RtcpPacket.ReceiverReport rr) {
+            rr.reports().forEach(RtcpFuzzTest::check);
+        } else if (p instanceof RtcpPacket.Sdes sdes) {
+            sdes.chunks().forEach(c -> c.items().forEach(i -> assertThat(i.text()).isNotNull()));
+        } else if (p instanceof RtcpPacket.Bye bye) {
+            assertThat(bye.reason()).isNotNull();
+        } else if (p instanceof RtcpPacket.Nack nack) {
+            nack.lostSequenceNumbers().forEach(s -> assertThat(s).isBetween(0, 0xFFFF));
+        } else if (p instanceof RtcpPacket.Fir fir) {
+            fir.entries().forEach(e -> assertThat(e.sequenceNumber()).isBetween(0, 255));
+        } else if (p instanceof RtcpPacket.Remb remb) {
+            assertThat(remb.bitrateBps()).isNotNegative();
+        } else if (p instanceof RtcpPacket.TransportCc t) {
+            byte[] symbols = t.symbols();
+            int[] deltas = t.deltaTicks();
+            assertThat(symbols).hasSameSizeAs(deltas);
+            for (int i = 0; i < symbols.length; i++) {
+                assertThat((int) symbols[i]).isBetween(0, 2);
+                assertThat(t.sequenceNumber(i)).isBetween(0, 0xFFFF);
+                if (!t.received(i)) {
+                    assertThat(deltas[i]).isZero();
+                }
+            }
+            assertThat(t.feedbackPacketCount()).isBetween(0, 255);
+        } else {
+            assertThat(p).isInstanceOfAny(RtcpPacket.Pli.class, RtcpPacket.Unknown.class);
+        }
+    }
+
+    private static void check(RtcpPacket.ReportBlock b) {
+        assertThat(b.fractionLost()).isBetween(0, 255);
+        assertThat(b.cumulativeLost()).isBetween(-(1 << 23), (1 << 23) - 1);
+    }
 
     @Test
     @Timeout(120) // guards against an endless loop, not a performance check

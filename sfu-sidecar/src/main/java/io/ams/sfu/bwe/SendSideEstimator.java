@@ -22,6 +22,7 @@ final class SendSideEstimator {
     private final AckedBitrate acked = new AckedBitrate();
     private final ProbeBitrateEstimator probes = new ProbeBitrateEstimator();
     private final double minBps;
+    private final double maxBps;
     private final long[] rtts = new long[8];
     private int rttCount;
     private long lastFeedbackMs = Long.MIN_VALUE / 2;
@@ -33,6 +34,7 @@ final class SendSideEstimator {
     SendSideEstimator(double startBps, double minBps, double maxBps) {
         this.aimd = new AimdRateControl(startBps, minBps, maxBps);
         this.minBps = minBps;
+        this.maxBps = maxBps;
     }
 
     /** One feedback's new results, in sequence order. */
@@ -98,8 +100,8 @@ final class SendSideEstimator {
     /** The target send rate to this receiver in bits per second. */
     double targetBps(long nowMs) {
         Source s = source(nowMs);
-        if (s == Source.REMB) {
-            return rembBps;
+        if (s == Source.REMB) { // what the receiver claims, kept within the bounds like every other estimate
+            return Math.min(Math.max(rembBps, minBps), maxBps);
         }
         double t = Math.min(aimd.bitrate(), loss.capBps());
         if (!Double.isNaN(rembBps) && nowMs - lastRembMs <= REMB_FRESH_MS) {

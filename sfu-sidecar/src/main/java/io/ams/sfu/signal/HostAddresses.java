@@ -137,6 +137,18 @@ public final class HostAddresses {
             return Optional.empty();
         }
         try {
+            if (v4) { // getByName would resolve "999.1.1.1" as a host name: build the address from its bytes
+                byte[] b = new byte[4];
+                String[] octets = t.split("\\.");
+                for (int i = 0; i < 4; i++) {
+                    int o = Integer.parseInt(octets[i]);
+                    if (o > 255) {
+                        return Optional.empty();
+                    }
+                    b[i] = (byte) o;
+                }
+                return Optional.of(InetAddress.getByAddress(b));
+            }
             return Optional.of(withoutScope(InetAddress.getByName(t)));
         } catch (UnknownHostException e) {
             return Optional.empty();

@@ -268,23 +268,13 @@ public final class SignalingServer implements AutoCloseable {
             }
             JsonNode msg;
             try {
-                msg = JSON.readTree(text.text());
-            } catch (JsonProcessingException e) {
+                msg = parseClientMessage(text.text());
+            } catch (BadMessageException e) {
                 stats.badMessages.incrementAndGet();
-                s.send(error("bad_message", "not JSON: " + e.getOriginalMessage()));
-                return;
-            }
-            if (msg == null || !msg.isObject() || !msg.path("type").isTextual()) {
-                stats.badMessages.incrementAndGet();
-                s.send(error("bad_message", "a message is a JSON object with a string \"type\""));
+                s.send(error(e.code(), e.getMessage()));
                 return;
             }
             String type = msg.get("type").asText();
-            if (!CLIENT_TYPES.contains(type)) {
-                stats.badMessages.incrementAndGet();
-                s.send(error("bad_message", "unknown message type '" + abbreviate(type) + "'; known: " + CLIENT_TYPES));
-                return;
-            }
             signaling.execute(() -> {
                 try {
                     handler.onMessage(s, type, msg);
@@ -313,6 +303,29 @@ public final class SignalingServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("signaling handler failed", e);
         }
+    }
+
+    /**
+     * One client text frame as a message: a JSON object whose string "type" is one of
+     * {@link #CLIENT_TYPES}. What else it must hold is the handler's to check.
+     *
+     * @throws BadMessageException (code bad_message) naming what is wrong
+     */
+    public static JsonNode parseClientMessage(String text) throws BadMessageException {
+        JsonNode msg;
+        try {
+            msg = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new BadMessageException("not JSON: " + e.getOriginalMessage());
+        }
+        if (msg == null || !msg.isObject() || !msg.path("type").isTextual()) {
+            throw new BadMessageException("a message is a JSON object with a string \"type\"");
+        }
+        String type = msg.get("type").asText();
+        if (!CLIENT_TYPES.contains(type)) {
+            throw new BadMessageException("unknown message type '" + abbreviate(type) + "'; known: " + CLIENT_TYPES);
+        }
+        return msg;
     }
 
     public static ObjectNode message(String type) {

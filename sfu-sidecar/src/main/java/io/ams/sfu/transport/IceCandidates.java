@@ -28,6 +28,27 @@ final class IceCandidates {
         return s != null && (IPV4.matcher(s).matches() || IPV6.matcher(s).matches());
     }
 
+    /**
+     * The address of an IP literal, never looked up: a dotted quad is built from its bytes (given
+     * to {@link InetAddress#getByName}, "999.1.1.1" would be resolved as a host name), an IPv6
+     * literal contains ':', which getByName parses or refuses without DNS.
+     */
+    private static InetAddress literal(String s) throws UnknownHostException {
+        if (!IPV4.matcher(s).matches()) {
+            return InetAddress.getByName(s); // IPV6 shape: contains ':'
+        }
+        String[] octets = s.split("\\.");
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            int v = Integer.parseInt(octets[i]);
+            if (v > 255) {
+                throw new UnknownHostException(s + ": not an IPv4 address");
+            }
+            b[i] = (byte) v;
+        }
+        return InetAddress.getByAddress(b);
+    }
+
     /** "candidate:F 1 udp PRIO IP PORT typ host" for one of our local candidates. */
     static String format(LocalCandidate c) {
         TransportAddress a = c.getTransportAddress();
@@ -91,7 +112,7 @@ final class IceCandidates {
         }
         InetAddress address;
         try {
-            address = InetAddress.getByName(t[4]); // a literal: no lookup
+            address = literal(t[4]);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("bad address in candidate: " + attribute, e);
         }
