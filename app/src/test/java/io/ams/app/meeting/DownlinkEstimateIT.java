@@ -61,7 +61,8 @@ class DownlinkEstimateIT {
             assertThat(b.feedbackRefused()).isZero();
             assertThat(b.estimateBps()).as("sane on loopback").isBetween(300_000L, 50_000_000L);
             assertThat(b.estimateBps()).as("at least what it carries").isGreaterThanOrEqualTo(b.ackedBps() * 8 / 10);
-            assertThat(b.mainLayer()).as("the single main layer fits").isEqualTo("");
+            // the sender is a simulcast Chromium: the allocator picks one of its layers (rid), never none on loopback
+            assertThat(b.mainLayer()).as("a main layer fits").isIn("q", "h", "f");
             assertThat(b.mixOnly()).isFalse();
         }
     }
