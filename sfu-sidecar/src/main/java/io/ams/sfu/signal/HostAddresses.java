@@ -132,7 +132,8 @@ public final class HostAddresses {
         String t = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
         // InetAddress.getByName only skips DNS for literals: check the shape first so that nothing is resolved.
         boolean v4 = t.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = t.indexOf(':') >= 0 && t.matches("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?");
+        // a hex digit or ':' first: getByName resolves ".b8::" as a host name
+        boolean v6 = t.indexOf(':') >= 0 && t.matches("[0-9A-Fa-f:][0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?");
         if (!v4 && !v6) {
             return Optional.empty();
         }

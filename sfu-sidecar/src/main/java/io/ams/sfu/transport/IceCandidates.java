@@ -19,7 +19,8 @@ import org.ice4j.ice.RemoteCandidate;
  */
 final class IceCandidates {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    /** Starts with a hex digit or ':' as well: getByName resolves ".b8::" as a host name. */
+    private static final Pattern IPV6 = Pattern.compile("(?=[0-9A-Fa-f:])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private IceCandidates() {
     }
@@ -30,8 +31,8 @@ final class IceCandidates {
 
     /**
      * The address of an IP literal, never looked up: a dotted quad is built from its bytes (given
-     * to {@link InetAddress#getByName}, "999.1.1.1" would be resolved as a host name), an IPv6
-     * literal contains ':', which getByName parses or refuses without DNS.
+     * to {@link InetAddress#getByName}, "999.1.1.1" would be resolved as a host name); an IPv6-shaped
+     * one starts with a hex digit or ':' and contains ':', which getByName parses or refuses without DNS.
      */
     private static InetAddress literal(String s) throws UnknownHostException {
         if (!IPV4.matcher(s).matches()) {
