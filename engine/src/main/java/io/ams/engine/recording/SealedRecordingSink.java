@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class SealedRecordingSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(SealedRecordingSink.class);
     private static final long CHUNK_TICKS = 90_000L * RecordingChunks.CHUNK_SECONDS;
+    private static final int MAX_CHUNK_BYTES = 8 * 1024 * 1024;
 
     private final String id;
     private final Path path;
@@ -89,7 +90,8 @@ public final class SealedRecordingSink implements Sink {
             chunkStartTs = frame.rtpTimestamp();
         }
         int elapsed = (int) (frame.rtpTimestamp() - chunkStartTs);
-        if (chunk.size() > 0 && (frame.keyframe() && elapsed >= CHUNK_TICKS || elapsed >= 2 * CHUNK_TICKS)) {
+        if (chunk.size() > 0 && (frame.keyframe() && elapsed >= CHUNK_TICKS || elapsed >= 2 * CHUNK_TICKS
+                || elapsed < 0 || chunk.size() >= MAX_CHUNK_BYTES)) { // a clock jump or a huge chunk: cut here too
             flush(); // at the first keyframe once a chunk's time is up (chunks then start at keyframes), at most 2x it
             chunkStartTs = frame.rtpTimestamp();
         }

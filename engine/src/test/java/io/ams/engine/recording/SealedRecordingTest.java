@@ -196,6 +196,36 @@ class SealedRecordingTest {
         assertThatThrownBy(() -> MasterKey.load(file)).hasMessageContaining("readable by others").hasMessageContaining("chmod 600");
     }
 
+    @Test
+    void aFullDiskStopsTheRecordingAndWhatWasWrittenStaysReadable() throws Exception {
+        Path small = dir.resolve("small");
+        Files.createDirectories(small);
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", small.toString())
+                .redirectErrorStream(true).start();
+        String why = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a small tmpfs here (root needed): " + why);
+        try {
+            MasterKey key = key();
+            Path file = small.resolve("full.amsrec");
+            SealedRecordingSink sink = SealedRecordingSink.create("rec", file, key,
+                    new RecordingChunks.StreamInfo(VideoCodec.VP8, 320, 240, FPS));
+            for (int round = 0; round < 40; round++) { // 4 minutes of video: far more than 16 KiB
+                long shift = round * 6L * 90_000;
+                frames.forEach(f -> sink.send(new EncodedFrame(f.codec(), f.data(), f.keyframe(), f.rtpTimestamp() + shift, 0), null));
+            }
+            sink.close();
+            assertThat(sink.failure()).as("why it stopped").containsIgnoringCase("space");
+            assertThat(sink.errors()).isPositive();
+            assertThat(sink.chunksWritten()).as("whole chunks on disk").isPositive();
+            RecordingExport.Result r = RecordingExport.export(file, key, dir.resolve("full.webm"));
+            assertThat(r.warning()).isNotNull();
+            assertThat(r.seconds()).as("what fitted stays readable").isCloseTo(2.0 * sink.chunksWritten(),
+                    org.assertj.core.data.Offset.offset(0.2));
+        } finally {
+            new ProcessBuilder("umount", small.toString()).start().waitFor();
+        }
+    }
+
     /** Offset and total length of chunk {@code n} in a sealed file. */
     static long[] chunkAt(byte[] b, int n) {
         ByteBuffer buf = ByteBuffer.wrap(b);
