@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One signaling session's place in a room (the session's attachment once it has joined): its room
  * membership, its seat (role, token), and the access-control news for its client. Leaving happens once,
- * whoever asks first: the client (leave, a closed WebSocket), the room (media failed) or a host (removal),
- * which may be on the signaling thread or a gRPC thread.
+ * whoever asks first: the client (leave, a closed WebSocket), the room (media failed) or a host (removal).
+ * A removal may come from a gRPC thread: it is queued on the room's lane, where the room's control runs.
  */
 final class Membership implements SeatChannel {
     private final SignalingSession session;
@@ -75,13 +75,20 @@ final class Membership implements SeatChannel {
 
     @Override
     public void end(String code, String words) {
-        if (!leave(code)) {
-            return; // it had left already
+        Runnable ending = () -> {
+            if (!leave(code)) {
+                return; // it had left already
+            }
+            session.send(SignalingServer.error(code, words));
+            ObjectNode bye = SignalingServer.message("bye");
+            bye.put("reason", code);
+            session.send(bye);
+            session.close(code);
+        };
+        try {
+            joined.room().lane().execute(ending);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            ending.run(); // the lane is full or closing: end it here rather than leave it seated
         }
-        session.send(SignalingServer.error(code, words));
-        ObjectNode bye = SignalingServer.message("bye");
-        bye.put("reason", code);
-        session.send(bye);
-        session.close(code);
     }
 }

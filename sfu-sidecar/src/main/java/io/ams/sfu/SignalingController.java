@@ -18,22 +18,44 @@ import io.ams.sfu.signal.SignalingServer;
 import io.ams.sfu.signal.SignalingSession;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns signaling messages (docs/SIGNALING.md) into room operations and room news into messages. */
+/**
+ * Turns signaling messages (docs/SIGNALING.md) into room operations and room news into messages. A
+ * session's messages run on the lane of the room its join names (see {@link io.ams.sfu.room.RoomLanes}),
+ * before that on the lobby lane: rooms never wait for one another.
+ */
 final class SignalingController implements SignalingHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingController.class);
     private final RoomRegistry rooms;
     private final JoinTokens tokens;
     private final AccessControl access;
     private final HostActions host;
+    /** Session id to the room id whose lane it holds (from its join message to its close). */
+    private final Map<String, String> sessionRooms = new ConcurrentHashMap<>();
 
     SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access) {
         this.rooms = rooms;
         this.tokens = tokens;
         this.access = access;
         this.host = new HostActions(access);
+    }
+
+    @Override
+    public Executor laneFor(SignalingSession s, String type, JsonNode m) {
+        String held = sessionRooms.get(s.id());
+        if (held == null && type.equals("join")) {
+            String room = m.path("room").asText("");
+            if (RoomRegistry.ROOM_ID.matcher(room).matches()) {
+                sessionRooms.put(s.id(), room);
+                return rooms.lanes().acquire(room);
+            }
+        }
+        Executor lane = held == null ? null : rooms.lanes().peek(held);
+        return lane == null ? rooms.lanes().lobby() : lane;
     }
 
     @Override
@@ -184,6 +206,10 @@ final class SignalingController implements SignalingHandler {
         Membership member = (Membership) s.attachment();
         if (member != null) {
             member.leave(reason);
+        }
+        String held = sessionRooms.remove(s.id());
+        if (held != null) {
+            rooms.lanes().release(held);
         }
     }
 

@@ -25,4 +25,15 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "io.grpc..", "org.ice4j..", "java.net..")
                 .check(SFU);
     }
+
+    /**
+     * Rooms cannot stall each other (issue 8 part 6): nothing in the sidecar waits for a thread to end or
+     * sleeps; work that must wait is queued on a room's lane or a timer instead.
+     */
+    @Test
+    void noThreadJoinsOrSleeps() {
+        noClasses().should().callMethod(Thread.class, "join").orShould().callMethod(Thread.class, "join", long.class)
+                .orShould().callMethod(Thread.class, "sleep", long.class)
+                .check(SFU);
+    }
 }

@@ -468,27 +468,37 @@ public final class EngineLink implements AutoCloseable {
     private void failed(String what, StatusRuntimeException e) {
         rpcFailures.incrementAndGet();
         String msg = e.getStatus().getCode() + (e.getStatus().getDescription() != null ? ": " + e.getStatus().getDescription() : "");
-        boolean unreachable = switch (e.getStatus().getCode()) {
-            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED, UNKNOWN, INTERNAL -> true;
-            default -> false;
-        };
-        if (unreachable) {
+        if (unreachable(e.getStatus().getCode())) {
             if (connected || !msg.equals(lastError)) {
                 LOG.warn("engine link: engine unreachable ({}: {}); the relay goes on without the mix, retrying every second", what, msg);
             }
             connected = false;
             lastError = msg;
-            for (String room : actual.keySet()) {
-                listener.onMixReady(room, false);
+            // The mix stops for now; what the engine has is kept: after a short outage (a network blip, a stall)
+            // the next reconcile finds the rooms still there and only marks them ready again, after a restart it
+            // finds them gone and creates them afresh.
+            for (var room : actual.entrySet()) {
+                if (room.getValue().ready) {
+                    room.getValue().ready = false;
+                    listener.onMixReady(room.getKey(), false);
+                }
             }
-            actual.clear();
-            routes.clear();
         } else {
+            // The engine answered (UNKNOWN and INTERNAL included: a bug or a bad moment in one call, not an engine
+            // that is gone): keep everything and retry this call at the next reconcile.
             if (!msg.equals(lastError)) {
                 LOG.warn("engine link: {} refused by the engine: {} (retried every second)", what, msg);
             }
             lastError = msg;
         }
+    }
+
+    /** Codes that mean no engine answered: it is down, stalled past the deadline, or cut off. */
+    static boolean unreachable(Status.Code code) {
+        return switch (code) {
+            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> true;
+            default -> false;
+        };
     }
 
     private synchronized Map<String, WantedRoom> snapshot() {

@@ -19,8 +19,10 @@ import io.ams.rtp.VideoCodec;
  * A new episode continues at the last output sequence number + 1 and the last output timestamp
  * plus the wall-clock time elapsed since it was sent (at least 1 tick).
  *
- * <p>Media path: never throws, drops and counts. Not thread-safe: confine to one thread (the
- * relay thread of the room). Allocation-free per packet; the output goes into the caller's buffer.
+ * <p>Media path: never throws, drops and counts. Thread-safe: every method holds the rewriter's own
+ * monitor (the relay thread rewrites while the room's lane switches sources and the tick reserves
+ * padding); callers hold it too to make a read-then-switch one step. Allocation-free per packet; the
+ * output goes into the caller's buffer.
  */
 public final class StreamRewriter {
     /** Returned by {@link #rewrite} for a packet that is not forwarded. */
@@ -109,7 +111,7 @@ public final class StreamRewriter {
      * Asks to forward {@code sourceSsrc} from its next keyframe on and requests that keyframe.
      * Switching to the current source cancels a pending switch.
      */
-    public void switchTo(long sourceSsrc, long nowNanos) {
+    public synchronized void switchTo(long sourceSsrc, long nowNanos) {
         sourceSsrc &= 0xFFFFFFFFL;
         if (sourceSsrc == current) {
             pending = NONE;
@@ -124,18 +126,18 @@ public final class StreamRewriter {
     }
 
     /** Stops forwarding (no current, no pending source); the next switch still continues the output numbering. */
-    public void stop() {
+    public synchronized void stop() {
         current = NONE;
         pending = NONE;
     }
 
     /** The source being forwarded, or {@link #NONE}. */
-    public long currentSource() {
+    public synchronized long currentSource() {
         return current;
     }
 
     /** The source waiting for its keyframe, or {@link #NONE}. */
-    public long pendingSource() {
+    public synchronized long pendingSource() {
         return pending;
     }
 
@@ -149,7 +151,7 @@ public final class StreamRewriter {
      * @param nowNanos arrival time ({@link System#nanoTime()} clock), used for timestamps across switches
      * @return the output length, or {@link #DROPPED}
      */
-    public int rewrite(RtpPacket p, long nowNanos, byte[] out, int outOff) {
+    public synchronized int rewrite(RtpPacket p, long nowNanos, byte[] out, int outOff) {
         long ssrc = p.ssrc();
         if (ssrc == pending) {
             int seq = p.sequenceNumber();
@@ -325,7 +327,7 @@ public final class StreamRewriter {
      *
      * @return the first reserved sequence number, or -1 when nothing has been forwarded in this episode
      */
-    public int reservePadding(int count) {
+    public synchronized int reservePadding(int count) {
         if (!sentAny || current == NONE || count <= 0) {
             return -1;
         }
@@ -336,32 +338,32 @@ public final class StreamRewriter {
     }
 
     /** The output timestamp of the newest packet forwarded (padding repeats it). */
-    public long lastOutTimestamp() {
+    public synchronized long lastOutTimestamp() {
         return lastOutTs;
     }
 
     /** Episodes that began with a late keyframe start (its following packets already dropped): another keyframe was asked for. */
-    public long incompleteStarts() {
+    public synchronized long incompleteStarts() {
         return incompleteStarts;
     }
 
     /** Packets forwarded. */
-    public long forwarded() {
+    public synchronized long forwarded() {
         return forwarded;
     }
 
     /** Packets dropped (other or old source, too old for the episode, output buffer too small). */
-    public long dropped() {
+    public synchronized long dropped() {
         return dropped;
     }
 
     /** Episodes started (the first source counts as one). */
-    public int switches() {
+    public synchronized int switches() {
         return switches;
     }
 
     /** Keyframe requests made (initial and repeated). */
-    public long keyframeRequests() {
+    public synchronized long keyframeRequests() {
         return keyframeRequests;
     }
 }

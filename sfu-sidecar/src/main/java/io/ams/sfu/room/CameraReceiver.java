@@ -149,11 +149,14 @@ final class CameraReceiver {
     private void relay(RtpPacket plain, long now) {
         long ssrc = plain.ssrc();
         for (Peer q : room.peers()) {
-            if (q == p || q.mainRewriter.currentSource() != ssrc && q.mainRewriter.pendingSource() != ssrc) {
+            if (q == p) {
                 continue;
             }
             int n;
-            synchronized (q.mainRewriter) {
+            synchronized (q.mainRewriter) { // the lane may switch q's source at any time: check and rewrite as one
+                if (q.mainRewriter.currentSource() != ssrc && q.mainRewriter.pendingSource() != ssrc) {
+                    continue;
+                }
                 n = q.mainRewriter.rewrite(plain, now, outBuf, 0);
             }
             if (n > 0) {

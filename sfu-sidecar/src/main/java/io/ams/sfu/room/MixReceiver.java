@@ -115,10 +115,13 @@ final class MixReceiver implements AutoCloseable {
 
     private void forward(RtpPacket pkt, byte[] out, long now) {
         for (Peer q : peers.get()) {
-            if (q.mixRewriter.currentSource() != pkt.ssrc() && q.mixRewriter.pendingSource() != pkt.ssrc()) {
-                q.mixRewriter.switchTo(pkt.ssrc(), now); // first packet, or a re-created engine room: wait for its keyframe
+            int n;
+            synchronized (q.mixRewriter) {
+                if (q.mixRewriter.currentSource() != pkt.ssrc() && q.mixRewriter.pendingSource() != pkt.ssrc()) {
+                    q.mixRewriter.switchTo(pkt.ssrc(), now); // first packet, or a re-created engine room: wait for its keyframe
+                }
+                n = q.mixRewriter.rewrite(pkt, now, out, 0);
             }
-            int n = q.mixRewriter.rewrite(pkt, now, out, 0);
             if (n > 0) {
                 q.mixCache.put(out, 0, n, now);
                 if (q.transport.sendRtp(out, 0, n)) {

@@ -1,7 +1,7 @@
 package io.ams.sfu.room;
 
 /** A refused control request; {@code code} is the signaling error code (docs/SIGNALING.md). */
-public final class RoomException extends Exception {
+public class RoomException extends Exception {
     private final String code;
 
     public RoomException(String code, String message) {

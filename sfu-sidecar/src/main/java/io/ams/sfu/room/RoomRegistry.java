@@ -14,6 +14,11 @@ import org.slf4j.LoggerFactory;
  * The open rooms. A room opens with its first participant (who holds a valid token for it) and
  * closes when its last participant leaves. Also the engine link's listener: it routes the engine's
  * news to the room concerned.
+ *
+ * <p>Threads: each room's work runs on its own {@link SerialLane} ({@link #lanes()}); the registry's lock
+ * only guards the map of rooms and is never held while a room works, so a join, a leave or a close in
+ * one room never waits for another room. The engine's news is handed to the room's lane too: the
+ * engine link's thread never waits for a room.
  */
 public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RoomRegistry.class);
@@ -23,9 +28,20 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
     private final Map<String, Boolean> mixReady = new ConcurrentHashMap<>();
     private volatile RoomContext ctx;
     private final int maxRooms;
+    private final RoomLanes lanes;
 
     public RoomRegistry(int maxRooms) {
+        this(maxRooms, new RoomLanes());
+    }
+
+    public RoomRegistry(int maxRooms, RoomLanes lanes) {
         this.maxRooms = maxRooms;
+        this.lanes = lanes;
+    }
+
+    /** The rooms' lanes: signaling runs each session's messages on the lane of the room it names. */
+    public RoomLanes lanes() {
+        return lanes;
     }
 
     /** Set once the shared resources exist (the engine link needs this registry as its listener first). */
@@ -33,27 +49,52 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
         this.ctx = ctx;
     }
 
-    /** Joins {@code name} to {@code roomId}, opening the room if needed. */
-    public synchronized Joined join(String roomId, String name, PeerChannel channel) throws RoomException {
+    /**
+     * Joins {@code name} to {@code roomId}, opening the room if needed. Call it on the room's lane:
+     * joins and leaves of one room then happen one at a time.
+     */
+    public Joined join(String roomId, String name, PeerChannel channel) throws RoomException {
         if (!ROOM_ID.matcher(roomId).matches()) {
             throw new RoomException("room_unknown", "room id '" + roomId + "' is not valid: 1-64 of A-Z a-z 0-9 . _ -");
         }
-        SfuRoom room = rooms.get(roomId);
-        if (room == null) {
+        for (int attempt = 0; ; attempt++) {
+            SfuRoom room = openRoom(roomId);
+            try {
+                return new Joined(room, room.join(name, channel));
+            } catch (RoomClosedException e) {
+                // closed by its last leave between our lookup and our join: open it afresh
+                synchronized (this) {
+                    rooms.remove(roomId, room);
+                }
+                if (attempt >= 2) {
+                    throw new RoomException("internal", "room '" + roomId + "' keeps closing, join again");
+                }
+            }
+        }
+    }
+
+    private SfuRoom openRoom(String roomId) throws RoomException {
+        synchronized (this) {
+            SfuRoom room = rooms.get(roomId);
+            if (room != null) {
+                return room;
+            }
             if (rooms.size() >= maxRooms) {
                 throw new RoomException("room_full", "the server has its maximum of " + maxRooms + " rooms open");
             }
+            SerialLane lane = lanes.acquire(roomId);
             try {
-                room = new SfuRoom(roomId, ctx);
-            } catch (SocketException e) {
+                room = new SfuRoom(roomId, ctx, lane);
+            } catch (SocketException | RuntimeException e) {
+                lanes.release(roomId);
                 throw new RoomException("internal", "could not open room '" + roomId + "': " + e.getMessage());
             }
             if (Boolean.TRUE.equals(mixReady.get(roomId))) {
                 room.mixReady(true);
             }
             rooms.put(roomId, room);
+            return room;
         }
-        return new Joined(room, room.join(name, channel));
     }
 
     /** A participant and its room. */
@@ -63,11 +104,20 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
         }
     }
 
-    public synchronized void leave(Joined j, String reason) {
-        j.room().leave(j.peer(), reason);
-        if (j.room().isEmpty() && rooms.remove(j.room().id(), j.room())) {
-            j.room().close();
-            mixReady.remove(j.room().id());
+    /** Removes the participant; the last one out closes the room. Never waits for other rooms. */
+    public void leave(Joined j, String reason) {
+        SfuRoom room = j.room();
+        room.leave(j.peer(), reason);
+        boolean close;
+        synchronized (this) {
+            close = room.closeIfEmpty() && rooms.remove(room.id(), room);
+            if (close && !rooms.containsKey(room.id())) {
+                mixReady.remove(room.id());
+            }
+        }
+        if (close) {
+            room.close();
+            lanes.release(room.id());
         }
     }
 
@@ -84,7 +134,7 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
         mixReady.put(roomId, ready);
         SfuRoom r = rooms.get(roomId);
         if (r != null) {
-            r.mixReady(ready);
+            r.lane().execute(() -> r.mixReady(ready));
         }
     }
 
@@ -92,7 +142,7 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
     public void onMixSender(String roomId, java.net.InetSocketAddress sender) {
         SfuRoom r = rooms.get(roomId);
         if (r != null) {
-            r.mixSender(sender);
+            r.lane().execute(() -> r.mixSender(sender));
         }
     }
 
@@ -100,19 +150,24 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
     public void onKeyframeNeeded(String roomId, String participantId) {
         SfuRoom r = rooms.get(roomId);
         if (r != null) {
-            r.requestKeyframe(participantId);
+            r.lane().execute(() -> r.requestKeyframe(participantId));
         }
     }
 
     @Override
-    public synchronized void close() {
-        for (SfuRoom r : rooms.values()) {
+    public void close() {
+        List<SfuRoom> open;
+        synchronized (this) {
+            open = new ArrayList<>(rooms.values());
+            rooms.clear();
+        }
+        for (SfuRoom r : open) {
             try {
                 r.close();
             } catch (RuntimeException e) {
                 LOG.warn("closing room '{}' failed", r.id(), e);
             }
         }
-        rooms.clear();
+        lanes.close();
     }
 }

@@ -33,9 +33,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +48,11 @@ import org.slf4j.LoggerFactory;
  * plain RTP, fans the engine's mix out to everyone, and keeps the offers of all participants in step
  * with who is in the room.
  *
- * <p>Threads: control (join, answer, leave, pin) runs under the room's lock; packets arrive on each
- * peer's transport thread and on the room's mix thread and only read volatile snapshots; the timer
- * (every 100 ms) runs speaker selection, transport-cc feedback and mix availability. The media path
+ * <p>Threads: control (join, answer, leave, pin) runs on the room's {@link SerialLane} and under the
+ * room's lock; packets arrive on each peer's transport thread and on the room's mix thread and only
+ * read volatile snapshots; the tick (every 100 ms: speaker selection, NACKs, transport-cc feedback,
+ * mix availability) is queued on the room's lane by the shared timer, which itself never takes a
+ * room's lock, so a busy room cannot delay the others' ticks. The media path
  * never throws: bad packets are dropped and counted.
  */
 public final class SfuRoom implements AutoCloseable {
@@ -61,6 +65,10 @@ public final class SfuRoom implements AutoCloseable {
 
     private final String id;
     private final RoomContext ctx;
+    private final SerialLane lane;
+    private final AtomicBoolean tickQueued = new AtomicBoolean();
+    private final AtomicLong ticksSkipped = new AtomicLong();
+    private final AtomicLong ticks = new AtomicLong();
     private final LayerControl layers;
     private final DownlinkControl downlinks;
     private final SpeakerSelector speakers = SpeakerSelector.standard(); // guarded by itself
@@ -77,20 +85,37 @@ public final class SfuRoom implements AutoCloseable {
     private String announcedPrevious;
     private List<PeerChannel.ParticipantView> announcedList = List.of();
     private volatile boolean closed;
+    private boolean released; // guarded by this
 
-    public SfuRoom(String id, RoomContext ctx) throws SocketException {
+    public SfuRoom(String id, RoomContext ctx, SerialLane lane) throws SocketException {
         this.id = id;
         this.ctx = ctx;
+        this.lane = lane;
         this.layers = new LayerControl(id, ctx.mix());
         this.downlinks = new DownlinkControl(id, ctx.mix() == null ? 0 : ctx.mix().bitrateKbps() * 1000L);
         this.mix = new MixReceiver(id, ctx.mixBindAddress(), () -> peerView);
         ctx.engine().openRoom(id, mix.address());
-        this.tick = ctx.timer().scheduleWithFixedDelay(this::tickSafely, 100, 100, TimeUnit.MILLISECONDS);
+        this.tick = ctx.timer().scheduleWithFixedDelay(this::queueTick, 100, 100, TimeUnit.MILLISECONDS);
         LOG.info("room '{}' opened, mix expected on {}", id, mix.address());
     }
 
     public String id() {
         return id;
+    }
+
+    /** Where this room's work runs, one task at a time. */
+    public SerialLane lane() {
+        return lane;
+    }
+
+    /** Ticks run so far. */
+    public long ticks() {
+        return ticks.get();
+    }
+
+    /** Ticks not run because the previous one was still waiting on the lane (the room was busy). */
+    public long ticksSkipped() {
+        return ticksSkipped.get();
     }
 
     public synchronized int size() {
@@ -102,7 +127,7 @@ public final class SfuRoom implements AutoCloseable {
     /** Adds a participant and sends it its first offer. */
     public synchronized Peer join(String name, PeerChannel channel) throws RoomException {
         if (closed) {
-            throw new RoomException("room_unknown", "room '" + id + "' has just closed, join again");
+            throw new RoomClosedException(id);
         }
         if (peers.size() >= ctx.maxParticipants()) {
             throw new RoomException("room_full", "room '" + id + "' is full (" + ctx.maxParticipants() + " participants)");
@@ -270,6 +295,15 @@ public final class SfuRoom implements AutoCloseable {
         return peers.isEmpty();
     }
 
+    /** True (and no join gets in any more) if nobody is in the room: the caller then {@link #close}s it. */
+    synchronized boolean closeIfEmpty() {
+        if (!peers.isEmpty() || closed) {
+            return false;
+        }
+        closed = true;
+        return true;
+    }
+
     // ------------------------------------------------------------------ negotiation
 
     private void assignSlot(Peer receiver, String senderId) {
@@ -404,7 +438,32 @@ public final class SfuRoom implements AutoCloseable {
 
     // ------------------------------------------------------------------ timer
 
+    /** The shared timer's part: queue one tick on the lane, unless the last one has not run yet. */
+    private void queueTick() {
+        if (closed || !tickQueued.compareAndSet(false, true)) {
+            if (!closed) {
+                ticksSkipped.incrementAndGet();
+            }
+            return;
+        }
+        onLane(() -> {
+            tickQueued.set(false);
+            tickSafely();
+        });
+    }
+
+    /** Runs {@code task} on the room's lane; a full lane (a stuck room) drops it with a log line. */
+    private void onLane(Runnable task) {
+        try {
+            lane.execute(task);
+        } catch (RejectedExecutionException e) {
+            tickQueued.set(false);
+            LOG.warn("room '{}': work dropped: {}", id, e.getMessage());
+        }
+    }
+
     private void tickSafely() {
+        ticks.incrementAndGet();
         try {
             tickOnce();
         } catch (RuntimeException e) {
@@ -573,7 +632,7 @@ public final class SfuRoom implements AutoCloseable {
 
         @Override
         public void layersChanged(Peer p) {
-            ctx.timer().execute(() -> {
+            onLane(() -> {
                 synchronized (SfuRoom.this) {
                     if (!closed) {
                         updateMainSources();
@@ -597,7 +656,7 @@ public final class SfuRoom implements AutoCloseable {
                 changed = speakers.onAudioLevel(p.id, level, voice, nowMillis);
             }
             if (changed) {
-                ctx.timer().execute(SfuRoom.this::applySpeakerChangeLocked);
+                onLane(SfuRoom.this::applySpeakerChangeLocked);
             }
         }
     };
@@ -785,9 +844,10 @@ public final class SfuRoom implements AutoCloseable {
     public void close() {
         List<Peer> left;
         synchronized (this) {
-            if (closed) {
+            if (released) {
                 return;
             }
+            released = true;
             closed = true;
             left = new ArrayList<>(peers.values());
             peers.clear();

@@ -1,11 +1,13 @@
 package io.ams.sfu.signal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Executor;
 
 /**
- * The room logic behind the WebSocket. Every call for every session happens on ONE signaling thread
- * (never the network I/O thread), in the order the messages arrived, so implementations need no
- * locking among themselves and may take a few milliseconds (creating an ICE agent, say).
+ * The room logic behind the WebSocket. Calls for one session happen one at a time, in the order the
+ * messages arrived, never on the network I/O thread: on the executor {@link #laneFor} names (by
+ * default one signaling thread shared by every session). A handler that names per-room lanes lets
+ * rooms work in parallel; calls of sessions on one lane still never overlap.
  */
 public interface SignalingHandler {
     void onOpen(SignalingSession s);
@@ -17,4 +19,14 @@ public interface SignalingHandler {
     void onMessage(SignalingSession s, String type, JsonNode message) throws BadMessageException;
 
     void onClose(SignalingSession s, String reason);
+
+    /**
+     * Where to run the call for {@code type} ("open", "close" or a message type; {@code message} null
+     * for open and close). Called on the session's network thread, in message order: it must be quick
+     * and must not block. Null: the server's shared signaling thread. The lane of a session's close
+     * must be the one its last messages ran on, so that the close runs after them.
+     */
+    default Executor laneFor(SignalingSession s, String type, JsonNode message) {
+        return null;
+    }
 }

@@ -16,6 +16,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -47,10 +48,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,10 +63,12 @@ import org.slf4j.LoggerFactory;
  * check at {@code /healthz}, and the signaling WebSocket at {@code /ws} (JSON text frames, see
  * docs/SIGNALING.md).
  *
- * <p>Netty's I/O threads only parse; every handler call runs on one signaling thread, in order.
- * Untrusted input is bounded: 64 KiB per frame, 50 messages per second per connection (then
+ * <p>Netty's I/O threads only parse; every handler call runs on the lane the handler names for it
+ * (by default one signaling thread), one session's calls in order. Untrusted input is bounded: 64 KiB per frame, 50 messages per second per connection (then
  * error rate_limited and the connection is closed), and anything that is not a JSON object with a
- * known "type" gets error bad_message and is counted, the connection staying open.
+ * known "type" gets error bad_message and is counted, the connection staying open. Output is bounded
+ * too: a client that leaves more than 1 MiB of our messages unread is disconnected (counted as a slow
+ * client) instead of growing our memory.
  */
 public final class SignalingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingServer.class);
@@ -71,6 +76,9 @@ public final class SignalingServer implements AutoCloseable {
     public static final int MAX_MESSAGES_PER_SECOND = 50;
     /** How long a client gets to answer our Close frame before the connection is cut. */
     static final int CLOSE_WAIT_SECONDS = 2;
+    /** Bytes of our messages a client may leave unread before it is cut (Netty's high water mark). */
+    static final int WRITE_LIMIT = 1024 * 1024;
+    private static final int WRITE_LOW = 256 * 1024;
     /** 'self' covers the same-origin ws:/wss: signaling socket (CSP level 3). */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "media-src 'self' blob: mediastream:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -100,6 +108,7 @@ public final class SignalingServer implements AutoCloseable {
         this.tls = ssl != null;
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(WRITE_LOW, WRITE_LIMIT))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -225,20 +234,24 @@ public final class SignalingServer implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-                Session s = new Session(ctx.channel(), "s" + sessionIds.incrementAndGet());
+                Session s = new Session(ctx.channel(), "s" + sessionIds.incrementAndGet(), stats);
                 ctx.channel().attr(SESSION).set(s);
                 stats.connections.incrementAndGet();
                 stats.open.incrementAndGet();
                 ctx.channel().closeFuture().addListener(f -> {
                     stats.open.decrementAndGet();
                     try {
-                        signaling.execute(() -> safely(() -> handler.onClose(s, s.closeReason)));
+                        laneOf(s, "close", null).execute(() -> safely(() -> handler.onClose(s, s.closeReason)));
                     } catch (RejectedExecutionException e) {
                         // the server is closing with clients connected: the sidecar closes the rooms itself
                         LOG.debug("signaling: {} closed while the server shuts down", s);
                     }
                 });
-                signaling.execute(() -> safely(() -> handler.onOpen(s)));
+                try {
+                    laneOf(s, "open", null).execute(() -> safely(() -> handler.onOpen(s)));
+                } catch (RejectedExecutionException e) {
+                    s.close("server busy");
+                }
             }
             super.userEventTriggered(ctx, evt);
         }
@@ -275,7 +288,8 @@ public final class SignalingServer implements AutoCloseable {
                 return;
             }
             String type = msg.get("type").asText();
-            signaling.execute(() -> {
+            Executor lane = laneOf(s, type, msg);
+            Runnable work = () -> {
                 try {
                     handler.onMessage(s, type, msg);
                 } catch (BadMessageException e) {
@@ -287,7 +301,14 @@ public final class SignalingServer implements AutoCloseable {
                     LOG.error("signaling: handling '{}' from {} failed", type, s.id(), e);
                     s.send(error("internal", "the server failed to handle '" + type + "': " + e));
                 }
-            });
+            };
+            try {
+                lane.execute(work);
+            } catch (RejectedExecutionException e) {
+                stats.rateLimited.incrementAndGet();
+                LOG.warn("signaling: {} dropped '{}': {}", s.id(), type, e.getMessage());
+                s.send(error("busy", "the server is busy with this room; try again"));
+            }
         }
 
         @Override
@@ -295,6 +316,16 @@ public final class SignalingServer implements AutoCloseable {
             LOG.debug("signaling connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
         }
+    }
+
+    private Executor laneOf(SignalingSession s, String type, JsonNode msg) {
+        Executor lane = null;
+        try {
+            lane = handler.laneFor(s, type, msg);
+        } catch (RuntimeException e) {
+            LOG.error("signaling: choosing where to run '{}' of {} failed", type, s.id(), e);
+        }
+        return lane == null ? signaling : lane;
     }
 
     private static void safely(Runnable r) {
@@ -351,12 +382,15 @@ public final class SignalingServer implements AutoCloseable {
         private volatile Object attachment;
         private volatile String closeReason = "connection closed";
         private volatile boolean closing; // our Close frame is sent: what still arrives is read and dropped
+        private final SignalingStats stats;
+        private final AtomicBoolean cutSlow = new AtomicBoolean();
         private long windowStart = System.nanoTime();
         private int inWindow;
 
-        Session(Channel ch, String id) {
+        Session(Channel ch, String id, SignalingStats stats) {
             this.ch = ch;
             this.id = id;
+            this.stats = stats;
         }
 
         synchronized boolean allow() {
@@ -380,9 +414,22 @@ public final class SignalingServer implements AutoCloseable {
 
         @Override
         public void send(ObjectNode message) {
-            if (ch.isActive()) {
-                ch.writeAndFlush(new TextWebSocketFrame(message.toString()));
+            if (!ch.isActive()) {
+                return;
             }
+            if (!ch.isWritable()) {
+                // more than WRITE_LIMIT of our messages wait unread: a client that stopped reading (or a link far
+                // too slow for a meeting) must not make us buffer without bound. Cut it; a browser rejoins itself.
+                if (cutSlow.compareAndSet(false, true)) {
+                    stats.slowClients.incrementAndGet();
+                    LOG.warn("signaling: {} left over {} KiB of messages unread, disconnecting it", this,
+                            WRITE_LIMIT / 1024);
+                    closeReason = "client too slow: over " + WRITE_LIMIT / 1024 + " KiB of messages unread";
+                    ch.close();
+                }
+                return;
+            }
+            ch.writeAndFlush(new TextWebSocketFrame(message.toString()));
         }
 
         @Override

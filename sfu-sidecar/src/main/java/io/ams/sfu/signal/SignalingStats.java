@@ -11,10 +11,13 @@ public final class SignalingStats {
     public final AtomicLong rateLimited = new AtomicLong();
     public final AtomicLong httpRequests = new AtomicLong();
     public final AtomicLong httpNotFound = new AtomicLong();
+    /** Connections cut because the client left more than the write limit of our messages unread. */
+    public final AtomicLong slowClients = new AtomicLong();
 
     @Override
     public String toString() {
         return "connections=" + connections + " open=" + open + " messagesIn=" + messagesIn + " badMessages=" + badMessages
-                + " rateLimited=" + rateLimited + " httpRequests=" + httpRequests + " httpNotFound=" + httpNotFound;
+                + " rateLimited=" + rateLimited + " httpRequests=" + httpRequests + " httpNotFound=" + httpNotFound
+                + " slowClients=" + slowClients;
     }
 }

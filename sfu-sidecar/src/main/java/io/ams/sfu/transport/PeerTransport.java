@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: ice4j's own threads run the checks; after ICE completes a receive thread
  * ({@code ams-rx-<peer>}) reads the ICE component's socket and runs {@link InboundPath}, and a DTLS thread
- * ({@code ams-dtls-<peer>}) runs the handshake and then services late DTLS records. Listener callbacks
+ * ({@code ams-dtls-<peer>}) runs the handshake and ends; late DTLS records (a retransmitted last flight,
+ * the peer's close_notify) are then handled on the receive thread. So a peer holds one thread of its own
+ * once connected, two during the handshake. {@link #close()} never waits for them: they notice within
+ * half a second and end by themselves. Listener callbacks
  * arrive on those threads: {@code onRtp}/{@code onRtcp} on the receive thread (buffer only valid during the
  * call), {@code onState} on whichever thread caused the change, one at a time and in order. Do not block
  * in them. The media path never throws: bad packets are dropped and counted in {@link #stats()}.
@@ -88,6 +91,8 @@ public final class PeerTransport implements AutoCloseable {
     private Thread receiveThread;
     private Thread dtlsThread;
     private DTLSTransport dtls;
+    private volatile DTLSTransport established; // set once the handshake is done: late records go to it
+    private byte[] lateDtlsBuffer;              // receive thread only
     private SrtpSession srtp;
     private ScheduledFuture<?> watchdog;
     private boolean released;
@@ -113,7 +118,7 @@ public final class PeerTransport implements AutoCloseable {
         stream.addPairChangeListener(this::icePairChanged);
         this.outbound = new OutboundPath(counters, this::sendDatagram);
         this.dtlsPipe = new QueuedDatagramTransport(this::sendDatagram);
-        inbound.setDtlsSink(dtlsPipe::offer);
+        inbound.setDtlsSink(this::onDtlsRecord);
         inbound.setSink(new InboundPath.Sink() {
             @Override
             public void onRtp(byte[] b, int off, int len) {
@@ -277,9 +282,20 @@ public final class PeerTransport implements AutoCloseable {
             }
             state = State.CLOSED;
         }
-        release();
-        joinQuietly(receiveThread);
-        joinQuietly(dtlsThread);
+        release(); // the threads see 'stopping' and end within their receive timeouts; nobody waits for them
+    }
+
+    /** The peer's threads still running (for tests: none some time after close, one once connected). */
+    public int threadsAlive() {
+        int n = 0;
+        synchronized (lock) {
+            for (Thread t : new Thread[] {receiveThread, dtlsThread}) {
+                if (t != null && t.isAlive()) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     // ---- ICE events (ice4j threads) ----
@@ -393,24 +409,41 @@ public final class PeerTransport implements AutoCloseable {
             outbound.setSrtp(session);
             transition(State.READY, "DTLS " + (asServer ? "server" : "client") + " done, SRTP "
                     + result.profile());
+            established = result.transport();
         }
-        serviceDtls(result.transport());
+        drainLateDtls(); // what came in while we finished; from now on the receive thread does this
     }
 
-    /** After the handshake: answers retransmitted flights and notices the peer's close_notify. */
-    private void serviceDtls(DTLSTransport transport) {
-        byte[] buffer = new byte[QueuedDatagramTransport.RECEIVE_LIMIT];
-        while (!stopping) {
+    // ---- late DTLS records (receive thread) ----
+
+    /** A DTLS record from the socket: to the handshake while it runs, else handled here at once. */
+    private boolean onDtlsRecord(byte[] b, int off, int len) {
+        boolean queued = dtlsPipe.offer(b, off, len);
+        if (established != null) {
+            drainLateDtls();
+        }
+        return queued;
+    }
+
+    /** After the handshake: answers a retransmitted flight and notices the peer's close_notify. */
+    private void drainLateDtls() {
+        DTLSTransport transport = established;
+        if (transport == null) {
+            return;
+        }
+        synchronized (dtlsPipe) { // the DTLS thread's last drain and the receive thread's first may overlap
+            if (lateDtlsBuffer == null) {
+                lateDtlsBuffer = new byte[QueuedDatagramTransport.RECEIVE_LIMIT];
+            }
             try {
-                int n = transport.receive(buffer, 0, buffer.length, 1000);
-                if (n >= 0) {
+                int n;
+                while (!stopping && (n = transport.receive(lateDtlsBuffer, 0, lateDtlsBuffer.length, 1)) >= 0) {
                     LOG.debug("peer {}: ignoring {} bytes of DTLS application data", peerId, n);
                 }
             } catch (IOException | RuntimeException e) {
                 if (!stopping) {
                     fail("DTLS connection ended: " + e.getMessage());
                 }
-                return;
             }
         }
     }
@@ -511,14 +544,4 @@ public final class PeerTransport implements AutoCloseable {
         }
     }
 
-    private static void joinQuietly(Thread t) {
-        if (t == null || t == Thread.currentThread()) {
-            return;
-        }
-        try {
-            t.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

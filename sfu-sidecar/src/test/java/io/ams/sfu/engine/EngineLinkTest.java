@@ -192,8 +192,71 @@ class EngineLinkTest {
         assertThat(EngineLink.rttMoved(20, 28)).isFalse();
     }
 
+    /** Records the mix-ready news the link gives. */
+    private static final class ReadyLog implements EngineLink.Listener {
+        final java.util.List<Boolean> news = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void onMixReady(String roomId, boolean ready) {
+            news.add(ready);
+        }
+
+        @Override
+        public void onKeyframeNeeded(String roomId, String participantId) {
+        }
+    }
+
+    private ReadyLog roomWithOneParticipant() throws Exception {
+        ReadyLog log = new ReadyLog();
+        link = new EngineLink(channel, MixSettings.defaults(), log);
+        link.start();
+        link.openRoom("r", new InetSocketAddress("127.0.0.1", 40001));
+        link.addParticipant("r", "p1", "Ada", 1234);
+        assertThat(await(() -> log.news.equals(java.util.List.of(true)) && engine.participants("r").equals(Set.of("p1"))))
+                .as("room and participant in the engine, mix ready: " + log.news).isTrue();
+        return log;
+    }
+
+    @Test
+    void internalAndUnknownErrorsFromTheEngineDoNotRecreateItsRooms() throws Exception {
+        ReadyLog log = roomWithOneParticipant();
+        for (Status failure : new Status[] {Status.INTERNAL.withDescription("boom"), Status.UNKNOWN}) {
+            int answered = engine.listAnswered.get();
+            engine.listFailure = failure;
+            engine.listFailures.set(2);
+            assertThat(await(() -> engine.listFailures.get() == 0 && engine.listAnswered.get() > answered + 1))
+                    .as("the link retried after " + failure.getCode()).isTrue();
+        }
+        assertThat(engine.created).as("rooms created in the engine").isEqualTo(1);
+        assertThat(engine.participants("r")).containsExactly("p1");
+        assertThat(log.news).as("mix-ready news: an engine that answers is not gone").containsExactly(true);
+        assertThat(link.connected()).isTrue();
+        assertThat(link.rpcFailures()).isEqualTo(4);
+    }
+
+    @Test
+    void aShortOutageKeepsTheEnginesRoomsAndTheMixComesBack() throws Exception {
+        ReadyLog log = roomWithOneParticipant();
+        engine.listFailure = Status.UNAVAILABLE.withDescription("blackholed");
+        engine.listFailures.set(3);
+        assertThat(await(() -> log.news.size() == 3)).as("mix unavailable, then ready again: " + log.news).isTrue();
+        assertThat(log.news).containsExactly(true, false, true);
+        assertThat(engine.created).as("the engine still had the room: not created again").isEqualTo(1);
+        assertThat(engine.participants("r")).containsExactly("p1");
+    }
+
+    @Test
+    void anEngineThatLostItsRoomsGetsThemAgain() throws Exception {
+        ReadyLog log = roomWithOneParticipant();
+        engine.restart();
+        assertThat(await(() -> engine.created == 2 && engine.participants("r").equals(Set.of("p1"))))
+                .as("room and participant re-created after the engine restarted").isTrue();
+        assertThat(await(() -> log.news.size() == 3)).as("mix news " + log.news).isTrue();
+        assertThat(log.news).containsExactly(true, false, true);
+    }
+
     private static boolean await(BooleanSupplier cond) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end) {
             if (cond.getAsBoolean()) {
                 return true;
@@ -209,6 +272,14 @@ class EngineLinkTest {
         private final Map<String, String> destinations = new LinkedHashMap<>();
         volatile int senderPort = -1;
         volatile int created;
+        volatile Status listFailure;       // the next listFailures ListRooms calls fail with it
+        final AtomicInteger listFailures = new AtomicInteger();
+        final AtomicInteger listAnswered = new AtomicInteger();
+
+        synchronized void restart() {
+            rooms.clear();
+            destinations.clear();
+        }
 
         synchronized String destination(String room) {
             return destinations.get(room);
@@ -221,6 +292,11 @@ class EngineLinkTest {
 
         @Override
         public synchronized void listRooms(ListRoomsRequest req, StreamObserver<ListRoomsResponse> out) {
+            if (listFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                out.onError(listFailure.asRuntimeException());
+                return;
+            }
+            listAnswered.incrementAndGet();
             ListRoomsResponse.Builder b = ListRoomsResponse.newBuilder();
             rooms.forEach((id, ps) -> {
                 Room.Builder r = Room.newBuilder().setId(id);

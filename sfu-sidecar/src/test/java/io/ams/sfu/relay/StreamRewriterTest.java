@@ -373,4 +373,39 @@ class StreamRewriterTest {
         assertThat(next.seq()).as("the next frame after the three padding packets").isEqualTo(3);
         assertThat(rw.reservePadding(0)).isEqualTo(-1);
     }
+
+    /**
+     * The relay thread rewrites while another thread (the mix padding, the room's lane) reserves sequence
+     * numbers: every output number is handed out once, however the two interleave.
+     */
+    @Test
+    void paddingReservedFromAnotherThreadNeverReusesASequenceNumber() throws Exception {
+        StreamRewriter rw = rewriter(1000, 5000);
+        rw.switchTo(0x1111, 0);
+        java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger duplicates = new java.util.concurrent.atomic.AtomicInteger();
+        byte[] key = vp8(0x1111, 0, 0, 1, true, 0, true, true);
+        assertThat(send(rw, key, MS)).isNotNull();
+        int packets = 20_000;
+        Thread padder = new Thread(() -> {
+            for (int i = 0; i < packets; i++) {
+                int first = rw.reservePadding(1);
+                if (first >= 0 && !seen.add(first)) {
+                    duplicates.incrementAndGet();
+                }
+            }
+        });
+        padder.start();
+        byte[] buf = new byte[1500];
+        for (int i = 1; i <= packets; i++) {
+            byte[] pkt = vp8(0x1111, i, 0, 1, true, 0, false, false);
+            int n = rw.rewrite(RtpPacket.parse(pkt, 0, pkt.length), MS, buf, 0);
+            if (n > 0 && !seen.add(RtpPacket.parse(buf, 0, n).sequenceNumber())) {
+                duplicates.incrementAndGet();
+            }
+        }
+        padder.join(10_000);
+        assertThat(duplicates.get()).as("sequence numbers handed out twice").isZero();
+        assertThat(seen).hasSize(Math.min(65_536, 2 * packets));
+    }
 }

@@ -51,56 +51,6 @@ class SignalingBadInputTest {
         sidecar.close();
     }
 
-    static final class Client implements WebSocket.Listener {
-        final BlockingQueue<JsonNode> in = new LinkedBlockingQueue<>();
-        final StringBuilder partial = new StringBuilder();
-        volatile boolean closed;
-        WebSocket ws;
-
-        static Client open() throws Exception {
-            Client c = new Client();
-            c.ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + sidecar.httpPort() + "/ws"), c)
-                    .get(10, TimeUnit.SECONDS);
-            return c;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    in.add(JSON.readTree(partial.toString()));
-                } catch (Exception e) {
-                    in.add(JSON.createObjectNode().put("type", "unparseable"));
-                }
-                partial.setLength(0);
-            }
-            w.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-            closed = true;
-            return null;
-        }
-
-        void send(String text) {
-            ws.sendText(text, true).join();
-        }
-
-        JsonNode next(String type) throws InterruptedException {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (System.nanoTime() < end) {
-                JsonNode m = in.poll(200, TimeUnit.MILLISECONDS);
-                if (m != null && (type == null || type.equals(m.path("type").asText()))) {
-                    return m;
-                }
-            }
-            throw new AssertionError("no '" + type + "' message within 10 s");
-        }
-    }
-
     String join(String room, String name) {
         return JSON.createObjectNode().put("type", "join").put("room", room).put("name", name)
                 .put("token", sidecar.tokens().issue(room, name, Duration.ofMinutes(5))).toString();
@@ -130,7 +80,7 @@ class SignalingBadInputTest {
 
     @Test
     void garbageGetsBadMessageAndTheConnectionStays() throws Exception {
-        Client c = Client.open();
+        WsClient c = WsClient.open(sidecar.httpPort());
         long before = sidecar.signaling().stats().badMessages.get();
         c.send("this is not json");
         assertThat(c.next("error").path("code").asText()).isEqualTo("bad_message");
@@ -158,19 +108,19 @@ class SignalingBadInputTest {
 
     @Test
     void forgedExpiredAndWrongRoomTokensAreRefusedInWords() throws Exception {
-        Client c = Client.open();
+        WsClient c = WsClient.open(sidecar.httpPort());
         c.send("{\"type\":\"join\",\"room\":\"r1\",\"name\":\"x\",\"token\":\"eyJhbGciOiJub25lIn0.e30.\"}");
         JsonNode e = c.next("error");
         assertThat(e.path("code").asText()).isEqualTo("token_invalid");
         assertThat(waitUntil(() -> c.closed)).isTrue();
 
-        Client d = Client.open();
+        WsClient d = WsClient.open(sidecar.httpPort());
         String other = JSON.createObjectNode().put("type", "join").put("room", "r2").put("name", "x")
                 .put("token", sidecar.tokens().issue("r1", "x", Duration.ofMinutes(1))).toString();
         d.send(other);
         assertThat(d.next("error").path("message").asText()).contains("'r1'");
 
-        Client f = Client.open();
+        WsClient f = WsClient.open(sidecar.httpPort());
         f.send(JSON.createObjectNode().put("type", "join").put("room", "r1").put("name", "x")
                 .put("token", sidecar.tokens().issue("r1", "x", Duration.ofSeconds(-120))).toString());
         assertThat(f.next("error").path("code").asText()).isEqualTo("token_expired");
@@ -179,7 +129,7 @@ class SignalingBadInputTest {
 
     @Test
     void floodingOneConnectionIsRateLimited() throws Exception {
-        Client c = Client.open();
+        WsClient c = WsClient.open(sidecar.httpPort());
         // One send at a time: java.net.http.WebSocket fails a send issued while another is outstanding,
         // so firing them without waiting delivered only a few (and the limit was sometimes never hit).
         int sent = 0;
@@ -198,9 +148,9 @@ class SignalingBadInputTest {
 
     @Test
     void hundredJoinsWithinASecondAreAllAnswered() throws Exception {
-        List<Client> clients = new ArrayList<>();
+        List<WsClient> clients = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            clients.add(Client.open());
+            clients.add(WsClient.open(sidecar.httpPort()));
         }
         long t0 = System.nanoTime();
         for (int i = 0; i < 100; i++) {
@@ -209,7 +159,7 @@ class SignalingBadInputTest {
         long sent = System.nanoTime() - t0;
         int joined = 0;
         int full = 0;
-        for (Client c : clients) {
+        for (WsClient c : clients) {
             JsonNode m = c.next(null);
             while (!m.path("type").asText().equals("joined") && !m.path("type").asText().equals("error")) {
                 m = c.next(null);
@@ -225,12 +175,12 @@ class SignalingBadInputTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(sent)).as("the joins were sent within a second").isLessThan(1000);
         assertThat(joined).isEqualTo(50);
         assertThat(full).isEqualTo(50);
-        for (Client c : clients) {
+        for (WsClient c : clients) {
             c.ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }
         assertThat(waitUntil(() -> sidecar.rooms().get("crowd") == null)).as("everyone left, the room closed").isTrue();
         // the server still serves a newcomer
-        Client late = Client.open();
+        WsClient late = WsClient.open(sidecar.httpPort());
         late.send(join("after-crowd", "Late"));
         assertThat(late.next("joined")).isNotNull();
         late.ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();

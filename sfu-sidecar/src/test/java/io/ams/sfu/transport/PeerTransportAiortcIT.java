@@ -135,6 +135,9 @@ class PeerTransportAiortcIT {
                 assertThat(awaitLine(lines, "\"pli\"", 10)).as("aiortc reports our PLI").isTrue();
                 await(() -> recorder.keyframes() > keyframesBefore, 10, "a keyframe after our PLI");
 
+                // Once connected a peer keeps one thread of its own: the DTLS thread ends with the handshake.
+                await(() -> peer.threadsAlive() == 1, 5, "the DTLS thread ends after the handshake");
+
                 TransportStats stats = peer.stats();
                 assertThat(stats.rtpIn()).isGreaterThanOrEqualTo(30);
                 assertThat(stats.srtpAuthFailures()).isZero();
@@ -152,6 +155,7 @@ class PeerTransportAiortcIT {
                 peer.close();
                 peer.close();
                 assertThat(recorder.states).doesNotContain(PeerTransport.State.CLOSED);
+                await(() -> peer.threadsAlive() == 0, 5, "the peer's threads end by themselves (close waits for none)");
             } finally {
                 aiortc.destroyForcibly();
             }
