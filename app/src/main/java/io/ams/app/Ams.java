@@ -27,6 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = {"AMS video meeting server. Without a command: engine and sidecar in one process on this machine,",
             "with a demo room and join links printed."},
         subcommands = {EngineCommand.class, SidecarCommand.class, CtlCommand.class, DemoCommand.class, MixCommand.class,
+                RecordingCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Ams implements java.util.concurrent.Callable<Integer> {
     public static final int EXIT_OK = 0;

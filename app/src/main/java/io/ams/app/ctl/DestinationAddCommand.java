@@ -18,7 +18,8 @@ final class DestinationAddCommand extends CtlSubcommand {
     HostPort address;
 
     @Option(names = "--file", paramLabel = "NAME",
-            description = "Record into NAME in the engine's record directory instead (.webm/.mkv, .mp4 for H.264).")
+            description = "Record into NAME in the engine's record directory instead: .amsrec sealed (AES-GCM, export with "
+                    + "'ams recording export'), or plain .webm/.mkv (.mp4 for H.264).")
     String fileName;
 
     @Option(names = "--output", paramLabel = "OUTPUT", defaultValue = "main",

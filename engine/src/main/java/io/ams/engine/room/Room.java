@@ -18,6 +18,9 @@ import io.ams.engine.EngineException;
 import io.ams.engine.codec.MediaFileWriter;
 import io.ams.engine.compose.LayoutSpec;
 import io.ams.engine.egress.FileSink;
+import io.ams.engine.egress.Sink;
+import io.ams.engine.recording.RecordingChunks;
+import io.ams.engine.recording.SealedRecordingSink;
 import io.ams.engine.egress.UdpSink;
 import io.ams.engine.ingest.MediaPorts;
 import io.ams.engine.ingest.ParticipantIngress;
@@ -262,14 +265,20 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         return sink;
     }
 
-    /** Adds a recording of an output into {@code recordDir/fileName}. */
-    public synchronized FileSink addFileDestination(String outputId, String destinationId, String fileName) {
+    /**
+     * Adds a recording of an output into {@code recordDir/fileName}: sealed (AES-GCM, see
+     * {@link io.ams.engine.atrest.SealedFormat}) for {@code .amsrec}, else a plain playable file.
+     */
+    public synchronized Sink addFileDestination(String outputId, String destinationId, String fileName) {
         ensureOpen();
         Output o = output(outputId);
         checkDestinationCount(o);
         RecordingNames.check(fileName);
         String lower = fileName.toLowerCase(java.util.Locale.ROOT);
         VideoCodec codec = o.spec().codec();
+        if (lower.endsWith(SEALED_SUFFIX)) {
+            return addSealedRecording(o, destinationId, fileName);
+        }
         boolean ok = lower.endsWith(".mkv") || (codec == VideoCodec.VP8 && (lower.endsWith(".webm") || lower.endsWith(".ivf")))
                 || (codec == VideoCodec.H264 && lower.endsWith(".mp4"));
         if (!ok) {
@@ -299,6 +308,37 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         LOG.info("room {} output {}: recording to {}", id, o.id(), path);
         return sink;
     }
+
+    /** File names ending so are recorded sealed (encrypted at rest). */
+    public static final String SEALED_SUFFIX = ".amsrec";
+
+    private Sink addSealedRecording(Output o, String destinationId, String fileName) {
+        Path path = recordDir.resolve(fileName).toAbsolutePath().normalize();
+        if (!path.getParent().equals(recordDir.toAbsolutePath().normalize())) {
+            throw EngineException.invalid("file_name '" + fileName + "' is invalid: it leaves the record directory");
+        }
+        if (java.nio.file.Files.exists(path)) {
+            throw new EngineException(EngineException.Kind.ALREADY_EXISTS, "recording '" + fileName + "' exists already");
+        }
+        String did = destinationId == null || destinationId.isEmpty() ? fileName : destinationId;
+        Ids.check("destination_id", did);
+        SealedRecordingSink sink;
+        try {
+            java.nio.file.Files.createDirectories(recordDir);
+            io.ams.engine.atrest.MasterKey key = io.ams.engine.atrest.MasterKey.loadOrCreate(recordDir.resolve(MASTER_KEY_FILE));
+            sink = SealedRecordingSink.create(did, path, key, new RecordingChunks.StreamInfo(o.spec().codec(),
+                    o.spec().width(), o.spec().height(), o.spec().fps()));
+        } catch (java.io.IOException e) {
+            throw new EngineException(EngineException.Kind.FAILED_PRECONDITION,
+                    "cannot start the sealed recording " + path + ": " + e.getMessage(), e);
+        }
+        o.addSink(sink);
+        LOG.info("room {} output {}: sealed recording to {}", id, o.id(), path);
+        return sink;
+    }
+
+    /** The master key's file inside the record directory (0600, made on first use). */
+    public static final String MASTER_KEY_FILE = "master.key";
 
     private void checkDestinationCount(Output o) {
         if (o.sinks().size() >= MAX_DESTINATIONS) {

@@ -1,0 +1,173 @@
+package io.ams.engine.recording;
+
+import io.ams.engine.atrest.MasterKey;
+import io.ams.engine.atrest.SealedFileWriter;
+import io.ams.engine.egress.Sink;
+import io.ams.proto.v1.Destination;
+import io.ams.rtp.EncodedFrame;
+import io.ams.rtp.RtpPayload;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A recording destination written sealed ({@code .amsrec}): the output's encoded frames, starting at
+ * a keyframe, in chunks of {@link RecordingChunks#CHUNK_SECONDS} s (cut at the next keyframe, at most
+ * twice that without one), each AES-GCM sealed and forced to
+ * disk by a writer thread of its own (the output's tick thread never waits for the disk). A crash
+ * loses at most the chunk being filled; a disk that fills up stops the recording with a log line and
+ * an error count, and what was written stays readable ({@link RecordingExport}). Nothing is written
+ * in the clear.
+ */
+public final class SealedRecordingSink implements Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(SealedRecordingSink.class);
+    private static final long CHUNK_TICKS = 90_000L * RecordingChunks.CHUNK_SECONDS;
+
+    private final String id;
+    private final Path path;
+    private final SealedFileWriter writer;     // owned; used on the writer thread only
+    private final ExecutorService disk;
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong chunksWritten = new AtomicLong();
+    private volatile String failure;
+    private ByteArrayOutputStream chunk = new ByteArrayOutputStream(); // tick thread
+    private long chunkStartTs;
+    private boolean started;
+    private boolean closed;
+
+    private SealedRecordingSink(String id, Path path, SealedFileWriter writer) {
+        this.id = id;
+        this.path = path;
+        this.writer = writer;
+        this.disk = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ams-rec-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Creates {@code path} (which must not exist) sealed with a fresh data key under {@code master}. */
+    public static SealedRecordingSink create(String id, Path path, MasterKey master, RecordingChunks.StreamInfo stream)
+            throws IOException {
+        SealedFileWriter w = SealedFileWriter.create(path, master, path.getFileName().toString());
+        try {
+            w.append(RecordingChunks.describe(stream));
+        } catch (IOException e) {
+            w.close();
+            throw e;
+        }
+        return new SealedRecordingSink(id, path, w);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public boolean wantsRtp() {
+        return false;
+    }
+
+    @Override
+    public synchronized void send(EncodedFrame frame, List<RtpPayload> payloads) {
+        if (closed || failure != null) {
+            return;
+        }
+        if (!started) {
+            if (!frame.keyframe()) {
+                return;
+            }
+            started = true;
+            chunkStartTs = frame.rtpTimestamp();
+        }
+        int elapsed = (int) (frame.rtpTimestamp() - chunkStartTs);
+        if (chunk.size() > 0 && (frame.keyframe() && elapsed >= CHUNK_TICKS || elapsed >= 2 * CHUNK_TICKS)) {
+            flush(); // at the first keyframe once a chunk's time is up (chunks then start at keyframes), at most 2x it
+            chunkStartTs = frame.rtpTimestamp();
+        }
+        RecordingChunks.put(chunk, frame);
+    }
+
+    private void flush() {
+        if (chunk.size() == 0) {
+            return;
+        }
+        byte[] bytes = chunk.toByteArray();
+        chunk = new ByteArrayOutputStream();
+        disk.execute(() -> {
+            if (failure != null) {
+                return;
+            }
+            try {
+                writer.append(bytes);
+                chunksWritten.incrementAndGet();
+            } catch (IOException e) {
+                fail(e);
+            }
+        });
+    }
+
+    private void fail(IOException e) {
+        errors.incrementAndGet();
+        failure = e.getMessage() == null ? e.toString() : e.getMessage();
+        LOG.error("recording {} stopped: {} (what was written up to chunk {} stays readable)", path, failure,
+                chunksWritten.get());
+    }
+
+    /** Why the recording stopped early, or null while it runs (or after it finished well). */
+    public String failure() {
+        return failure;
+    }
+
+    public long chunksWritten() {
+        return chunksWritten.get();
+    }
+
+    @Override
+    public long errors() {
+        return errors.get();
+    }
+
+    @Override
+    public Destination describe() {
+        return Destination.newBuilder().setId(id).setFile(path.toString()).build();
+    }
+
+    /** Writes what is buffered and the final marker; idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            flush();
+        }
+        disk.execute(() -> {
+            try {
+                writer.close();
+                if (failure == null) {
+                    LOG.info("recording {} finished: {} chunks, {} bytes, sealed", path, writer.chunks(), writer.bytes());
+                }
+            } catch (IOException e) {
+                fail(e);
+            }
+        });
+        disk.shutdown();
+        try {
+            if (!disk.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("recording {}: the disk did not take the last chunk within 10 s", path);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
