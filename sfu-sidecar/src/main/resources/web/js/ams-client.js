@@ -8,6 +8,10 @@
 // keeps the camera and microphone, and sends the same join on a new WebSocket with exponential
 // backoff until the media flows again or a minute has passed. Only the server's final answers
 // (REFUSALS, or a bye that does not follow connection_failed) and leave() end the meeting for good.
+//
+// Room access control: a host (its join token says role "host") can lock the room, remove a participant
+// and ask one to mute. A removed participant's meeting ends for good (state 'removed', no rejoin: its link
+// was revoked); a locked room's or a revoked link's refusal is final too (state 'refused').
 
 /**
  * Errors after which the same join would be refused again, so rejoining could only loop. The server
@@ -19,6 +23,10 @@ const REFUSALS = {
   token_expired: { refused: true, words: 'Your join link has expired. Ask the organiser for a new link.' },
   room_unknown: { refused: true, words: 'This room does not exist.' },
   room_full: { refused: true, words: 'The room is full.' },
+  room_locked: { refused: true, words: 'This room is locked: the host is not letting anyone new in right now.' },
+  token_revoked: { refused: true, words: 'Your join link no longer admits you.' },
+  // a host removed us: the server's words say who; the camera and microphone are switched off
+  removed: { refused: true, state: 'removed', words: null },
   // the client itself misbehaved: joining again would only repeat it
   rate_limited: { refused: false, words: 'Too many messages were sent; the connection was closed.' },
 };
@@ -55,6 +63,10 @@ export class AmsClient extends EventTarget {
     this.quality = {};         // participant id -> {id, name, uplink, downlink} (message "quality")
     this.bandwidth = null;     // the server's view of our downlink (message "bandwidth"): estimate, layer, mixOnly
     this.errors = [];
+    this.notices = [];         // {text, at}: what happened to us that is not an error (asked to mute, room locked)
+    this.role = null;          // 'host' or 'participant', as the server admitted us
+    this.locked = false;       // nobody new may join the room (message room-locked)
+    this.lockedBy = null;
     this.tracks = {};          // mid -> {role, participantId}
     this.streams = {};         // 'main' | 'mix' | 'audio:<id>' -> MediaStream
     this.localStream = null;
@@ -89,6 +101,11 @@ export class AmsClient extends EventTarget {
     const e = { code, message, at: Date.now() };
     this.errors.push(e);
     this.dispatchEvent(new CustomEvent('error', { detail: e }));
+  }
+
+  _notice(text) {
+    this.notices.push({ text, at: Date.now() });
+    this.dispatchEvent(new CustomEvent('change', { detail: { field: 'notices', value: this.notices } }));
   }
 
   async start() {
@@ -242,7 +259,7 @@ export class AmsClient extends EventTarget {
     this._episode = null;
     this._stopSessionTimers();
     if (this.reconnectAttempt) this._set('reconnectAttempt', 0);
-    if (this.state !== 'refused') this._set('state', 'failed');
+    if (this.state !== 'refused' && this.state !== 'removed') this._set('state', 'failed');
     if (globalThis.removeEventListener) globalThis.removeEventListener('online', this._onOnline);
   }
 
@@ -264,6 +281,8 @@ export class AmsClient extends EventTarget {
     this._set('mixAvailable', false);
     this._set('quality', {});
     this._set('bandwidth', null);
+    this.lockedBy = null;
+    this._set('locked', false);
     if (this.pinned) {
       // participant ids are per session (a restarted server hands them out again): a pin could pick the wrong person
       this._set('pinned', null);
@@ -274,6 +293,9 @@ export class AmsClient extends EventTarget {
     switch (m.type) {
       case 'joined':
         this.participantId = m.participantId;
+        this.role = m.role || 'participant';
+        this.lockedBy = m.lockedBy || null;
+        this.locked = !!m.locked;
         this._admitted = true;
         clearTimeout(this._attemptTimer);
         this._attemptTimer = null;
@@ -305,6 +327,20 @@ export class AmsClient extends EventTarget {
       case 'quality':
         this._set('quality', Object.fromEntries((m.participants || []).map((p) => [p.id, p])));
         break;
+      case 'room-locked':
+        this.lockedBy = m.locked ? m.by || null : null;
+        this._set('locked', !!m.locked);
+        this._notice(m.locked ? (m.by || 'The host') + ' locked the room: nobody new can join.'
+          : (m.by || 'The host') + ' unlocked the room: anyone with a link can join again.');
+        break;
+      case 'mute-requested':
+        if (!this.audioMuted) {
+          this.setAudioMuted(true);
+          this._notice((m.by || 'The host') + ' asked you to mute: your microphone is now off. Unmute when you want to speak.');
+        } else {
+          this._notice((m.by || 'The host') + ' asked you to stay muted.');
+        }
+        break;
       case 'error':
         this._onServerError(m);
         break;
@@ -326,8 +362,11 @@ export class AmsClient extends EventTarget {
     const refusal = REFUSALS[m.code];
     if (refusal) {
       this._ending = { final: true };
-      if (refusal.refused) this._set('state', 'refused');
-      this._error(m.code, refusal.words + detail);
+      if (refusal.refused) this._set('state', refusal.state || 'refused');
+      this._error(m.code, refusal.words ? refusal.words + detail : m.message || m.code);
+      if (m.code === 'removed' && this.localStream) {
+        this.localStream.getTracks().forEach((t) => t.stop()); // the meeting is over for us: camera light off
+      }
     } else if (m.code === 'connection_failed') {
       // the server gave up on our media; a bye and the close follow
       if (this._mediaConnected) {
@@ -477,8 +516,8 @@ export class AmsClient extends EventTarget {
   }
 
   setAudioMuted(muted) {
-    this.audioMuted = muted;
     if (this.localStream) this.localStream.getAudioTracks().forEach((t) => { t.enabled = !muted; });
+    this._set('audioMuted', muted);
     this._send({ type: 'mute', audio: this.audioMuted, video: this.videoMuted });
   }
 
@@ -486,6 +525,19 @@ export class AmsClient extends EventTarget {
     this.videoMuted = muted;
     if (this.localStream) this.localStream.getVideoTracks().forEach((t) => { t.enabled = !muted; });
     this._send({ type: 'mute', audio: this.audioMuted, video: this.videoMuted });
+  }
+
+  /** Host controls (the server refuses them with not_host to a participant). */
+  lockRoom(locked) {
+    this._send({ type: 'lock-room', locked: !!locked });
+  }
+
+  removeParticipant(participantId) {
+    this._send({ type: 'remove-participant', participantId });
+  }
+
+  requestMute(participantId) {
+    this._send({ type: 'request-mute', participantId });
   }
 
   pin(participantId) {

@@ -16,6 +16,7 @@ $('room-name').textContent = room ? 'Room ' + room : 'AMS';
 const STATE_WORDS = {
   idle: 'starting', media: 'opening camera', connecting: 'connecting', joined: 'joining',
   connected: 'connected', reconnecting: 'reconnecting…', failed: 'disconnected', refused: 'not admitted', left: 'left',
+  removed: 'removed',
 };
 
 /** A short line next to the state while the client rejoins, or while ICE tries to recover by itself. */
@@ -33,8 +34,18 @@ function nameOf(id) {
 function render() {
   const st = $('conn-state');
   st.textContent = STATE_WORDS[client.state] || client.state;
-  st.className = 'state ' + (client.state === 'connected' ? 'ok' : (client.state === 'failed' || client.state === 'refused') ? 'bad'
+  st.className = 'state ' + (client.state === 'connected' ? 'ok'
+    : (client.state === 'failed' || client.state === 'refused' || client.state === 'removed') ? 'bad'
     : client.state === 'reconnecting' ? 'warn' : '');
+  const isHost = client.role === 'host';
+  const inRoom = !!client.participantId;
+  $('lock-state').hidden = !client.locked;
+  $('lock-state').textContent = client.locked ? 'locked' + (client.lockedBy ? ' by ' + client.lockedBy : '') : '';
+  $('btn-lock').hidden = !isHost || !inRoom;
+  $('btn-lock').textContent = client.locked ? 'Unlock room' : 'Lock room';
+  $('btn-lock').setAttribute('aria-pressed', String(client.locked));
+  $('btn-mic').setAttribute('aria-pressed', String(client.audioMuted));
+  $('btn-mic').textContent = client.audioMuted ? 'Unmute' : 'Mute';
   $('conn-detail').textContent = detailWords();
   showOwnQuality($('my-quality'), client);
   const shown = client.pinned || (client.mainSpeaker !== client.participantId ? client.mainSpeaker : client.previousSpeaker);
@@ -59,7 +70,8 @@ function render() {
     dot.title = p.speaking ? 'speaking' : '';
     const nm = document.createElement('span');
     nm.className = 'name';
-    nm.textContent = p.name + (p.id === client.participantId ? ' (you)' : '') + (p.audioMuted ? ' 🔇' : '') + (p.videoMuted ? ' 📷✕' : '');
+    nm.textContent = p.name + (p.id === client.participantId ? ' (you)' : '') + (p.role === 'host' ? ' (host)' : '')
+      + (p.audioMuted ? ' 🔇' : '') + (p.videoMuted ? ' 📷✕' : '');
     li.append(dot, nm, qualityBars(client.quality[p.id], p.id === client.participantId, p.name));
     if (p.id !== client.participantId) {
       const b = document.createElement('button');
@@ -69,15 +81,39 @@ function render() {
       b.setAttribute('aria-label', (pinnedHere ? 'Unpin ' : 'Pin ') + p.name);
       b.onclick = () => client.pin(pinnedHere ? null : p.id);
       li.append(b);
+      if (isHost) li.append(...hostButtons(p));
     }
     ul.append(li);
   }
+  $('notices').replaceChildren(...client.notices.slice(-3).map((n) => {
+    const el = document.createElement('p');
+    el.textContent = n.text;
+    return el;
+  }));
   const errs = $('errors');
   errs.replaceChildren(...client.errors.slice(-3).map((e) => {
     const p = document.createElement('p');
     p.textContent = e.message;
     return p;
   }));
+}
+
+/** A host's controls for another participant: ask to mute (while its microphone is on) and remove. */
+function hostButtons(p) {
+  const mute = document.createElement('button');
+  mute.type = 'button';
+  mute.className = 'host-mute';
+  mute.textContent = 'Ask to mute';
+  mute.disabled = !!p.audioMuted;
+  mute.setAttribute('aria-label', 'Ask ' + p.name + ' to mute');
+  mute.onclick = () => client.requestMute(p.id);
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.className = 'host-remove danger';
+  remove.textContent = 'Remove';
+  remove.setAttribute('aria-label', 'Remove ' + p.name + ' from the meeting');
+  remove.onclick = () => client.removeParticipant(p.id);
+  return [mute, remove];
 }
 
 function play(el) {
@@ -114,11 +150,8 @@ client.addEventListener('track', (e) => {
   }
 });
 
-$('btn-mic').onclick = () => {
-  client.setAudioMuted(!client.audioMuted);
-  $('btn-mic').setAttribute('aria-pressed', String(client.audioMuted));
-  $('btn-mic').textContent = client.audioMuted ? 'Unmute' : 'Mute';
-};
+$('btn-mic').onclick = () => client.setAudioMuted(!client.audioMuted); // render() shows the new state
+$('btn-lock').onclick = () => client.lockRoom(!client.locked);
 $('btn-cam').onclick = () => {
   client.setVideoMuted(!client.videoMuted);
   $('btn-cam').setAttribute('aria-pressed', String(client.videoMuted));

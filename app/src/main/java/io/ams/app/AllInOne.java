@@ -54,12 +54,13 @@ public final class AllInOne implements AutoCloseable {
         out.println("AMS is running: engine (" + engine.rooms().backend() + " backend) and sidecar in one process.");
         out.println("Open this link in Chromium, Chrome, Edge or Firefox to join room '" + room + "':");
         out.println();
-        out.println("  " + sidecar.joinUrl(host.host(), room, "Guest 1"));
+        out.println("  " + sidecar.joinUrl(host.host(), room, "Guest 1", io.ams.sfu.auth.Role.HOST));
         out.println();
+        out.println("That link makes you the room's host: you can lock the room, remove people and ask them to mute.");
         out.println("More people, each with their own link:");
         out.println("  " + sidecar.joinUrl(host.host(), room, "Guest 2"));
         out.println("  " + sidecar.joinUrl(host.host(), room, "Guest 3"));
-        out.println("  or: ams ctl token --room " + room + " --name NAME --data-dir " + dataDir
+        out.println("  or: ams ctl token --room " + room + " --name NAME [--role host] --data-dir " + dataDir
                 + " --url " + JoinLinks.baseUrl(tls, host, sidecar.httpPort()));
         JoinLinks.printNotes(out, host, tls, sidecar.httpPort(), sidecar.mediaPort(),
                 sidecar.config().advertisedAddresses(), selfSigned);

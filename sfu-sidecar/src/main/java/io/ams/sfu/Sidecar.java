@@ -1,6 +1,9 @@
 package io.ams.sfu;
 
+import io.ams.sfu.access.AccessControl;
 import io.ams.sfu.auth.JoinTokens;
+import io.ams.sfu.auth.Role;
+import io.ams.sfu.auth.TokenRevocations;
 import io.ams.sfu.control.SfuControlService;
 import io.ams.sfu.engine.EngineLink;
 import io.ams.sfu.room.RoomContext;
@@ -49,6 +52,7 @@ public final class Sidecar implements AutoCloseable {
 
     private final SidecarConfig config;
     private final JoinTokens tokens;
+    private final AccessControl access;
     private MediaPort mediaPort;
     private ManagedChannel engineChannel;
     private EngineLink engine;
@@ -58,14 +62,17 @@ public final class Sidecar implements AutoCloseable {
     private SignalingServer http;
     private Server grpc;
 
-    private Sidecar(SidecarConfig config, JoinTokens tokens) {
+    private Sidecar(SidecarConfig config, JoinTokens tokens, AccessControl access) {
         this.config = config;
         this.tokens = tokens;
+        this.access = access;
     }
 
     public static Sidecar start(SidecarConfig config) throws IOException {
         JoinTokens tokens = new JoinTokens(JoinTokens.loadOrCreateKey(config.tokenKeyFile()));
-        Sidecar s = new Sidecar(config, tokens);
+        // revoked join tokens are kept next to the key that signs them, so a restart still refuses them
+        AccessControl access = new AccessControl(TokenRevocations.open(revokedTokensFile(config), java.time.Clock.systemUTC()));
+        Sidecar s = new Sidecar(config, tokens, access);
         try {
             s.startAll();
         } catch (IOException | RuntimeException e) {
@@ -107,7 +114,7 @@ public final class Sidecar implements AutoCloseable {
             ControlAuthInterceptor auth = config.controlToken() == null ? ControlAuthInterceptor.open()
                     : ControlAuthInterceptor.requiring(config.controlToken());
             grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
-                    .addService(ServerInterceptors.intercept(new SfuControlService(rooms, engine), auth)).build();
+                    .addService(ServerInterceptors.intercept(new SfuControlService(rooms, engine, access, tokens), auth)).build();
             try {
                 grpc.start();
             } catch (IOException e) {
@@ -115,7 +122,7 @@ public final class Sidecar implements AutoCloseable {
                         + ": " + e.getMessage(), e);
             }
         }
-        http = SignalingServer.start(new SignalingController(rooms, tokens), config.httpHost(), config.httpPort(),
+        http = SignalingServer.start(new SignalingController(rooms, tokens, access), config.httpHost(), config.httpPort(),
                 config.tlsCert(), config.tlsKey());
         LOG.info("sidecar listening: web and signaling {}://{}:{}, media UDP port {}, control gRPC {} ({}), engine {}",
                 http.tls() ? "https" : "http", config.httpHost(), http.port(), mediaPort.port(),
@@ -153,14 +160,29 @@ public final class Sidecar implements AutoCloseable {
         return tokens;
     }
 
+    /** Who may enter which room, who sits there with which role (issue 8 part 4). */
+    public AccessControl access() {
+        return access;
+    }
+
+    /** Where revoked join-token ids are kept: {@code revoked-tokens} next to the token key file. */
+    public static java.nio.file.Path revokedTokensFile(SidecarConfig config) {
+        return config.tokenKeyFile().resolveSibling("revoked-tokens");
+    }
+
     public SignalingServer signaling() {
         return http;
     }
 
-    /** A link that joins {@code room} as {@code name}, valid for the configured token lifetime. */
+    /** A participant's link that joins {@code room} as {@code name}, valid for the configured token lifetime. */
     public String joinUrl(String host, String room, String name) {
+        return joinUrl(host, room, name, Role.PARTICIPANT);
+    }
+
+    /** A link that joins {@code room} as {@code name} with {@code role}, valid for the configured token lifetime. */
+    public String joinUrl(String host, String room, String name, Role role) {
         return (http.tls() ? "https" : "http") + "://" + host + ":" + http.port() + "/?room=" + enc(room) + "&name="
-                + enc(name) + "&token=" + enc(tokens.issue(room, name, config.tokenTtl()));
+                + enc(name) + "&token=" + enc(tokens.issue(room, name, config.tokenTtl(), role).token());
     }
 
     private static String enc(String s) {

@@ -3,6 +3,10 @@ package io.ams.sfu;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ams.sfu.access.AccessControl;
+import io.ams.sfu.access.AccessException;
+import io.ams.sfu.access.HostActions;
+import io.ams.sfu.access.Seat;
 import io.ams.sfu.auth.JoinTokens;
 import io.ams.sfu.auth.TokenException;
 import io.ams.sfu.room.PeerChannel;
@@ -16,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +32,16 @@ final class SignalingController implements SignalingHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SignalingController.class);
     private final RoomRegistry rooms;
     private final JoinTokens tokens;
-    final AtomicLong joinsRefused = new AtomicLong();
+    private final AccessControl access;
+    private final HostActions host;
     /** Session id to the room id whose lane it holds (from its join message to its close). */
     private final Map<String, String> sessionRooms = new ConcurrentHashMap<>();
 
-    SignalingController(RoomRegistry rooms, JoinTokens tokens) {
+    SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access) {
         this.rooms = rooms;
         this.tokens = tokens;
+        this.access = access;
+        this.host = new HostActions(access);
     }
 
     @Override
@@ -59,7 +65,8 @@ final class SignalingController implements SignalingHandler {
 
     @Override
     public void onMessage(SignalingSession s, String type, JsonNode m) throws BadMessageException {
-        RoomRegistry.Joined j = (RoomRegistry.Joined) s.attachment();
+        Membership member = (Membership) s.attachment();
+        RoomRegistry.Joined j = member == null ? null : member.room();
         if (type.equals("ping")) {
             s.send(SignalingServer.message("pong"));
             return;
@@ -70,6 +77,32 @@ final class SignalingController implements SignalingHandler {
         }
         if (j == null) {
             throw new BadMessageException("send join first");
+        }
+        try {
+            HostActions.Actor actor = HostActions.Actor.seated(member.roomId(), member.seat());
+            switch (type) {
+                case "lock-room" -> {
+                    JsonNode locked = m.get("locked");
+                    if (locked == null || !locked.isBoolean()) {
+                        throw new BadMessageException("'lock-room' needs a boolean field 'locked'");
+                    }
+                    host.lock(actor, member.roomId(), locked.asBoolean());
+                    return;
+                }
+                case "remove-participant" -> {
+                    host.remove(actor, member.roomId(), participantId(m));
+                    return;
+                }
+                case "request-mute" -> {
+                    host.askToMute(actor, member.roomId(), participantId(m));
+                    return;
+                }
+                default -> {
+                    // not a host action
+                }
+            }
+        } catch (AccessException e) {
+            throw new BadMessageException(e.code(), e.getMessage());
         }
         try {
             switch (type) {
@@ -102,8 +135,7 @@ final class SignalingController implements SignalingHandler {
                 }
                 case "mute" -> j.room().mute(j.peer(), m.path("audio").asBoolean(false), m.path("video").asBoolean(false));
                 case "leave" -> {
-                    s.attach(null);
-                    rooms.leave(j, "left");
+                    member.leave("left");
                     s.close("left");
                 }
                 default -> throw new BadMessageException("unexpected '" + type + "'");
@@ -122,37 +154,58 @@ final class SignalingController implements SignalingHandler {
         JoinTokens.Claims claims;
         try {
             claims = tokens.verify(token, room);
+            access.admit(claims);
         } catch (TokenException e) {
-            joinsRefused.incrementAndGet();
-            LOG.info("signaling: join of room '{}' from {} refused: {}", room, s.remoteAddress(), e.getMessage());
-            s.send(SignalingServer.error(e.code(), e.getMessage()));
-            s.close(e.code());
+            refuse(s, room, e.code(), e.getMessage());
+            return;
+        } catch (AccessException e) {
+            refuse(s, room, e.code(), e.getMessage());
             return;
         }
         RoomRegistry.Joined j;
         try {
-            j = rooms.join(room, claims.name(), new Channel(s));
+            j = rooms.join(room, claims.name(), new Channel(s, room, access));
         } catch (RoomException e) {
-            joinsRefused.incrementAndGet();
-            s.send(SignalingServer.error(e.code(), e.getMessage()));
-            s.close(e.code());
+            refuse(s, room, e.code(), e.getMessage());
             return;
         }
-        s.attach(j);
+        Membership member = new Membership(s, rooms, access);
+        Seat seat = new Seat(j.participantId(), claims.name(), claims.role(), claims.tokenId(), claims.expiresAt(), member);
+        member.joined(j, seat);
+        access.seat(room, seat);
+        s.attach(member);
         ObjectNode joined = SignalingServer.message("joined");
         joined.put("participantId", j.participantId());
         joined.put("room", room);
         joined.put("name", claims.name());
+        joined.put("role", claims.role().claim());
+        joined.put("locked", access.locked(room));
+        if (access.locked(room)) {
+            joined.put("lockedBy", access.lockedBy(room));
+        }
         s.send(joined);
         j.room().start(j.peer());
     }
 
+    /** A join that is not admitted: counted, logged, told in words, and the connection closed. */
+    private void refuse(SignalingSession s, String room, String code, String words) {
+        access.joinRefused();
+        LOG.info("signaling: join of room '{}' from {} refused ({}): {}", room, s.remoteAddress(), code, words);
+        s.send(SignalingServer.error(code, words));
+        s.close(code);
+    }
+
+    /** The target of a host action; HostActions says what is wrong with it. */
+    private static String participantId(JsonNode m) {
+        JsonNode v = m.get("participantId");
+        return v != null && v.isTextual() ? v.asText() : null;
+    }
+
     @Override
     public void onClose(SignalingSession s, String reason) {
-        RoomRegistry.Joined j = (RoomRegistry.Joined) s.attachment();
-        if (j != null) {
-            s.attach(null);
-            rooms.leave(j, reason);
+        Membership member = (Membership) s.attachment();
+        if (member != null) {
+            member.leave(reason);
         }
         String held = sessionRooms.remove(s.id());
         if (held != null) {
@@ -174,9 +227,13 @@ final class SignalingController implements SignalingHandler {
     /** Room news for one client, as signaling messages. */
     private static final class Channel implements PeerChannel {
         private final SignalingSession s;
+        private final String roomId;
+        private final AccessControl access;
 
-        Channel(SignalingSession s) {
+        Channel(SignalingSession s, String roomId, AccessControl access) {
             this.s = s;
+            this.roomId = roomId;
+            this.access = access;
         }
 
         @Override
@@ -205,6 +262,7 @@ final class SignalingController implements SignalingHandler {
                 n.put("speaking", p.speaking());
                 n.put("audioMuted", p.audioMuted());
                 n.put("videoMuted", p.videoMuted());
+                n.put("role", access.roleOf(roomId, p.id()).claim());
             }
             s.send(o);
         }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ams.sfu.access.AccessControl;
 import io.ams.sfu.auth.JoinTokens;
+import io.ams.sfu.auth.TokenRevocations;
 import io.ams.sfu.room.RoomRegistry;
 import io.ams.sfu.signal.BadMessageException;
 import io.ams.sfu.signal.SignalingServer;
@@ -34,7 +36,8 @@ class SignalingFuzzTest {
     static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
     private final SignalingController controller = new SignalingController(new RoomRegistry(0),
-            new JoinTokens(KEY, Clock.fixed(NOW, ZoneOffset.UTC)));
+            new JoinTokens(KEY, Clock.fixed(NOW, ZoneOffset.UTC)),
+            new AccessControl(TokenRevocations.inMemory(Clock.fixed(NOW, ZoneOffset.UTC))));
 
     @FuzzTest(maxDuration = "30s")
     void clientMessage(byte[] data) {

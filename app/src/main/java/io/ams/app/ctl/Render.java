@@ -50,11 +50,12 @@ final class Render {
 
     /** The sidecar's rooms, one line each. */
     static void sfuRoomTable(PrintWriter out, Iterable<SfuRoom> rooms) {
-        Table table = new Table("ID", "PARTICIPANTS", "MAIN-SPEAKER", "SET-BY", "MIX", "SPEAKER-SWITCHES");
+        Table table = new Table("ID", "PARTICIPANTS", "MAIN-SPEAKER", "SET-BY", "MIX", "SPEAKER-SWITCHES", "ACCESS");
         for (SfuRoom room : rooms) {
             table.row(room.getId(), room.getParticipantsCount(), dash(room.getMainSpeakerId()),
                     room.getPinnedSpeakerId().isEmpty() ? "voice" : "operator",
-                    room.getMixAvailable() ? "available" : "unavailable", room.getSpeakerSwitches());
+                    room.getMixAvailable() ? "available" : "unavailable", room.getSpeakerSwitches(),
+                    room.getLocked() ? "locked" : "open");
         }
         table.print(out);
     }
@@ -66,13 +67,15 @@ final class Render {
                 room.getPinnedSpeakerId().isEmpty() ? "voice activity" : "set by operator", dash(room.getPreviousSpeakerId()));
         out.printf("mix: %s, %d packets; engine %s; %d speaker switches%n", room.getMixAvailable() ? "available" : "unavailable",
                 room.getMixPackets(), room.getEngineConnected() ? "connected" : "not connected", room.getSpeakerSwitches());
+        out.printf("access: %s%n", room.getLocked() ? "locked by " + room.getLockedBy() + " (nobody new can join)"
+                : "open to anyone with a valid link");
         if (room.getParticipantsCount() == 0) {
             return;
         }
-        Table table = new Table("ID", "NAME", "SEES", "PINNED", "RTP-IN", "DROPPED", "FORWARDED", "NACKS-SENT",
+        Table table = new Table("ID", "NAME", "ROLE", "SEES", "PINNED", "RTP-IN", "DROPPED", "FORWARDED", "NACKS-SENT",
                 "RECOVERED", "LOST", "NACKS-ANSWERED", "PLI-SENT", "TRANSPORT");
         for (SfuParticipant p : room.getParticipantsList()) {
-            table.row(p.getId(), p.getDisplayName(), dash(p.getMainSource()), dash(p.getPinned()), p.getRtpIn(),
+            table.row(p.getId(), p.getDisplayName(), dash(p.getRole()), dash(p.getMainSource()), dash(p.getPinned()), p.getRtpIn(),
                     p.getRtpDropped(), p.getForwarded(), p.getNacksSent(), p.getUplinkRecovered(), p.getUplinkLost(),
                     p.getNacksAnswered() + "/" + (p.getNacksAnswered() + p.getNacksMissed()), p.getPlisSent(), p.getTransport());
         }

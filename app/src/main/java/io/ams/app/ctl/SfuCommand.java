@@ -10,12 +10,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ams ctl sfu}: the SFU sidecar's control API (ams.v1.Sfu): the rooms people are in, who
- * sees whom, relay counters, and the operator's main-speaker override. The sidecar listens on its
+ * sees whom, relay counters, the operator's main-speaker override, and room access control (lock, remove,
+ * ask to mute, revoke a token; docs/SECURITY.md). The sidecar listens on its
  * own gRPC port, so these commands take {@code --sfu} rather than the engine's {@code --target}.
  */
 @Command(name = "sfu",
-        description = "Inspect the SFU sidecar's rooms and set their main speaker.",
-        subcommands = {SfuListCommand.class, SfuGetCommand.class, SfuSpeakerCommand.class})
+        description = "Inspect the SFU sidecar's rooms, set their main speaker, lock them, remove or mute participants, "
+                + "revoke join tokens.",
+        subcommands = {SfuListCommand.class, SfuGetCommand.class, SfuSpeakerCommand.class, SfuLockCommand.class,
+            SfuRemoveCommand.class, SfuMuteCommand.class, SfuRevokeCommand.class})
 public final class SfuCommand implements Runnable {
     static final String DEFAULT_TARGET = "127.0.0.1:" + SidecarConfig.DEFAULT_GRPC_PORT;
 
@@ -29,6 +32,6 @@ public final class SfuCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: list, get or speaker");
+        throw new ParameterException(spec.commandLine(), "missing command: list, get, speaker, lock, remove, mute or revoke");
     }
 }

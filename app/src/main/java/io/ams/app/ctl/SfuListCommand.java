@@ -19,6 +19,11 @@ final class SfuListCommand extends SfuSubcommand {
             } else {
                 Render.sfuRoomTable(out(), r.getRoomsList());
             }
+            var a = r.getAccess();
+            out().printf("access: %d join(s) refused (%d by a locked room, %d with a revoked link), %d removed, "
+                    + "%d mute request(s), %d host action(s) refused, %d revoked token(s) held%n", a.getJoinsRefused(),
+                    a.getJoinsRefusedLocked(), a.getJoinsRefusedRevoked(), a.getParticipantsRemoved(), a.getMuteRequests(),
+                    a.getHostActionsRefused(), a.getRevokedTokens());
         });
     }
 }

@@ -1,6 +1,7 @@
 package io.ams.app.ctl;
 
 import io.ams.sfu.auth.JoinTokens;
+import io.ams.sfu.auth.Role;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +14,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code ams ctl token}: a join token (and link) signed with the sidecar's key. */
+/**
+ * {@code ams ctl token}: a join token (and link) signed with the sidecar's key, for a participant or a
+ * host. The token (or link) goes to stdout, for scripts; its id, by which it can be revoked
+ * ({@code ams ctl sfu revoke ID}), to stderr.
+ */
 @Command(name = "token", mixinStandardHelpOptions = true,
-        description = "Issue a join token for a room and a name, signed with the sidecar's key file.")
+        description = "Issue a join token for a room and a name, signed with the sidecar's key file; "
+                + "its id (for 'ams ctl sfu revoke') is printed on stderr.")
 public final class TokenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,6 +35,11 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "12h",
             description = "Lifetime, e.g. 30m, 12h, 7d (default: ${DEFAULT-VALUE}).")
     String ttl;
+
+    @Option(names = "--role", paramLabel = "ROLE", defaultValue = "participant",
+            description = "participant or host; a host can lock the room, remove people and ask them to mute "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String role;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "ams-data",
             description = "The sidecar's data directory holding token.key (default: ${DEFAULT-VALUE}).")
@@ -44,13 +55,24 @@ public final class TokenCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--room '" + room + "' is not valid: 1-64 of A-Z a-z 0-9 . _ -");
         }
         Duration d = parseTtl();
+        Role r;
+        try {
+            r = Role.parse(role);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--role " + e.getMessage());
+        }
         Path keyFile = dataDir.resolve("token.key");
         if (!Files.exists(keyFile)) {
             throw new ParameterException(spec.commandLine(), "no key at " + keyFile
                     + ": start the sidecar (ams, or ams sidecar) with this --data-dir first");
         }
-        String token = new JoinTokens(JoinTokens.loadOrCreateKey(keyFile)).issue(room, name, d);
+        JoinTokens.Issued issued = new JoinTokens(JoinTokens.loadOrCreateKey(keyFile)).issue(room, name, d, r);
+        String token = issued.token();
         var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        err.println("token id " + issued.id() + " (" + r.claim() + " of room " + room + ", valid until " + issued.expiresAt()
+                + "); revoke it with: ams ctl sfu revoke " + issued.id());
+        err.flush();
         if (url != null) {
             String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
             out.println(base + "/?room=" + enc(room) + "&name=" + enc(name) + "&token=" + enc(token));

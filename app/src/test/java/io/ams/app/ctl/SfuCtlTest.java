@@ -183,6 +183,6 @@ class SfuCtlTest {
 
         Result missing = Cli.run("ctl", "sfu");
         assertThat(missing.exit()).isNotZero();
-        assertThat(missing.err()).contains("missing command: list, get or speaker");
+        assertThat(missing.err()).contains("missing command: list, get, speaker, lock, remove, mute or revoke");
     }
 }

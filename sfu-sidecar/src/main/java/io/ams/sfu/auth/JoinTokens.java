@@ -22,17 +22,31 @@ import java.util.Set;
 
 /**
  * Join tokens: JWTs signed with HMAC-SHA256 (HS256) by the server's key, for one room and one name,
- * with an expiry. Only HS256 is accepted (an "alg":"none" or RS256 token is refused), with 30 s of
- * clock skew allowed.
+ * with an expiry, a role ({@code role}: host or participant) and an id ({@code jti}) by which it can
+ * be revoked. Only HS256 is accepted (an "alg":"none" or RS256 token is refused), with 30 s of
+ * clock skew allowed. Tokens issued before roles and ids existed still verify: no {@code role} is a
+ * participant, and without {@code jti} the id is derived from the token itself (see {@link #idOf}).
  */
 public final class JoinTokens {
     private static final Duration SKEW = Duration.ofSeconds(30);
     private final byte[] key;
     private final Clock clock;
 
-    /** What a valid token says. */
-    public record Claims(String room, String name, Instant expiresAt) {
+    /** Token ids: 1-64 of A-Z a-z 0-9 _ - (ours are 22 characters of URL-safe base64). */
+    public static final java.util.regex.Pattern TOKEN_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    /** What a valid token says; {@code tokenId} is its {@code jti}, or derived from the token without one. */
+    public record Claims(String room, String name, Instant expiresAt, Role role, String tokenId) {
+        public boolean host() {
+            return role == Role.HOST;
+        }
     }
+
+    /** A token just issued, with its id (for revocation) and role. */
+    public record Issued(String token, String id, Role role, Instant expiresAt) {
+    }
+
+    private final SecureRandom random = new SecureRandom();
 
     public JoinTokens(byte[] key) {
         this(key, Clock.systemUTC());
@@ -80,20 +94,44 @@ public final class JoinTokens {
         return k;
     }
 
+    /** A participant's token. */
     public String issue(String room, String name, Duration ttl) {
+        return issue(room, name, ttl, Role.PARTICIPANT).token();
+    }
+
+    /** A token with {@code role} and a fresh random id (128 bits). */
+    public Issued issue(String room, String name, Duration ttl, Role role) {
         if (room == null || room.isEmpty() || name == null || name.isBlank()) {
             throw new IllegalArgumentException("a token needs a room and a name");
         }
+        byte[] idBytes = new byte[16];
+        random.nextBytes(idBytes);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(idBytes);
         Instant now = clock.instant();
+        Instant exp = now.plus(ttl);
         JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(name).claim("room", room).claim("name", name)
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(ttl))).build();
+                .claim("role", role.claim()).jwtID(id).issueTime(Date.from(now)).expirationTime(Date.from(exp)).build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
             jwt.sign(new MACSigner(key));
         } catch (JOSEException e) {
             throw new IllegalStateException("signing a join token failed", e);
         }
-        return jwt.serialize();
+        return new Issued(jwt.serialize(), id, role, Date.from(exp).toInstant());
+    }
+
+    /**
+     * The id of a token that has no {@code jti} (issued before ids existed): the first 16 bytes of the
+     * SHA-256 of the whole token, URL-safe base64. So such a token can be revoked too.
+     */
+    static String idOf(String token) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(h, 16));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
     }
 
     /** The token's claims if it was signed by our key, has not expired and is for {@code room}. */
@@ -139,6 +177,20 @@ public final class JoinTokens {
         if (!r.equals(room)) {
             throw new TokenException(TokenException.Reason.WRONG_ROOM, "the token is for room '" + r + "', not '" + room + "'");
         }
-        return new Claims((String) r, (String) n, exp.toInstant());
+        Object roleClaim = c.getClaim("role");
+        Role role;
+        if (roleClaim == null) {
+            role = Role.PARTICIPANT; // issued before roles existed
+        } else if (roleClaim instanceof String rs && (rs.equals("host") || rs.equals("participant"))) {
+            role = Role.parse(rs);
+        } else {
+            throw new TokenException(TokenException.Reason.MALFORMED, "the token's role is not host or participant");
+        }
+        Object jtiClaim = c.getClaim("jti");
+        String jti = jtiClaim instanceof String js ? js : null;
+        if (jtiClaim != null && (jti == null || !TOKEN_ID.matcher(jti).matches())) {
+            throw new TokenException(TokenException.Reason.MALFORMED, "the token's id (jti) is not 1-64 of A-Z a-z 0-9 _ -");
+        }
+        return new Claims((String) r, (String) n, exp.toInstant(), role, jti != null ? jti : idOf(token));
     }
 }

@@ -3,32 +3,47 @@ package io.ams.sfu.control;
 import io.ams.proto.v1.GetSfuRoomRequest;
 import io.ams.proto.v1.ListSfuRoomsRequest;
 import io.ams.proto.v1.ListSfuRoomsResponse;
+import io.ams.proto.v1.LockSfuRoomRequest;
+import io.ams.proto.v1.MuteSfuParticipantRequest;
+import io.ams.proto.v1.RemoveSfuParticipantRequest;
+import io.ams.proto.v1.RevokeTokenRequest;
+import io.ams.proto.v1.RevokeTokenResponse;
 import io.ams.proto.v1.SetSfuMainSpeakerRequest;
 import io.ams.proto.v1.SfuGrpc;
 import io.ams.proto.v1.SfuParticipant;
 import io.ams.proto.v1.SfuRoom;
+import io.ams.sfu.access.AccessControl;
+import io.ams.sfu.auth.JoinTokens;
 import io.ams.sfu.engine.EngineLink;
 import io.ams.sfu.quality.ParticipantQuality;
 import io.ams.sfu.room.RoomException;
 import io.ams.sfu.room.RoomRegistry;
 import io.ams.sfu.room.RoomSnapshot;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 
-/** The sidecar's control API (ams.v1.Sfu): rooms as the SFU sees them, and the main speaker by hand. */
+/**
+ * The sidecar's control API (ams.v1.Sfu): rooms as the SFU sees them, the main speaker by hand, and
+ * room access control (lock, remove, ask to mute, revoke a token; {@link AccessRpcs}).
+ */
 public final class SfuControlService extends SfuGrpc.SfuImplBase {
     private final RoomRegistry rooms;
     private final EngineLink engine;
+    private final AccessControl access;
+    private final AccessRpcs accessRpcs;
 
-    public SfuControlService(RoomRegistry rooms, EngineLink engine) {
+    public SfuControlService(RoomRegistry rooms, EngineLink engine, AccessControl access, JoinTokens tokens) {
         this.rooms = rooms;
         this.engine = engine;
+        this.access = access;
+        this.accessRpcs = new AccessRpcs(access, tokens);
     }
 
     @Override
     public void listRooms(ListSfuRoomsRequest request, StreamObserver<ListSfuRoomsResponse> out) {
         ListSfuRoomsResponse.Builder b = ListSfuRoomsResponse.newBuilder()
-                .setEngineConnected(engine.connected()).setEngineError(engine.lastError());
+                .setEngineConnected(engine.connected()).setEngineError(engine.lastError()).setAccess(accessRpcs.stats());
         for (io.ams.sfu.room.SfuRoom r : rooms.list()) {
             b.addRooms(toProto(r.snapshot()));
         }
@@ -66,6 +81,64 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
         out.onCompleted();
     }
 
+    @Override
+    public void lockRoom(LockSfuRoomRequest request, StreamObserver<SfuRoom> out) {
+        try {
+            accessRpcs.lock(request);
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+            return;
+        }
+        replyWithRoom(request.getRoomId(), out);
+    }
+
+    @Override
+    public void removeParticipant(RemoveSfuParticipantRequest request, StreamObserver<RevokeTokenResponse> out) {
+        RevokeTokenResponse r;
+        try {
+            r = accessRpcs.remove(request);
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+            return;
+        }
+        out.onNext(r);
+        out.onCompleted();
+    }
+
+    @Override
+    public void muteParticipant(MuteSfuParticipantRequest request, StreamObserver<SfuRoom> out) {
+        try {
+            accessRpcs.mute(request);
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+            return;
+        }
+        replyWithRoom(request.getRoomId(), out);
+    }
+
+    @Override
+    public void revokeToken(RevokeTokenRequest request, StreamObserver<RevokeTokenResponse> out) {
+        RevokeTokenResponse r;
+        try {
+            r = accessRpcs.revoke(request);
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+            return;
+        }
+        out.onNext(r);
+        out.onCompleted();
+    }
+
+    private void replyWithRoom(String roomId, StreamObserver<SfuRoom> out) {
+        io.ams.sfu.room.SfuRoom r = rooms.get(roomId);
+        if (r == null) {
+            out.onError(Status.NOT_FOUND.withDescription("room '" + roomId + "' closed meanwhile").asRuntimeException());
+            return;
+        }
+        out.onNext(toProto(r.snapshot()));
+        out.onCompleted();
+    }
+
     private SfuRoom toProto(RoomSnapshot s) {
         SfuRoom.Builder b = SfuRoom.newBuilder().setId(s.id())
                 .setMainSpeakerId(nz(s.mainSpeaker())).setPreviousSpeakerId(nz(s.previousSpeaker()))
@@ -73,7 +146,8 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                 .setMixPackets(s.mixPackets()).setSpeakerSwitches(s.speakerSwitches())
                 .setMixPacketsDropped(s.mixDropped()).setMixPacketsWrongSender(s.mixWrongSender())
                 .setMixSender(s.mixSender())
-                .setEngineConnected(engine.connected());
+                .setEngineConnected(engine.connected())
+                .setLocked(access.locked(s.id())).setLockedBy(nz(access.lockedBy(s.id())));
         io.ams.sfu.room.SfuRoom room = rooms.get(s.id());
         java.util.Map<String, ParticipantQuality> quality = room == null ? java.util.Map.of() : room.quality();
         for (RoomSnapshot.PeerSnapshot p : s.peers()) {
@@ -86,7 +160,8 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                     .setNacksSent(p.nacksSent()).setUplinkRecovered(p.uplinkRecovered()).setUplinkLost(p.uplinkLost())
                     .mergeFrom(cameraProto(p.camera()))
                     .mergeFrom(QualityProto.of(quality.get(p.id())))
-                    .setBwe(toProto(p.bwe())));
+                    .setBwe(toProto(p.bwe()))
+                    .setRole(access.roleOf(s.id(), p.id()).claim()));
         }
         return b.build();
     }

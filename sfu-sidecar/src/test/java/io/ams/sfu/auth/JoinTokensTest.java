@@ -27,6 +27,38 @@ class JoinTokensTest {
     }
 
     @Test
+    void aTokenCarriesItsRoleAndAnIdAndOldTokensAreParticipants() throws Exception {
+        JoinTokens.Issued host = tokens.issue("standup", "Ada", Duration.ofMinutes(5), Role.HOST);
+        JoinTokens.Claims c = tokens.verify(host.token(), "standup");
+        assertThat(c.role()).isEqualTo(Role.HOST);
+        assertThat(c.host()).isTrue();
+        assertThat(c.tokenId()).isEqualTo(host.id()).matches(JoinTokens.TOKEN_ID);
+        assertThat(tokens.issue("standup", "Ada", Duration.ofMinutes(5), Role.HOST).id()).as("ids are random").isNotEqualTo(host.id());
+        assertThat(tokens.verify(tokens.issue("standup", "Bob", Duration.ofMinutes(5)), "standup").role()).isEqualTo(Role.PARTICIPANT);
+
+        // a token issued before roles and ids existed: no role, no jti
+        String old = signed("{\"sub\":\"Eve\",\"room\":\"standup\",\"name\":\"Eve\",\"exp\":" + (Instant.now().getEpochSecond() + 300) + "}");
+        JoinTokens.Claims o = tokens.verify(old, "standup");
+        assertThat(o.role()).isEqualTo(Role.PARTICIPANT);
+        assertThat(o.tokenId()).as("derived from the token, stable").isEqualTo(tokens.verify(old, "standup").tokenId())
+                .matches(JoinTokens.TOKEN_ID);
+
+        String admin = signed("{\"room\":\"standup\",\"name\":\"Eve\",\"role\":\"admin\",\"exp\":" + (Instant.now().getEpochSecond() + 300) + "}");
+        assertThatThrownBy(() -> tokens.verify(admin, "standup")).hasMessageContaining("role is not host or participant")
+                .extracting(e -> ((TokenException) e).code()).isEqualTo("token_invalid");
+        String badId = signed("{\"room\":\"standup\",\"name\":\"Eve\",\"jti\":\"a b\",\"exp\":" + (Instant.now().getEpochSecond() + 300) + "}");
+        assertThatThrownBy(() -> tokens.verify(badId, "standup")).hasMessageContaining("jti");
+    }
+
+    /** A token with these claims, signed with KEY (what an older ams issued). */
+    private static String signed(String claimsJson) throws Exception {
+        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256), com.nimbusds.jwt.JWTClaimsSet.parse(claimsJson));
+        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(KEY));
+        return jwt.serialize();
+    }
+
+    @Test
     void refusesExpiredForgedTamperedNoneAndWrongRoom() throws Exception {
         Clock past = Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC);
         String old = new JoinTokens(KEY, past).issue("r", "a", Duration.ofMinutes(10));
