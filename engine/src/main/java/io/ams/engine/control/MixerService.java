@@ -289,6 +289,29 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
         return eventsDropped.get();
     }
 
+    @Override
+    public void startRecording(io.ams.proto.v1.StartRecordingRequest req, StreamObserver<io.ams.proto.v1.Recording> out) {
+        unary(out, () -> {
+            Room room = rooms.get(req.getRoomId());
+            var layout = req.hasLayout() ? ProtoMapper.layout(req.getLayout()) : null;
+            return ProtoMapper.recording(room.id(), room.startRecording(req.getRecordingId(), layout, req.getStartedBy()), true);
+        });
+    }
+
+    @Override
+    public void stopRecording(io.ams.proto.v1.StopRecordingRequest req, StreamObserver<io.ams.proto.v1.Recording> out) {
+        unary(out, () -> {
+            Room room = rooms.get(req.getRoomId());
+            return ProtoMapper.recording(room.id(), room.stopRecording(req.getRecordingId()), false);
+        });
+    }
+
+    @Override
+    public void listRecordings(io.ams.proto.v1.ListRecordingsRequest req,
+                               StreamObserver<io.ams.proto.v1.ListRecordingsResponse> out) {
+        unary(out, () -> ProtoMapper.recordings(rooms, req.getRoomId()));
+    }
+
     private static <T> void unary(StreamObserver<T> out, Supplier<T> call) {
         T result;
         try {

@@ -159,6 +159,65 @@ final class ProtoMapper {
         for (Output o : r.outputList()) {
             b.addOutputs(output(o));
         }
+        for (var rec : r.recordings()) {
+            b.addRecordings(recording(r.id(), rec, true));
+        }
+        return b.build();
+    }
+
+    static io.ams.proto.v1.Recording recording(String roomId, io.ams.engine.room.RoomRecordings.Running r, boolean running) {
+        var sink = r.sink();
+        io.ams.proto.v1.Recording.Builder b = io.ams.proto.v1.Recording.newBuilder().setId(r.id()).setRoomId(roomId)
+                .setFile(r.file().getFileName().toString()).setRunning(running && sink.failure() == null)
+                .setStartedAtMs(r.startedAtMs()).setChunks(sink.chunksWritten()).setStartedBy(r.startedBy());
+        try {
+            b.setBytes(java.nio.file.Files.size(r.file()));
+        } catch (java.io.IOException e) {
+            // removed from under us: no size
+        }
+        if (sink.failure() != null) {
+            b.setError(sink.failure());
+        }
+        return b.build();
+    }
+
+    /** Running recordings (of {@code roomId}, or all when empty) and the other sealed files on disk. */
+    static io.ams.proto.v1.ListRecordingsResponse recordings(io.ams.engine.room.RoomManager rooms, String roomId) {
+        io.ams.proto.v1.ListRecordingsResponse.Builder b = io.ams.proto.v1.ListRecordingsResponse.newBuilder();
+        java.util.Set<String> runningFiles = new java.util.HashSet<>();
+        for (Room r : rooms.list()) {
+            if (!roomId.isEmpty() && !r.id().equals(roomId)) {
+                continue;
+            }
+            for (var rec : r.recordings()) {
+                io.ams.proto.v1.Recording p = recording(r.id(), rec, true);
+                runningFiles.add(p.getFile());
+                b.addRecordings(p);
+            }
+        }
+        java.nio.file.Path dir = rooms.config().recordDir();
+        if (java.nio.file.Files.isDirectory(dir)) {
+            try (var files = java.nio.file.Files.list(dir)) {
+                files.filter(f -> f.getFileName().toString().endsWith(io.ams.engine.room.Room.SEALED_SUFFIX))
+                        .filter(f -> !runningFiles.contains(f.getFileName().toString()))
+                        .filter(f -> roomId.isEmpty() || f.getFileName().toString().startsWith(roomId + "-"))
+                        .sorted().forEach(f -> {
+                            String name = f.getFileName().toString();
+                            io.ams.proto.v1.Recording.Builder rec = io.ams.proto.v1.Recording.newBuilder()
+                                    .setId(name.substring(0, name.length() - io.ams.engine.room.Room.SEALED_SUFFIX.length()))
+                                    .setFile(name);
+                            try {
+                                rec.setBytes(java.nio.file.Files.size(f));
+                            } catch (java.io.IOException e) {
+                                // gone meanwhile
+                            }
+                            b.addRecordings(rec);
+                        });
+            } catch (java.io.IOException e) {
+                throw new io.ams.engine.EngineException(io.ams.engine.EngineException.Kind.FAILED_PRECONDITION,
+                        "cannot list the record directory " + dir + ": " + e.getMessage());
+            }
+        }
         return b.build();
     }
 

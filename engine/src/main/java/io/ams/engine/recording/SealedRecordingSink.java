@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A recording destination written sealed ({@code .amsrec}): the output's encoded frames, starting at
- * a keyframe, in chunks of {@link RecordingChunks#CHUNK_SECONDS} s (cut at the next keyframe, at most
- * twice that without one), each AES-GCM sealed and forced to
+ * a keyframe, in chunks of {@link RecordingChunks#CHUNK_SECONDS} s (export reads them in order from the first,
+ * so a chunk need not start at a keyframe), each AES-GCM sealed and forced to
  * disk by a writer thread of its own (the output's tick thread never waits for the disk). A crash
  * loses at most the chunk being filled; a disk that fills up stops the recording with a log line and
  * an error count, and what was written stays readable ({@link RecordingExport}). Nothing is written
@@ -90,9 +90,8 @@ public final class SealedRecordingSink implements Sink {
             chunkStartTs = frame.rtpTimestamp();
         }
         int elapsed = (int) (frame.rtpTimestamp() - chunkStartTs);
-        if (chunk.size() > 0 && (frame.keyframe() && elapsed >= CHUNK_TICKS || elapsed >= 2 * CHUNK_TICKS
-                || elapsed < 0 || chunk.size() >= MAX_CHUNK_BYTES)) { // a clock jump or a huge chunk: cut here too
-            flush(); // at the first keyframe once a chunk's time is up (chunks then start at keyframes), at most 2x it
+        if (chunk.size() > 0 && (elapsed >= CHUNK_TICKS || elapsed < 0 || chunk.size() >= MAX_CHUNK_BYTES)) {
+            flush(); // a chunk's time is up (or the clock jumped back, or it is huge): a crash loses at most this much
             chunkStartTs = frame.rtpTimestamp();
         }
         RecordingChunks.put(chunk, frame);

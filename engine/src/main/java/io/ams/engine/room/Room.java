@@ -53,6 +53,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
     private final ScheduledExecutorService clock;   // passed in
     private final EventBus events;                  // passed in
     private final Path recordDir;
+    private final RoomRecordings recordings;
     private final String mediaHost;
     private final SecureRandom random = new SecureRandom();
     private final FrameStore frames = new FrameStore();                      // owned
@@ -69,6 +70,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         this.clock = clock;
         this.events = events;
         this.recordDir = recordDir;
+        this.recordings = new RoomRecordings(id);
         this.mediaHost = mediaHost;
         addOutput(mainOutput);
     }
@@ -210,7 +212,31 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         if (o == null) {
             throw EngineException.notFound("output", outputId);
         }
+        recordings.forget(outputId); // a recording's output removed directly: it is stopped
         o.close();
+    }
+
+    // ---- recordings ----
+
+    /** Starts a sealed recording of the room in its own output ({@code layout} null: SPEAKER). */
+    public synchronized RoomRecordings.Running startRecording(String recordingId, LayoutSpec layout, String startedBy) {
+        ensureOpen();
+        RoomRecordings.Running r = recordings.start(this, recordingId, layout, startedBy);
+        LOG.info("room {}: recording '{}' started{} into {}", id, r.id(), r.startedBy().isEmpty() ? "" : " by " + r.startedBy(),
+                r.file());
+        return r;
+    }
+
+    public synchronized RoomRecordings.Running stopRecording(String recordingId) {
+        ensureOpen();
+        RoomRecordings.Running r = recordings.stop(this, recordingId);
+        LOG.info("room {}: recording '{}' stopped: {} chunks sealed", id, r.id(), r.sink().chunksWritten());
+        return r;
+    }
+
+    /** The recordings running now. */
+    public synchronized List<RoomRecordings.Running> recordings() {
+        return recordings.list();
     }
 
     public synchronized Output output(String outputId) {
@@ -419,6 +445,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
             o.close();
         }
         outputs.clear();
+        recordings.clear();
         for (Participant p : participants.values()) {
             p.ingress().close();
         }

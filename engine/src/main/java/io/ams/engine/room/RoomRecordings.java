@@ -1,0 +1,104 @@
+package io.ams.engine.room;
+
+import io.ams.engine.EngineException;
+import io.ams.engine.compose.LayoutSpec;
+import io.ams.engine.mix.Output;
+import io.ams.engine.mix.OutputSpec;
+import io.ams.engine.recording.SealedRecordingSink;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A room's running recordings. Each is an output of its own (the room's canvas, frame rate and codec,
+ * in its own layout: SPEAKER by default, independent of the live mix) recorded sealed into
+ * {@code ROOM-ID.amsrec}. Guarded by the room's lock (the room calls in under it).
+ */
+public final class RoomRecordings {
+    static final int MAX_PER_ROOM = 4;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final DateTimeFormatter DEFAULT_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    /** One running recording. */
+    public record Running(String id, String outputId, SealedRecordingSink sink, Path file, long startedAtMs, String startedBy) {
+    }
+
+    private final String roomId;
+    private final Map<String, Running> running = new LinkedHashMap<>();
+
+    RoomRecordings(String roomId) {
+        this.roomId = roomId;
+    }
+
+    Running start(Room room, String recordingId, LayoutSpec layout, String startedBy) {
+        String id = recordingId == null || recordingId.isEmpty() ? LocalDateTime.now().format(DEFAULT_ID) : recordingId;
+        if (!ID.matcher(id).matches()) {
+            throw EngineException.invalid("recording_id '" + id + "' must be 1-64 of A-Z a-z 0-9 . _ -");
+        }
+        String by = startedBy == null ? "" : startedBy.strip();
+        if (by.length() > 64 || by.chars().anyMatch(Character::isISOControl)) {
+            throw EngineException.invalid("started_by must be up to 64 printable characters");
+        }
+        if (running.containsKey(id)) {
+            throw EngineException.alreadyExists("recording", id);
+        }
+        if (running.size() >= MAX_PER_ROOM) {
+            throw new EngineException(EngineException.Kind.RESOURCE_EXHAUSTED, "room '" + roomId + "' has "
+                    + MAX_PER_ROOM + " recordings running already");
+        }
+        OutputSpec main = room.output(OutputSpec.MAIN).spec();
+        String outputId = "rec-" + id;
+        Output o = room.addOutput(new OutputSpec(outputId, main.width(), main.height(), main.fps(), main.codec(),
+                main.bitrateKbps(), layout == null ? LayoutSpec.of(io.ams.engine.compose.LayoutKind.SPEAKER) : layout));
+        SealedRecordingSink sink;
+        try {
+            sink = (SealedRecordingSink) room.addFileDestination(outputId, "recording", roomId + "-" + id + Room.SEALED_SUFFIX);
+        } catch (RuntimeException e) {
+            room.removeOutput(outputId);
+            throw e;
+        }
+        o.requestKeyframe(); // the recording starts at once, not at the next scheduled keyframe
+        Running r = new Running(id, outputId, sink, Path.of(sink.describe().getFile()), System.currentTimeMillis(), by);
+        running.put(id, r);
+        return r;
+    }
+
+    /** Stops {@code recordingId} (empty: the only one), finishing its file. */
+    Running stop(Room room, String recordingId) {
+        String id = recordingId;
+        if (id == null || id.isEmpty()) {
+            if (running.size() != 1) {
+                throw running.isEmpty() ? new EngineException(EngineException.Kind.NOT_FOUND, "room '" + roomId
+                        + "' is not recording") : EngineException.invalid("room '" + roomId + "' has " + running.size()
+                        + " recordings running: name one (" + String.join(", ", running.keySet()) + ")");
+            }
+            id = running.keySet().iterator().next();
+        }
+        Running r = running.remove(id);
+        if (r == null) {
+            throw new EngineException(EngineException.Kind.NOT_FOUND, "room '" + roomId + "' has no recording '" + id
+                    + "' running");
+        }
+        room.removeOutput(r.outputId()); // closes the sink: the last chunk and the final marker are written
+        return r;
+    }
+
+    List<Running> list() {
+        return new ArrayList<>(running.values());
+    }
+
+    /** Its output went (removed through the output API): it is no longer running. */
+    void forget(String outputId) {
+        running.values().removeIf(r -> r.outputId().equals(outputId));
+    }
+
+    /** The room closes: its recordings finish with it (the outputs close with the room). */
+    void clear() {
+        running.clear();
+    }
+}
