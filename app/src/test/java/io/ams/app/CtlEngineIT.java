@@ -13,9 +13,12 @@ import io.ams.proto.v1.RoomStats;
 /** {@code ams ctl} against a real engine over a real gRPC port. */
 class CtlEngineIT {
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path recordings;
+
     @Test
     void controlsARealEngine() throws Exception {
-        try (Engine engine = Engine.start(EngineConfig.ephemeral())) {
+        try (Engine engine = Engine.start(EngineConfig.ephemeral().withRecordDir(recordings))) {
             String target = "127.0.0.1:" + engine.grpcPort();
             Cli.Result created = Cli.run("ctl", "--target", target, "room", "create", "r1", "--size", "320x180",
                     "--fps", "15", "--layout", "speaker");
@@ -38,6 +41,19 @@ class CtlEngineIT {
             assertThat(bad.err()).contains("0");
             Cli.Result info = Cli.run("ctl", "--target", target, "info");
             assertThat(info.out()).containsIgnoringCase("cpu");
+            Cli.Result rec = Cli.run("ctl", "--target", target, "recording", "start", "r1", "--id", "standup", "--by", "Ops");
+            assertThat(rec.exit()).as(rec.err()).isZero();
+            assertThat(rec.out()).contains("recording standup of r1 started: r1-standup.amsrec");
+            Cli.Result twice = Cli.run("ctl", "--target", target, "recording", "start", "r1", "--id", "standup");
+            assertThat(twice.exit()).isEqualTo(1);
+            assertThat(twice.err()).contains("ALREADY_EXISTS");
+            Cli.Result recs = Cli.run("ctl", "--target", target, "recording", "list");
+            assertThat(recs.out()).contains("r1-standup.amsrec").contains("running").contains("Ops");
+            Cli.Result stop = Cli.run("ctl", "--target", target, "recording", "stop", "r1");
+            assertThat(stop.exit()).as(stop.err()).isZero();
+            assertThat(stop.out()).contains("recording standup of r1 stopped");
+            assertThat(Cli.run("ctl", "--target", target, "recording", "stop", "r1").err()).contains("NOT_FOUND: room 'r1' is not recording");
+            assertThat(Cli.run("ctl", "--target", target, "recording", "list", "r1").out()).contains("r1-standup.amsrec").contains("done");
             assertThat(Cli.run("ctl", "--target", target, "room", "delete", "r1").exit()).isZero();
         }
     }

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             StatsCommand.class,
             InfoCommand.class,
             EventsCommand.class,
+            RecordingCommand.class,
             TokenCommand.class,
             SfuCommand.class
         })

@@ -1,0 +1,20 @@
+package io.ams.app.ctl;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code ams ctl recording}: sealed recordings of rooms (StartRecording, StopRecording, ListRecordings). */
+@Command(name = "recording", aliases = "recordings",
+        description = "Start, stop and list sealed recordings; export them with 'ams recording export'.",
+        subcommands = {RecordingStartCommand.class, RecordingStopCommand.class, RecordingListCommand.class})
+public final class RecordingCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: start, stop or list");
+    }
+}
