@@ -67,6 +67,8 @@ export class AmsClient extends EventTarget {
     this.role = null;          // 'host' or 'participant', as the server admitted us
     this.locked = false;       // nobody new may join the room (message room-locked)
     this.lockedBy = null;
+    this.recording = false;    // the server records the room (message "recording"), started by recordingBy
+    this.recordingBy = null;
     this.tracks = {};          // mid -> {role, participantId}
     this.streams = {};         // 'main' | 'mix' | 'audio:<id>' -> MediaStream
     this.localStream = null;
@@ -283,6 +285,8 @@ export class AmsClient extends EventTarget {
     this._set('bandwidth', null);
     this.lockedBy = null;
     this._set('locked', false);
+    this.recordingBy = null;
+    this._set('recording', false); // a new session is told again if the room is still recorded
     if (this.pinned) {
       // participant ids are per session (a restarted server hands them out again): a pin could pick the wrong person
       this._set('pinned', null);
@@ -326,6 +330,14 @@ export class AmsClient extends EventTarget {
         break;
       case 'quality':
         this._set('quality', Object.fromEntries((m.participants || []).map((p) => [p.id, p])));
+        break;
+      case 'recording':
+        this.recordingBy = m.active ? m.by || null : null;
+        if (!!m.active !== this.recording) {
+          this._notice(m.active ? 'This meeting is being recorded' + (m.by ? ' (started by ' + m.by + ')' : '') + '.'
+            : 'The recording stopped.');
+        }
+        this._set('recording', !!m.active);
         break;
       case 'room-locked':
         this.lockedBy = m.locked ? m.by || null : null;
@@ -528,6 +540,10 @@ export class AmsClient extends EventTarget {
   }
 
   /** Host controls (the server refuses them with not_host to a participant). */
+  record(on) {
+    this._send({ type: 'record', on: !!on });
+  }
+
   lockRoom(locked) {
     this._send({ type: 'lock-room', locked: !!locked });
   }

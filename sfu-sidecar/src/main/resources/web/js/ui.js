@@ -41,6 +41,11 @@ function render() {
   const inRoom = !!client.participantId;
   $('lock-state').hidden = !client.locked;
   $('lock-state').textContent = client.locked ? 'locked' + (client.lockedBy ? ' by ' + client.lockedBy : '') : '';
+  $('rec-state').hidden = !client.recording;
+  $('rec-state').textContent = client.recording ? '● Recording' + (client.recordingBy ? ' (' + client.recordingBy + ')' : '') : '';
+  $('btn-rec').hidden = !isHost || !inRoom;
+  $('btn-rec').textContent = client.recording ? 'Stop recording' : 'Record';
+  $('btn-rec').setAttribute('aria-pressed', String(client.recording));
   $('btn-lock').hidden = !isHost || !inRoom;
   $('btn-lock').textContent = client.locked ? 'Unlock room' : 'Lock room';
   $('btn-lock').setAttribute('aria-pressed', String(client.locked));
@@ -152,6 +157,7 @@ client.addEventListener('track', (e) => {
 
 $('btn-mic').onclick = () => client.setAudioMuted(!client.audioMuted); // render() shows the new state
 $('btn-lock').onclick = () => client.lockRoom(!client.locked);
+$('btn-rec').onclick = () => client.record(!client.recording);
 $('btn-cam').onclick = () => {
   client.setVideoMuted(!client.videoMuted);
   $('btn-cam').setAttribute('aria-pressed', String(client.videoMuted));

@@ -97,6 +97,14 @@ final class SignalingController implements SignalingHandler {
                     host.askToMute(actor, member.roomId(), participantId(m));
                     return;
                 }
+                case "record" -> {
+                    JsonNode on = m.get("on");
+                    if (on == null || !on.isBoolean()) {
+                        throw new BadMessageException("'record' needs a boolean field 'on'");
+                    }
+                    host.record(actor, member.roomId(), on.asBoolean(), rooms.engine()::setRecording);
+                    return;
+                }
                 default -> {
                     // not a host action
                 }
@@ -327,6 +335,14 @@ final class SignalingController implements SignalingHandler {
             }
             o.put("mixOnly", b.mixOnly());
             o.put("probing", b.probing());
+            s.send(o);
+        }
+
+        @Override
+        public void recording(boolean active, String by) {
+            ObjectNode o = SignalingServer.message("recording");
+            o.put("active", active);
+            o.put("by", by);
             s.send(o);
         }
 

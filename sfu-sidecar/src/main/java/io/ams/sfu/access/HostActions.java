@@ -70,6 +70,22 @@ public final class HostActions {
         }
     }
 
+    /** Where a host's recording wish goes (the engine link): false if the room is not open. */
+    @FunctionalInterface
+    public interface RecordingSwitch {
+        boolean set(String roomId, boolean on, String by);
+    }
+
+    /** Starts ({@code on}) or stops the room's recording; everyone in the room sees it once the engine records. */
+    public void record(Actor a, String roomId, boolean on, RecordingSwitch engine) throws AccessException {
+        checkRoomId(roomId);
+        authorize(a, roomId, on ? "start recording" : "stop recording");
+        if (!engine.set(roomId, on, a.name())) {
+            throw roomNotOpen(roomId);
+        }
+        LOG.info("room '{}': recording {} asked by {}", roomId, on ? "start" : "stop", a.name());
+    }
+
     /** Removes {@code participantId} from {@code roomId} and revokes its token (so its link cannot rejoin). */
     public Revoked remove(Actor a, String roomId, String participantId) throws AccessException {
         checkRoomId(roomId);

@@ -14,18 +14,23 @@ import io.ams.proto.v1.ListRoomsRequest;
 import io.ams.proto.v1.MixerGrpc;
 import io.ams.proto.v1.RemoveParticipantRequest;
 import io.ams.proto.v1.RequestKeyframeRequest;
+import io.ams.proto.v1.Recording;
 import io.ams.proto.v1.Room;
 import io.ams.proto.v1.SetMainSpeakerRequest;
 import io.ams.proto.v1.SetParticipantNetworkRequest;
+import io.ams.proto.v1.StartRecordingRequest;
+import io.ams.proto.v1.StopRecordingRequest;
 import io.ams.proto.v1.StreamEventsRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -64,6 +69,10 @@ public final class EngineLink implements AutoCloseable {
         /** The room's mix comes from {@code sender} (the engine's output socket); take it from there only. */
         default void onMixSender(String roomId, InetSocketAddress sender) {
         }
+
+        /** The room is (no longer) being recorded by the engine; {@code by}: who started it. */
+        default void onRecording(String roomId, boolean active, String by) {
+        }
     }
 
     private record WantedParticipant(String id, String name, long ssrc) {
@@ -74,6 +83,8 @@ public final class EngineLink implements AutoCloseable {
         final InetSocketAddress mixTarget;
         final Map<String, WantedParticipant> participants = new LinkedHashMap<>();
         String mainSpeaker = "";
+        Boolean recording;       // null: no wish (an operator's recordings are left alone)
+        String recordingBy = "";
 
         WantedRoom(String id, InetSocketAddress mixTarget) {
             this.id = id;
@@ -87,6 +98,8 @@ public final class EngineLink implements AutoCloseable {
         final Set<String> participants = new HashSet<>();
         String mainSpeaker = "";
         boolean ready;
+        String recordingId;      // the recording this link started, while it runs
+        String reportedRecording = ""; // "" none, else who started the running one (as told to the listener)
 
         ActualRoom(InetSocketAddress mixTarget) {
             this.mixTarget = mixTarget;
@@ -368,6 +381,74 @@ public final class EngineLink implements AutoCloseable {
                 a.ready = true;
                 listener.onMixReady(w.id, true);
             }
+            reconcileRecording(w, a, engineRooms.get(w.id));
+        }
+    }
+
+    /**
+     * Want the room recorded ({@code on}) or not, as its host asked; {@code by} is shown to everyone. A
+     * recording this link started and that stops without being asked to (an operator stopped it, a full
+     * disk) is not started again; after an engine restart it is (into a new file). False if the room is
+     * not open.
+     */
+    public boolean setRecording(String roomId, boolean on, String by) {
+        synchronized (this) {
+            WantedRoom r = wanted.get(roomId);
+            if (r == null) {
+                return false;
+            }
+            r.recording = on;
+            r.recordingBy = by == null ? "" : by;
+        }
+        kick();
+        return true;
+    }
+
+    private void reconcileRecording(WantedRoom w, ActualRoom a, Room inEngine) {
+        List<Recording> running = new ArrayList<>();
+        if (inEngine != null) {
+            inEngine.getRecordingsList().stream().filter(Recording::getRunning).forEach(running::add);
+        }
+        if (Boolean.TRUE.equals(w.recording)) {
+            if (running.isEmpty()) {
+                if (a.recordingId != null) { // ours stopped without us: do not fight whoever stopped it
+                    LOG.info("engine link: room '{}': recording '{}' stopped in the engine", w.id, a.recordingId);
+                    a.recordingId = null;
+                    clearRecordingWish(w.id, true);
+                } else {
+                    Recording r = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).startRecording(
+                            StartRecordingRequest.newBuilder().setRoomId(w.id).setStartedBy(w.recordingBy).build());
+                    a.recordingId = r.getId();
+                    running.add(r);
+                    LOG.info("engine link: room '{}': recording '{}' started for {}", w.id, r.getId(), w.recordingBy);
+                }
+            }
+        } else if (Boolean.FALSE.equals(w.recording)) {
+            for (Recording r : running) {
+                try {
+                    stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).stopRecording(
+                            StopRecordingRequest.newBuilder().setRoomId(w.id).setRecordingId(r.getId()).build());
+                } catch (StatusRuntimeException e) {
+                    if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                        throw e;
+                    }
+                }
+            }
+            running.clear();
+            a.recordingId = null;
+            clearRecordingWish(w.id, false);
+        }
+        String by = running.isEmpty() ? "" : running.get(0).getStartedBy().isEmpty() ? "the operator" : running.get(0).getStartedBy();
+        if (!by.equals(a.reportedRecording)) {
+            a.reportedRecording = by;
+            listener.onRecording(w.id, !by.isEmpty(), by);
+        }
+    }
+
+    private synchronized void clearRecordingWish(String roomId, boolean was) {
+        WantedRoom r = wanted.get(roomId);
+        if (r != null && Boolean.valueOf(was).equals(r.recording)) {
+            r.recording = null;
         }
     }
 
@@ -507,6 +588,8 @@ public final class EngineLink implements AutoCloseable {
             WantedRoom c = new WantedRoom(w.id, w.mixTarget);
             c.participants.putAll(w.participants);
             c.mainSpeaker = w.mainSpeaker;
+            c.recording = w.recording;
+            c.recordingBy = w.recordingBy;
             copy.put(w.id, c);
         }
         return copy;

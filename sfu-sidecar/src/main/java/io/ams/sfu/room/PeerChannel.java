@@ -45,6 +45,10 @@ public interface PeerChannel {
     /** The server ends this participant's session (after a final message). */
     void bye(String reason);
 
+    /** The room is (no longer) being recorded; {@code by}: who started it. */
+    default void recording(boolean active, String by) {
+    }
+
     /** Everyone's connection quality (message {@code quality}, about once a second when it changed). */
     default void quality(List<io.ams.sfu.quality.ParticipantQuality> list) {
     }

@@ -147,6 +147,19 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
     }
 
     @Override
+    public void onRecording(String roomId, boolean active, String by) {
+        SfuRoom r = rooms.get(roomId);
+        if (r != null) {
+            r.lane().execute(() -> r.recording(active, by));
+        }
+    }
+
+    /** The engine link the rooms share (recording wishes go there). */
+    public EngineLink engine() {
+        return ctx.engine();
+    }
+
+    @Override
     public void onKeyframeNeeded(String roomId, String participantId) {
         SfuRoom r = rooms.get(roomId);
         if (r != null) {

@@ -85,6 +85,7 @@ public final class SfuRoom implements AutoCloseable {
     private String announcedPrevious;
     private List<PeerChannel.ParticipantView> announcedList = List.of();
     private volatile boolean closed;
+    private String recordingBy; // guarded by this; null: not being recorded
     private boolean released; // guarded by this
 
     public SfuRoom(String id, RoomContext ctx, SerialLane lane) throws SocketException {
@@ -157,6 +158,9 @@ public final class SfuRoom implements AutoCloseable {
             sendOffer(q);
         }
         p.channel.mix(mixAvailableSent);
+        if (recordingBy != null) {
+            p.channel.recording(true, recordingBy); // a late joiner sees the recording too
+        }
         if (announcedMain != null) {
             p.channel.speaker(announcedMain, announcedPrevious);
         }
@@ -289,6 +293,23 @@ public final class SfuRoom implements AutoCloseable {
         }
         applySpeakerChange();
         announceParticipants(true);
+    }
+
+    /** The engine records this room (or stopped): everyone is told, and everyone who joins later. */
+    public synchronized void recording(boolean active, String by) {
+        String next = active ? by : null;
+        if (java.util.Objects.equals(next, recordingBy)) {
+            return;
+        }
+        recordingBy = next;
+        LOG.info("room '{}': {}", id, active ? "being recorded (started by " + by + ")" : "no longer recorded");
+        for (Peer q : peers.values()) {
+            q.channel.recording(active, by);
+        }
+    }
+
+    public synchronized boolean isRecorded() {
+        return recordingBy != null;
     }
 
     public synchronized boolean isEmpty() {
