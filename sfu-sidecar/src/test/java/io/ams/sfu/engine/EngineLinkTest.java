@@ -192,6 +192,44 @@ class EngineLinkTest {
         assertThat(EngineLink.rttMoved(20, 28)).isFalse();
     }
 
+    @Test
+    void aHostsRecordingRunsSurvivesAnEngineRestartAndIsNotFoughtOver() throws Exception {
+        java.util.List<String> news = new java.util.concurrent.CopyOnWriteArrayList<>();
+        link = new EngineLink(channel, MixSettings.defaults(), new EngineLink.Listener() {
+            @Override
+            public void onMixReady(String roomId, boolean ready) {
+            }
+
+            @Override
+            public void onKeyframeNeeded(String roomId, String participantId) {
+            }
+
+            @Override
+            public void onRecording(String roomId, boolean active, String by) {
+                news.add(active ? "on:" + by : "off");
+            }
+        });
+        link.start();
+        link.openRoom("r", new InetSocketAddress("127.0.0.1", 40001));
+        assertThat(await(() -> engine.created == 1)).isTrue();
+        assertThat(link.setRecording("r", true, "Ada")).isTrue();
+        assertThat(link.setRecording("nope", true, "Ada")).as("a room that is not open").isFalse();
+        assertThat(await(() -> news.equals(java.util.List.of("on:Ada")))).as("recording news " + news).isTrue();
+
+        engine.restart(); // the engine lost everything: the room and its recording come back
+        assertThat(await(() -> engine.created == 2 && engine.recordingsStarted.get() == 2)).as("recording restarted").isTrue();
+
+        engine.operatorStopsRecording("r"); // someone else stopped it: the link does not start it again
+        assertThat(await(() -> news.get(news.size() - 1).equals("off"))).as("news " + news).isTrue();
+        Thread.sleep(2500);
+        assertThat(engine.recordingsStarted.get()).isEqualTo(2);
+
+        link.setRecording("r", true, "Bob");
+        assertThat(await(() -> news.get(news.size() - 1).equals("on:Bob"))).as("news " + news).isTrue();
+        link.setRecording("r", false, "Bob");
+        assertThat(await(() -> news.get(news.size() - 1).equals("off") && engine.recording.isEmpty())).as("stopped: " + news).isTrue();
+    }
+
     /** Records the mix-ready news the link gives. */
     private static final class ReadyLog implements EngineLink.Listener {
         final java.util.List<Boolean> news = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -276,9 +314,44 @@ class EngineLinkTest {
         final AtomicInteger listFailures = new AtomicInteger();
         final AtomicInteger listAnswered = new AtomicInteger();
 
+        final Map<String, String> recording = new LinkedHashMap<>(); // room -> started_by, while one runs
+        final AtomicInteger recordingsStarted = new AtomicInteger();
+
         synchronized void restart() {
             rooms.clear();
             destinations.clear();
+            recording.clear();
+        }
+
+        synchronized void operatorStopsRecording(String room) {
+            recording.remove(room);
+        }
+
+        @Override
+        public synchronized void startRecording(io.ams.proto.v1.StartRecordingRequest req, StreamObserver<io.ams.proto.v1.Recording> out) {
+            if (!rooms.containsKey(req.getRoomId()) || recording.containsKey(req.getRoomId())) {
+                out.onError(Status.FAILED_PRECONDITION.asRuntimeException());
+                return;
+            }
+            recording.put(req.getRoomId(), req.getStartedBy());
+            recordingsStarted.incrementAndGet();
+            out.onNext(rec(req.getRoomId()));
+            out.onCompleted();
+        }
+
+        @Override
+        public synchronized void stopRecording(io.ams.proto.v1.StopRecordingRequest req, StreamObserver<io.ams.proto.v1.Recording> out) {
+            if (recording.remove(req.getRoomId()) == null) {
+                out.onError(Status.NOT_FOUND.asRuntimeException());
+                return;
+            }
+            out.onNext(io.ams.proto.v1.Recording.newBuilder().setId("rec").build());
+            out.onCompleted();
+        }
+
+        private io.ams.proto.v1.Recording rec(String room) {
+            return io.ams.proto.v1.Recording.newBuilder().setId("rec").setRoomId(room).setRunning(true)
+                    .setStartedBy(recording.get(room)).build();
         }
 
         synchronized String destination(String room) {
@@ -301,6 +374,9 @@ class EngineLinkTest {
             rooms.forEach((id, ps) -> {
                 Room.Builder r = Room.newBuilder().setId(id);
                 ps.forEach(p -> r.addParticipants(Participant.newBuilder().setId(p)));
+                if (recording.containsKey(id)) {
+                    r.addRecordings(rec(id));
+                }
                 b.addRooms(r);
             });
             out.onNext(b.build());
