@@ -2,21 +2,14 @@ package io.ams.sfu.room;
 
 import io.ams.rtp.RtpFormatException;
 import io.ams.rtp.RtpPacket;
-import io.ams.rtp.ext.AudioLevel;
 import io.ams.rtp.ext.HeaderExtensions;
 import io.ams.rtp.ext.TransportSequenceNumber;
-import io.ams.rtp.rtcp.RtcpPacket;
-import io.ams.rtp.rtcp.RtcpParser;
 import io.ams.rtp.rtcp.RtcpWriter;
 import io.ams.sfu.layers.CameraLayer;
-import io.ams.sfu.layers.SenderConstraints;
-import io.ams.sfu.relay.PacketCache;
 import io.ams.sfu.relay.StreamRewriter;
 import io.ams.sfu.relay.SpeakerSelector;
-import io.ams.sfu.relay.NackTracker;
 import io.ams.sfu.relay.TwccFeedback;
 import io.ams.sfu.quality.ParticipantQuality;
-import io.ams.sfu.quality.StreamKind;
 import io.ams.sfu.sdp.Direction;
 import io.ams.sfu.sdp.MediaDescription;
 import io.ams.sfu.sdp.OfferBuilder;
@@ -25,7 +18,6 @@ import io.ams.sfu.sdp.SessionDescription;
 import io.ams.sfu.transport.PeerTransport;
 import java.io.IOException;
 import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.ArrayList;
@@ -497,39 +489,10 @@ public final class SfuRoom implements AutoCloseable {
         long nowNanos = System.nanoTime();
         quality.tick(peerView, nowNanos);
         for (Peer p : peerView) {
-            int uplinkRtt = -1;
-            for (CameraLayer layer : p.camera.all()) {
-                NackTracker loss = layer.loss();
-                long lossSsrc = layer.ssrc();
-                if (lossSsrc == 0) {
-                    continue;
-                }
-                byte[] nack;
-                synchronized (loss) {
-                    nack = loss.missingCount() == 0 ? null : loss.buildNack(SFU_SSRC, lossSsrc, nowNanos);
-                }
-                if (nack != null) {
-                    p.transport.sendRtcp(nack, 0, nack.length);
-                    p.nacksSent.incrementAndGet();
-                }
-                int rtt;
-                synchronized (loss) {
-                    rtt = loss.rttMillis();
-                }
-                uplinkRtt = Math.max(uplinkRtt, rtt); // the layers share one uplink: take the worst measured
-            }
+            int uplinkRtt = UplinkFeedback.sendNacks(p, SFU_SSRC, nowNanos);
             ctx.engine().setParticipantRtt(id, p.id, uplinkRtt); // the engine's reorder wait follows it
             downlinks.allocate(p, peerView, nowNanos, now); // caps the main layer, or pauses it (mix only)
-            TwccFeedback twcc = p.twcc;
-            if (twcc != null) {
-                List<byte[]> fbs;
-                synchronized (twcc) {
-                    fbs = twcc.poll(nowNanos);
-                }
-                for (byte[] fb : fbs) {
-                    p.transport.sendRtcp(fb, 0, fb.length);
-                }
-            }
+            UplinkFeedback.sendTransportCc(p, nowNanos);
         }
         synchronized (this) {
             if (closed) {
@@ -820,7 +783,8 @@ public final class SfuRoom implements AutoCloseable {
             list.add(new RoomSnapshot.PeerSnapshot(q.id, q.name, q.transport.stats().toString(), q.mainSource, q.pinned,
                     q.rtpIn.get(), q.rtpDropped.get(), q.forwarded.get(), q.rtcpIn.get(), q.rtcpMalformed.get(),
                     q.nacksAnswered.get(), q.nacksMissed.get(), q.plisSent.get(), q.keyframeRequestsIn.get(), q.joinedAtMillis,
-                    q.nacksSent.get(), q.camera.recovered(), q.camera.lost(), cameraSnapshot(q, now),
+                    q.nacksSent.get(), q.camera.recovered(), q.camera.lost(),
+                    PeerSnapshots.camera(q, q.mainSource == null ? null : peers.get(q.mainSource), now),
                     q.bwe.stats(now)));
         }
         String override;
@@ -829,36 +793,6 @@ public final class SfuRoom implements AutoCloseable {
         }
         return new RoomSnapshot(id, list, announcedMain, announcedPrevious, override, mixAvailableSent,
                 mix.packets(), mix.dropped(), speakerSwitches.get(), mix.wrongSender(), mix.sender());
-    }
-
-    private RoomSnapshot.CameraSnapshot cameraSnapshot(Peer q, long now) {
-        List<RoomSnapshot.LayerSnapshot> layers = new ArrayList<>();
-        for (CameraLayer l : q.camera.all()) {
-            boolean requested = true;
-            for (SenderConstraints.Encoding e : q.constraintsSent) {
-                if (java.util.Objects.equals(e.rid(), l.rid())) {
-                    requested = e.active();
-                }
-            }
-            layers.add(new RoomSnapshot.LayerSnapshot(l.rid(), l.ssrc(), l.width(), l.height(), l.bitrateBps(), l.live(now),
-                    l.packets(), l.keyframes(), requested));
-        }
-        Peer src = q.mainSource == null ? null : peers.get(q.mainSource);
-        return new RoomSnapshot.CameraSnapshot(layers, layerName(q, currentOf(q.engineRewriter)),
-                src == null ? null : layerName(src, currentOf(q.mainRewriter)), q.constraints.version(),
-                q.constraintsAckedVersion, q.constraintsUnanswered.get(), q.layersIgnored.get(), q.rtxUnknown.get(),
-                q.paddingIn.get(), q.camera.unknownRid());
-    }
-
-    private static long currentOf(StreamRewriter r) {
-        synchronized (r) {
-            return r.currentSource();
-        }
-    }
-
-    private static String layerName(Peer src, long ssrc) {
-        CameraLayer l = src.camera.bySsrc(ssrc);
-        return l == null ? null : l.rid() == null ? "single" : l.rid();
     }
 
     @Override
