@@ -64,8 +64,15 @@ class RecordingApiTest {
                         Status.Code.NOT_FOUND, "room 'nope'");
                 assertThat(api.getRoom(GetRoomRequest.newBuilder().setRoomId("r1").build()).getRecordingsList())
                         .extracting(Recording::getId, Recording::getStartedBy).containsExactly(org.assertj.core.groups.Tuple.tuple("weekly", "Ada"));
-                Thread.sleep(4_000);
-                Recording running = api.listRecordings(ListRecordingsRequest.newBuilder().setRoomId("r1").build()).getRecordings(0);
+                Recording running = null;
+                long until = System.currentTimeMillis() + 20_000; // ~4 s of media; more on a loaded machine
+                while (System.currentTimeMillis() < until) {
+                    running = api.listRecordings(ListRecordingsRequest.newBuilder().setRoomId("r1").build()).getRecordings(0);
+                    if (running.getChunks() >= 2) {
+                        break;
+                    }
+                    Thread.sleep(200);
+                }
                 assertThat(running.getRunning()).isTrue();
                 assertThat(running.getChunks()).as("chunks sealed while it runs").isGreaterThanOrEqualTo(2);
 
@@ -87,7 +94,7 @@ class RecordingApiTest {
         RecordingExport.Result r = RecordingExport.export(dir.resolve("r1-weekly.amsrec"),
                 MasterKey.load(dir.resolve("master.key")), dir.resolve("weekly.webm"));
         assertThat(r.warning()).isNull();
-        assertThat(r.seconds()).as("about 4 s recorded").isBetween(3.0, 6.0);
+        assertThat(r.seconds()).as("two chunks of 2 s and a bit recorded").isBetween(3.5, 25.0);
         List<YuvColor> colours = new ArrayList<>();
         try (MediaFileReader reader = MediaFileReader.open(r.out())) {
             VideoFrame f;
