@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults of the engine process under a meeting of two aiortc peers, the engine being a process of its
- * own ({@link EngineProcess}) and the sidecar in this JVM; each test prints how long the room took to be
+ * own ({@link AmsProcess}) and the sidecar in this JVM; each test prints how long the room took to be
  * whole again (both peers decoding a moving mix; the aiortc peers report once a second, so figures are
  * good to about a second).
  * <ul>
@@ -46,7 +46,7 @@ class EngineFaultsIT {
     void killNineOfTheEngine() throws Exception {
         assumeTrue(AiortcParticipant.available(), "Debian python3-aiortc is not installed (.ci/run installs it)");
         int port = freeTcpPort();
-        EngineProcess engine = EngineProcess.start(dir, null, "127.0.0.1", port);
+        AmsProcess engine = AmsProcess.engine(dir, null, "127.0.0.1", port);
         try (Sidecar sidecar = Sidecar.start(loopbackSidecar(engine.target()));
              AiortcParticipant a = peer(sidecar, "a", new int[] {230, 30, 30});
              AiortcParticipant b = peer(sidecar, "b", new int[] {30, 200, 30})) {
@@ -63,7 +63,7 @@ class EngineFaultsIT {
             assertThat(a.frames("mix")).as("no mix without an engine").isLessThanOrEqualTo(stalledMix + 2);
 
             long t1 = System.nanoTime();
-            engine = EngineProcess.start(dir, null, "127.0.0.1", port); // a new engine on the same port, empty
+            engine = AmsProcess.engine(dir, null, "127.0.0.1", port); // a new engine on the same port, empty
             double started = since(t1);
             long t2 = System.nanoTime();
             SoakDriver.awaitOrFail(30, () -> sidecar.engine().connected(), () -> "the link reconnects");
@@ -82,7 +82,7 @@ class EngineFaultsIT {
     @Test
     void aStalledEngineEndsInDeadlinesNotInAHungSidecar() throws Exception {
         assumeTrue(AiortcParticipant.available(), "Debian python3-aiortc is not installed (.ci/run installs it)");
-        EngineProcess engine = EngineProcess.start(dir, null, "127.0.0.1", freeTcpPort());
+        AmsProcess engine = AmsProcess.engine(dir, null, "127.0.0.1", freeTcpPort());
         Sidecar sidecar = Sidecar.start(loopbackSidecar(engine.target()));
         try (AiortcParticipant a = peer(sidecar, "a", new int[] {230, 30, 30});
              AiortcParticipant b = peer(sidecar, "b", new int[] {30, 200, 30})) {
@@ -138,15 +138,15 @@ class EngineFaultsIT {
         StringBuilder whyNot = new StringBuilder();
         SplitNetwork net = SplitNetwork.create(whyNot);
         assumeTrue(net != null, "cannot make network namespaces and veth pairs (needs root or CAP_NET_ADMIN): " + whyNot);
-        EngineProcess engine = null;
+        AmsProcess engine = null;
         try {
-            engine = EngineProcess.start(dir, net.engineNs, net.engineAddress, 50051, "--insecure-control");
+            engine = AmsProcess.engine(dir, net.engineNs, net.engineAddress, 50051, "--insecure-control");
             SidecarConfig d = loopbackSidecar(engine.target());
             SidecarConfig sc = new SidecarConfig(d.httpHost(), d.httpPort(), d.mediaBind(), d.mediaPort(),
                     d.advertisedAddresses(), d.engineTarget(), InetAddress.getByName(net.hostAddress), d.tokenKeyFile(),
                     d.tlsCert(), d.tlsKey(), d.grpcPort(), d.mix(), d.maxParticipants(), d.maxRooms(), d.tokenTtl(),
                     d.grpcHost(), d.controlToken(), d.insecureControl());
-            EngineProcess e = engine;
+            AmsProcess e = engine;
             try (Sidecar sidecar = Sidecar.start(sc);
                  AiortcParticipant a = peer(sidecar, "a", new int[] {230, 30, 30});
                  AiortcParticipant b = peer(sidecar, "b", new int[] {30, 200, 30})) {
@@ -216,7 +216,7 @@ class EngineFaultsIT {
         }
     }
 
-    private static int engineParticipants(EngineProcess engine) {
+    private static int engineParticipants(AmsProcess engine) {
         ManagedChannel ch = NettyChannelBuilder.forTarget(engine.target()).usePlaintext().build();
         try {
             return MixerGrpc.newBlockingStub(ch).withDeadlineAfter(5, TimeUnit.SECONDS)

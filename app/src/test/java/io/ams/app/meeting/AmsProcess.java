@@ -9,20 +9,20 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The engine as its own process ({@code ams engine} from app/target, as bin/ams runs it), so a test
- * can do to it what happens to a real one: SIGKILL, SIGSTOP/SIGCONT, a network namespace of its own.
- * Its log goes to {@code log}; {@link #start} returns once it says it listens.
+ * The engine or the sidecar as its own process ({@code ams engine}, {@code ams sidecar} from app/target,
+ * as bin/ams runs them), so a test can do to it what happens to a real one: SIGKILL, SIGSTOP/SIGCONT, a
+ * network namespace of its own. Its log goes to {@code log}; the factories return once it says it listens.
  */
-final class EngineProcess implements AutoCloseable {
+final class AmsProcess implements AutoCloseable {
     final Process process;
     final String host;
-    final int grpcPort;
+    final int port; // the engine's gRPC port, the sidecar's HTTP port
     final Path log;
 
-    private EngineProcess(Process process, String host, int grpcPort, Path log) {
+    private AmsProcess(Process process, String host, int port, Path log) {
         this.process = process;
         this.host = host;
-        this.grpcPort = grpcPort;
+        this.port = port;
         this.log = log;
     }
 
@@ -30,7 +30,24 @@ final class EngineProcess implements AutoCloseable {
      * Starts an engine on {@code host:grpcPort} (media ports: any free), CPU backend, recordings in
      * {@code dir/recordings}; inside network namespace {@code netns} unless null. {@code extra}: more flags.
      */
-    static EngineProcess start(Path dir, String netns, String host, int grpcPort, String... extra) throws Exception {
+    static AmsProcess engine(Path dir, String netns, String host, int grpcPort, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("engine", "--bind", host, "--grpc-port", Integer.toString(grpcPort),
+                "--media-ports", "any", "--backend", "cpu", "--record-dir", dir.resolve("recordings").toString()));
+        args.addAll(List.of(extra));
+        return start(dir, netns, host, grpcPort, "ams engine listening", args);
+    }
+
+    /** A sidecar on 127.0.0.1:{@code httpPort} (media UDP {@code mediaPort}) for the engine at {@code engine}, keys in {@code dataDir}. */
+    static AmsProcess sidecar(Path dir, Path dataDir, int httpPort, int mediaPort, String engine, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("sidecar", "--http-host", "127.0.0.1", "--http-port",
+                Integer.toString(httpPort), "--media-port", Integer.toString(mediaPort), "--sfu-grpc-port", "-1",
+                "--data-dir", dataDir.toString(), "--engine", engine));
+        args.addAll(List.of(extra));
+        return start(dir, null, "127.0.0.1", httpPort, "ams sidecar: web client on", args);
+    }
+
+    private static AmsProcess start(Path dir, String netns, String host, int port, String ready, List<String> args)
+            throws Exception {
         Path jar;
         try (var s = Files.list(Path.of("target"))) {
             jar = s.filter(p -> p.getFileName().toString().matches("ams-app-.*\\.jar")
@@ -42,18 +59,16 @@ final class EngineProcess implements AutoCloseable {
             cmd.addAll(List.of("ip", "netns", "exec", netns));
         }
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", jar.toAbsolutePath() + ":" + Path.of("target", "lib").toAbsolutePath() + "/*", "io.ams.app.Ams", "engine",
-                "--bind", host, "--grpc-port", Integer.toString(grpcPort), "--media-ports", "any", "--backend", "cpu",
-                "--record-dir", dir.resolve("recordings").toString()));
-        cmd.addAll(List.of(extra));
-        Path log = dir.resolve("engine-" + System.nanoTime() + ".log");
+                "-cp", jar.toAbsolutePath() + ":" + Path.of("target", "lib").toAbsolutePath() + "/*", "io.ams.app.Ams"));
+        cmd.addAll(args);
+        Path log = dir.resolve(args.get(0) + "-" + System.nanoTime() + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        EngineProcess e = new EngineProcess(p, host, grpcPort, log);
+        AmsProcess e = new AmsProcess(p, host, port, log);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!e.logText().contains("ams engine listening")) {
+        while (!e.logText().contains(ready)) {
             if (!p.isAlive() || System.nanoTime() > end) {
                 p.destroyForcibly();
-                throw new IllegalStateException("the engine did not start: " + e.logText());
+                throw new IllegalStateException("ams " + args.get(0) + " did not start: " + e.logText());
             }
             Thread.sleep(100);
         }
@@ -61,7 +76,7 @@ final class EngineProcess implements AutoCloseable {
     }
 
     String target() {
-        return host + ":" + grpcPort;
+        return host + ":" + port;
     }
 
     String logText() {
