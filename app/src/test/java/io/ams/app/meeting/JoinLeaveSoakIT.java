@@ -60,7 +60,7 @@ class JoinLeaveSoakIT {
         }
     }
 
-    /** The comparison can fail, and names what leaked: a UDP socket, a thread and descriptors held on purpose. */
+    /** The comparison can fail, and names what leaked: UDP sockets, threads, descriptors and direct buffers held on purpose. */
     @Test
     void aLeakIsNamed() throws Exception {
         ProcessResources baseline = ProcessResources.now();
@@ -82,7 +82,14 @@ class JoinLeaveSoakIT {
                 t.start();
                 held.add(t);
             }
+            List<java.nio.ByteBuffer> buffers = new java.util.ArrayList<>();
+            for (int i = 0; i <= ProcessResources.DIRECT_COUNT_SLACK; i++) {
+                buffers.add(java.nio.ByteBuffer.allocateDirect(1024));
+            }
             List<String> leaks = ProcessResources.now().leaksAgainst(baseline);
+            assertThat(buffers).hasSize(ProcessResources.DIRECT_COUNT_SLACK + 1); // still held at the measurement
+            assertThat(leaks).anySatisfy(l -> assertThat(l).startsWith("JDK direct buffers: "));
+            buffers.clear(); // unreachable now: freed by the GC's cleaner
             assertThat(leaks).anySatisfy(l -> assertThat(l).startsWith("UDP sockets: "));
             assertThat(leaks).anySatisfy(l -> assertThat(l).startsWith("file descriptors: "));
             assertThat(leaks).anySatisfy(l -> assertThat(l).startsWith("threads: ").contains("leaked-peer-# 0->3"));

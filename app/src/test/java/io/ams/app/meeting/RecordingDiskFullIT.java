@@ -132,7 +132,7 @@ class RecordingDiskFullIT {
             assertThat(decoded).as("frames decodable from the truncated file").isGreaterThan(10);
             System.out.printf("disk full: after %.1f s of recording (%d bytes) another file took the rest of the %d KiB disk"
                             + " (%d bytes); the recording stopped %.1f s later; %d frames written, %d decodable from the"
-                            + " %d-byte file; mix frames in the 3 s after: a %d, b %d (15 fps); reason: %s%n",
+                            + " %d-byte file; mix frames decoded in the next 3 s (aiortc reports once a second): a %d, b %d; reason: %s%n",
                     secondsRecorded, before, DISK_KIB, filled, secondsToStop, e.getRecordingStopped().getFramesWritten(),
                     decoded, sizeAtStop,
                     a.frames("mix") - mixA, b.frames("mix") - mixB, e.getRecordingStopped().getReason());
