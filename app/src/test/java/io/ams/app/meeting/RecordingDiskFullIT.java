@@ -80,7 +80,8 @@ class RecordingDiskFullIT {
                 }
             });
             long t0 = System.nanoTime();
-            Destination rec = mixer.withDeadlineAfter(10, TimeUnit.SECONDS).addDestination(AddDestinationRequest.newBuilder().setRoomId(ROOM).setOutputId("main")
+            Destination rec = mixer.withDeadlineAfter(10, TimeUnit.SECONDS).addDestination(AddDestinationRequest.newBuilder()
+                    .setRoomId(ROOM).setOutputId("main")
                     .setDestinationId("rec").setFileName("full.webm").build());
             Path file = Path.of(rec.getFile());
             mixer.withDeadlineAfter(10, TimeUnit.SECONDS).requestKeyframe(RequestKeyframeRequest.newBuilder().setRoomId(ROOM)
@@ -132,13 +133,15 @@ class RecordingDiskFullIT {
             assertThat(decoded).as("frames decodable from the truncated file").isGreaterThan(10);
             System.out.printf("disk full: after %.1f s of recording (%d bytes) another file took the rest of the %d KiB disk"
                             + " (%d bytes); the recording stopped %.1f s later; %d frames written, %d decodable from the"
-                            + " %d-byte file; mix frames decoded in the next 3 s (aiortc reports once a second): a %d, b %d; reason: %s%n",
+                            + " %d-byte file; mix frames decoded in the next 3 s (aiortc reports once a second): a %d, b %d;"
+                            + " reason: %s%n",
                     secondsRecorded, before, DISK_KIB, filled, secondsToStop, e.getRecordingStopped().getFramesWritten(),
                     decoded, sizeAtStop,
                     a.frames("mix") - mixA, b.frames("mix") - mixB, e.getRecordingStopped().getReason());
 
             // the stopped destination is removed like any other
-            mixer.withDeadlineAfter(10, TimeUnit.SECONDS).removeDestination(RemoveDestinationRequest.newBuilder().setRoomId(ROOM).setOutputId("main")
+            mixer.withDeadlineAfter(10, TimeUnit.SECONDS).removeDestination(RemoveDestinationRequest.newBuilder()
+                    .setRoomId(ROOM).setOutputId("main")
                     .setDestinationId("rec").build());
             assertThat(destination(mixer, "rec")).isNull();
         } finally {
@@ -172,7 +175,8 @@ class RecordingDiskFullIT {
     }
 
     private static Destination destination(MixerGrpc.MixerBlockingStub mixer, String id) {
-        for (var o : mixer.withDeadlineAfter(10, TimeUnit.SECONDS).getRoom(GetRoomRequest.newBuilder().setRoomId(ROOM).build()).getOutputsList()) {
+        GetRoomRequest req = GetRoomRequest.newBuilder().setRoomId(ROOM).build();
+        for (var o : mixer.withDeadlineAfter(10, TimeUnit.SECONDS).getRoom(req).getOutputsList()) {
             for (Destination d : o.getDestinationsList()) {
                 if (d.getId().equals(id)) {
                     return d;
