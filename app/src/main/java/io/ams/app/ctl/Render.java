@@ -201,7 +201,7 @@ final class Render {
 
     static String destination(Destination d) {
         if (!d.getFile().isEmpty()) {
-            return "file " + d.getFile() + "  id " + d.getId();
+            return "file " + d.getFile() + "  id " + d.getId() + (d.getError().isEmpty() ? "" : "  STOPPED: " + d.getError());
         }
         return hostPort(d.getHost(), d.getPort()) + "  id " + d.getId() + "  ssrc " + ApiText.uint32(d.getSsrc())
                 + "  pt " + d.getPayloadType();
@@ -284,6 +284,8 @@ final class Render {
             case MAIN_SPEAKER_CHANGED -> "main-speaker-changed  " + e.getMainSpeakerChanged().getParticipantId();
             case BACKEND_CHANGED -> "backend-changed  " + ApiText.backend(e.getBackendChanged().getBackend())
                     + (e.getBackendChanged().getReason().isEmpty() ? "" : "  (" + e.getBackendChanged().getReason() + ")");
+            case RECORDING_STOPPED -> "recording-stopped  " + e.getRecordingStopped().getDestinationId() + "  ("
+                    + e.getRecordingStopped().getReason() + ")";
             case KIND_NOT_SET -> "unknown-event";
         };
         return time + "  " + (e.getRoomId().isEmpty() ? "-" : e.getRoomId()) + "  " + what;

@@ -27,6 +27,8 @@ final class AiortcParticipant implements AutoCloseable {
     static final Path PYTHON = Path.of("/usr/bin/python3");
     static final Path SCRIPT = Path.of("src/test/python/aiortc_participant.py");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One client for every participant: its selector thread is not one more per peer in a soak's thread count. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Process py;
     private final WebSocket ws;
@@ -57,7 +59,7 @@ final class AiortcParticipant implements AutoCloseable {
         py = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), rgb[0] + "," + rgb[1] + "," + rgb[2])
                 .redirectError(log.toFile()).start();
         OutputStream toPy = py.getOutputStream();
-        ws = HttpClient.newHttpClient().newWebSocketBuilder()
+        ws = HTTP.newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/ws"), new WebSocket.Listener() {
                     private final StringBuilder partial = new StringBuilder();
 
@@ -111,9 +113,26 @@ final class AiortcParticipant implements AutoCloseable {
         ws.sendText(join.toString(), true).join();
     }
 
+    /** The peer connection's state in the latest report ("new", "connecting", "connected", ...), or "" before one. */
+    String state() {
+        JsonNode r = report;
+        return r == null ? "" : r.path("state").asText();
+    }
+
     long frames(String which) {
         JsonNode r = report;
         return r == null ? 0 : r.path(which).path("frames").asLong();
+    }
+
+    /** Leaves as a crashed browser does: the WebSocket aborted (no close handshake), the process killed (SIGKILL). */
+    void closeAbruptly() {
+        ws.abort();
+        py.destroyForcibly();
+        try {
+            py.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -54,6 +54,7 @@ public final class MediaFileWriter implements AutoCloseable {
     private long framesWritten;
     private long framesDropped;
     private String lastError;
+    private String ioError; // the first muxer or file error: the file cannot be written further
 
     private MediaFileWriter(Path path, VideoCodec codec, int fps, AVFormatContext ctx, AVStream stream, AVPacket packet) {
         this.path = path;
@@ -77,6 +78,10 @@ public final class MediaFileWriter implements AutoCloseable {
         AVFormatContext ctx = new AVFormatContext(null);
         FFmpegException.check("avformat_alloc_output_context2(" + format + ")",
                 avformat.avformat_alloc_output_context2(ctx, null, format, path.toString()));
+        // each packet goes to the file as the muxer releases it (a cluster at a time for WebM/Matroska),
+        // not after 32 KiB of AVIO buffer: a low-rate mix reaches the disk within seconds, and a full
+        // disk shows at once (ioError) instead of minutes later
+        ctx.flush_packets(1);
         AVPacket packet = null;
         try {
             AVStream stream = avformat.avformat_new_stream(ctx, null);
@@ -172,8 +177,15 @@ public final class MediaFileWriter implements AutoCloseable {
         avcodec.av_packet_rescale_ts(packet, RTP_TIME_BASE, stream.time_base());
         ret = avformat.av_interleaved_write_frame(ctx, packet); // takes the packet's reference
         avcodec.av_packet_unref(packet);
+        if (ret >= 0 && ctx.pb() != null && !ctx.pb().isNull() && ctx.pb().error() < 0) {
+            ret = ctx.pb().error(); // a buffered write failed (ENOSPC...) after the muxer took the packet
+        }
         if (ret < 0) {
-            drop("av_interleaved_write_frame: " + ret + " (" + FFmpegException.describe(ret) + ")");
+            String why = "av_interleaved_write_frame: " + ret + " (" + FFmpegException.describe(ret) + ")";
+            if (ioError == null) {
+                ioError = why;
+            }
+            drop(why);
             return;
         }
         lastPts = pts;
@@ -193,8 +205,15 @@ public final class MediaFileWriter implements AutoCloseable {
             }
         }
         int ret = avformat.avformat_write_header(ctx, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
+        if (ret >= 0 && ctx.pb() != null && !ctx.pb().isNull() && ctx.pb().error() < 0) {
+            ret = ctx.pb().error();
+        }
         if (ret < 0) {
-            drop("avformat_write_header: " + ret + " (" + FFmpegException.describe(ret) + ")");
+            String why = "avformat_write_header: " + ret + " (" + FFmpegException.describe(ret) + ")";
+            if (ioError == null) {
+                ioError = why;
+            }
+            drop(why);
             return false;
         }
         headerWritten = true;
@@ -220,6 +239,14 @@ public final class MediaFileWriter implements AutoCloseable {
     /** Frames not written: before the first keyframe, bad timestamps, muxer errors. */
     public synchronized long framesDropped() {
         return framesDropped;
+    }
+
+    /**
+     * The first error of the muxer or the file (a full disk: "av_interleaved_write_frame: -28 (No space
+     * left on device)"), after which nothing more can be written; null while the file is fine.
+     */
+    public synchronized String ioError() {
+        return ioError;
     }
 
     /** Why the last frame was dropped; null if none was. */

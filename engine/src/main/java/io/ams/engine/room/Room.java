@@ -329,7 +329,11 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
             throw new EngineException(EngineException.Kind.FAILED_PRECONDITION,
                     "cannot open recording " + path + ": " + e.getMessage(), e);
         }
-        FileSink sink = new FileSink(did, path, writer);
+        String recordedOutput = o.id();
+        FileSink sink = new FileSink(did, path, writer, stopped -> events.publish(Event.newBuilder().setRoomId(id)
+                .setRecordingStopped(io.ams.proto.v1.RecordingStopped.newBuilder().setOutputId(recordedOutput)
+                        .setDestinationId(stopped.id()).setFile(stopped.path().toString())
+                        .setReason(stopped.stoppedReason()).setFramesWritten(stopped.framesWritten()))));
         o.addSink(sink);
         LOG.info("room {} output {}: recording to {}", id, o.id(), path);
         return sink;

@@ -106,6 +106,7 @@ public final class EngineLink implements AutoCloseable {
         }
     }
 
+    private final ManagedChannel channel;                                         // passed in; the caller shuts it down
     private final MixerGrpc.MixerBlockingStub stub;
     private final MixerGrpc.MixerStub asyncStub;
     private final MixSettings settings;
@@ -135,7 +136,8 @@ public final class EngineLink implements AutoCloseable {
      */
     public EngineLink(ManagedChannel channel, MixSettings settings, Listener listener, int rtpSenderPort) {
         this.rtpSenderPort = rtpSenderPort;
-        this.stub = MixerGrpc.newBlockingStub(Objects.requireNonNull(channel));
+        this.channel = Objects.requireNonNull(channel);
+        this.stub = MixerGrpc.newBlockingStub(channel);
         this.asyncStub = MixerGrpc.newStub(channel);
         this.settings = settings;
         this.listener = listener;
@@ -270,6 +272,11 @@ public final class EngineLink implements AutoCloseable {
     private void reconcileSafely() {
         if (closed) {
             return;
+        }
+        if (!connected) {
+            // while the engine is away the channel backs off reconnecting (1 s, 1.6 s, ... up to 2 min) and
+            // fails calls at once in between: try now, so an engine that is back is seen within a second
+            channel.resetConnectBackoff();
         }
         try {
             reconcile();
