@@ -502,6 +502,15 @@ public final class EngineLink implements AutoCloseable {
                 .setSsrc(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE))
                 .setPayloadType(96).build());
         listener.onMixSender(w.id, mixSender(d, w.mixTarget));
+        // the engine sends from the moment the destination exists, before the room here takes the mix from
+        // its new sender: the new encoder's first keyframe is dropped there, and receivers would wait for
+        // the next one (a GOP, 4 s) after a re-created room; ask for one now that the sender is pinned
+        try {
+            stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS)
+                    .requestKeyframe(RequestKeyframeRequest.newBuilder().setRoomId(w.id).build());
+        } catch (StatusRuntimeException e) {
+            LOG.debug("engine link: keyframe request for the new room '{}' failed: {}", w.id, e.getStatus());
+        }
         LOG.info("engine link: room '{}' created in the engine ({}x{}@{} {}), mix to {}", w.id, settings.width(),
                 settings.height(), settings.fps(), settings.layout(), w.mixTarget);
     }
