@@ -352,6 +352,11 @@ class CtlCommandTest {
                         .setOutputId("rec").build()),
                 Arguments.of("stats r1", GetStatsRequest.newBuilder().setRoomId("r1").build()),
                 Arguments.of("info", GetEngineInfoRequest.getDefaultInstance()),
+                Arguments.of("recording start r1 --id weekly --by Ops", io.ams.proto.v1.StartRecordingRequest.newBuilder()
+                        .setRoomId("r1").setRecordingId("weekly").setStartedBy("Ops")
+                        .setLayout(Layout.newBuilder().setKind(LayoutKind.SPEAKER).setHighlightSpeaker(true)).build()),
+                Arguments.of("recording stop r1", io.ams.proto.v1.StopRecordingRequest.newBuilder().setRoomId("r1").build()),
+                Arguments.of("recording list", io.ams.proto.v1.ListRecordingsRequest.getDefaultInstance()),
                 Arguments.of("--json events", StreamEventsRequest.getDefaultInstance()));
     }
 

@@ -155,6 +155,23 @@ final class FakeMixer extends MixerGrpc.MixerImplBase {
     }
 
     @Override
+    public void startRecording(io.ams.proto.v1.StartRecordingRequest request, StreamObserver<io.ams.proto.v1.Recording> observer) {
+        reply(request, io.ams.proto.v1.Recording.newBuilder().setId("rec").setFile("r1-rec.amsrec").setRunning(true).build(),
+                observer);
+    }
+
+    @Override
+    public void stopRecording(io.ams.proto.v1.StopRecordingRequest request, StreamObserver<io.ams.proto.v1.Recording> observer) {
+        reply(request, io.ams.proto.v1.Recording.newBuilder().setId("rec").setFile("r1-rec.amsrec").build(), observer);
+    }
+
+    @Override
+    public void listRecordings(io.ams.proto.v1.ListRecordingsRequest request,
+                               StreamObserver<io.ams.proto.v1.ListRecordingsResponse> observer) {
+        reply(request, io.ams.proto.v1.ListRecordingsResponse.getDefaultInstance(), observer);
+    }
+
+    @Override
     public void getEngineInfo(GetEngineInfoRequest request, StreamObserver<EngineInfo> observer) {
         reply(request, EngineInfo.getDefaultInstance(), observer);
     }
