@@ -74,6 +74,43 @@ public class AudioMixBenchmark {
         encoders.forEach(OpusEncoder::close);
     }
 
+    /** One libopus encode of a 20 ms frame (what each of the N+1 mixes costs). */
+    @Benchmark
+    public int encodeOne(Codec c) {
+        return c.encoder.encode(c.tone).get(0).length;
+    }
+
+    /** One Opus decode of a 20 ms packet (what each participant costs). */
+    @Benchmark
+    public int decodeOne(Codec c) {
+        return c.decoder.decode(c.packet).length;
+    }
+
+    /** One encoder and one decoder, for the single-call benchmarks. */
+    @State(Scope.Thread)
+    public static class Codec {
+        OpusEncoder encoder;
+        OpusDecoder decoder;
+        float[] tone = new float[MixMinus.FRAME];
+        byte[] packet;
+
+        @Setup(Level.Trial)
+        public void open() {
+            for (int i = 0; i < tone.length; i++) {
+                tone[i] = (float) (0.3 * Math.sin(2 * Math.PI * 300 * i / 48_000.0));
+            }
+            encoder = new OpusEncoder(32_000);
+            decoder = new OpusDecoder();
+            packet = encoder.encode(tone).get(0);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            encoder.close();
+            decoder.close();
+        }
+    }
+
     @Benchmark
     public int roomFrame() {
         int f = frame++ % 50;

@@ -17,9 +17,11 @@ import org.bytedeco.javacpp.FloatPointer;
  * and leaves the decoder usable. Owns its context, packet and frame; not thread-safe.
  */
 public final class OpusDecoder implements AutoCloseable {
+    static final int MAX_PAYLOAD = 1500;
     private final AVCodecContext ctx;
     private final AVPacket packet;
     private final AVFrame frame;
+    private final BytePointer input; // one native buffer for every payload (with FFmpeg's padding), owned
     private boolean closed;
 
     public OpusDecoder() {
@@ -39,6 +41,8 @@ public final class OpusDecoder implements AutoCloseable {
         NativeResources.packetAllocated();
         frame = avutil.av_frame_alloc();
         NativeResources.frameAllocated();
+        input = new BytePointer(avutil.av_mallocz(MAX_PAYLOAD + avcodec.AV_INPUT_BUFFER_PADDING_SIZE))
+                .capacity(MAX_PAYLOAD + avcodec.AV_INPUT_BUFFER_PADDING_SIZE);
     }
 
     /** Decodes one Opus payload into samples (usually {@link MixMinus#FRAME}). */
@@ -46,18 +50,14 @@ public final class OpusDecoder implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("decoder closed");
         }
-        if (payload.length == 0 || payload.length > 1500) {
-            throw new IllegalArgumentException("an Opus payload is 1..1500 bytes, got " + payload.length);
+        if (payload.length == 0 || payload.length > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("an Opus payload is 1.." + MAX_PAYLOAD + " bytes, got " + payload.length);
         }
-        BytePointer data = new BytePointer(avutil.av_malloc(payload.length + avcodec.AV_INPUT_BUFFER_PADDING_SIZE));
-        data.capacity(payload.length).put(payload);
-        int ret = avcodec.av_packet_from_data(packet, data, payload.length);
-        if (ret < 0) {
-            avutil.av_free(data);
-            throw new FFmpegException("av_packet_from_data", ret);
-        }
+        input.position(0).put(payload, 0, payload.length);
+        input.position(0);
+        packet.data(input).size(payload.length); // not reference-counted: the decoder copies what it keeps
         try {
-            ret = avcodec.avcodec_send_packet(ctx, packet);
+            int ret = avcodec.avcodec_send_packet(ctx, packet);
             if (ret < 0) {
                 throw new FFmpegException("avcodec_send_packet(opus)", ret);
             }
@@ -87,7 +87,7 @@ public final class OpusDecoder implements AutoCloseable {
             }
             return out;
         } finally {
-            avcodec.av_packet_unref(packet); // frees the data it took over
+            packet.data(null).size(0);
         }
     }
 
@@ -101,6 +101,7 @@ public final class OpusDecoder implements AutoCloseable {
         NativeResources.frameFreed();
         avcodec.av_packet_free(packet);
         NativeResources.packetFreed();
+        avutil.av_free(input);
         avcodec.avcodec_free_context(ctx);
     }
 }

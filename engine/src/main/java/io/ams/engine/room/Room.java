@@ -310,10 +310,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         if (!ok) {
             throw EngineException.invalid("file_name '" + fileName + "': use .mkv, or .webm/.ivf for VP8, or .mp4 for H.264");
         }
-        Path path = recordDir.resolve(fileName).toAbsolutePath().normalize();
-        if (!path.getParent().equals(recordDir.toAbsolutePath().normalize())) {
-            throw EngineException.invalid("file_name '" + fileName + "' is invalid: it leaves the record directory");
-        }
+        Path path = recordingPath(fileName);
         try {
             java.nio.file.Files.createDirectories(recordDir);
         } catch (java.io.IOException e) {
@@ -342,11 +339,18 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
     /** File names ending so are recorded sealed (encrypted at rest). */
     public static final String SEALED_SUFFIX = ".amsrec";
 
-    private Sink addSealedRecording(Output o, String destinationId, String fileName) {
+    /** {@code fileName} inside the record directory; refused if it would leave it. */
+    private Path recordingPath(String fileName) {
         Path path = recordDir.resolve(fileName).toAbsolutePath().normalize();
         if (!path.getParent().equals(recordDir.toAbsolutePath().normalize())) {
             throw EngineException.invalid("file_name '" + fileName + "' is invalid: it leaves the record directory");
         }
+        return path;
+    }
+
+    /** A sealed recording of {@code o} into {@code fileName} (ending {@link #SEALED_SUFFIX}); the caller holds the lock. */
+    SealedRecordingSink addSealedRecording(Output o, String destinationId, String fileName) {
+        Path path = recordingPath(fileName);
         if (java.nio.file.Files.exists(path)) {
             throw new EngineException(EngineException.Kind.ALREADY_EXISTS, "recording '" + fileName + "' exists already");
         }

@@ -57,7 +57,9 @@ public final class RoomRecordings {
                 main.bitrateKbps(), layout == null ? LayoutSpec.of(io.ams.engine.compose.LayoutKind.SPEAKER) : layout));
         SealedRecordingSink sink;
         try {
-            sink = (SealedRecordingSink) room.addFileDestination(outputId, "recording", roomId + "-" + id + Room.SEALED_SUFFIX);
+            String file = roomId + "-" + id + Room.SEALED_SUFFIX;
+            RecordingNames.check(file);
+            sink = room.addSealedRecording(o, "recording", file);
         } catch (RuntimeException e) {
             room.removeOutput(outputId);
             throw e;

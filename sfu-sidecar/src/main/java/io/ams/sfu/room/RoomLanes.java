@@ -2,7 +2,6 @@ package io.ams.sfu.room;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -84,10 +83,6 @@ public final class RoomLanes implements AutoCloseable {
     /** Threads of the pool now alive. */
     public int threads() {
         return pool.getPoolSize();
-    }
-
-    ExecutorService pool() {
-        return pool;
     }
 
     @Override

@@ -300,10 +300,6 @@ public final class SfuRoom implements AutoCloseable {
         }
     }
 
-    public synchronized boolean isRecorded() {
-        return recordingBy != null;
-    }
-
     public synchronized boolean isEmpty() {
         return peers.isEmpty();
     }

@@ -305,7 +305,7 @@ public final class SignalingServer implements AutoCloseable {
             try {
                 lane.execute(work);
             } catch (RejectedExecutionException e) {
-                stats.rateLimited.incrementAndGet();
+                stats.busy.incrementAndGet();
                 LOG.warn("signaling: {} dropped '{}': {}", s.id(), type, e.getMessage());
                 s.send(error("busy", "the server is busy with this room; try again"));
             }

@@ -13,11 +13,13 @@ public final class SignalingStats {
     public final AtomicLong httpNotFound = new AtomicLong();
     /** Connections cut because the client left more than the write limit of our messages unread. */
     public final AtomicLong slowClients = new AtomicLong();
+    /** Messages dropped because the room's queue of work was full (answered error busy). */
+    public final AtomicLong busy = new AtomicLong();
 
     @Override
     public String toString() {
         return "connections=" + connections + " open=" + open + " messagesIn=" + messagesIn + " badMessages=" + badMessages
                 + " rateLimited=" + rateLimited + " httpRequests=" + httpRequests + " httpNotFound=" + httpNotFound
-                + " slowClients=" + slowClients;
+                + " slowClients=" + slowClients + " busy=" + busy;
     }
 }
