@@ -103,8 +103,9 @@ record ProcessResources(int threads, Map<String, Integer> threadFamilies, int fd
     /**
      * What grew beyond its tolerance since {@code baseline}, one line per resource (empty: none).
      * Tolerances: native frames and packets, UDP sockets and child processes exactly (each is one
-     * object the server or the test owns; a single one left is a leak). Threads +{@value #THREAD_SLACK}
-     * and descriptors +{@value #FD_SLACK}: shared pools (gRPC's cached executor, ForkJoin's common pool,
+     * object the server or the test owns; a single one left is a leak). Threads +{@value #THREAD_SLACK},
+     * in all and in any one name family (a shared pool retiring idle threads meanwhile must not hide a
+     * family that grew), and descriptors +{@value #FD_SLACK}: shared pools (gRPC's cached executor, ForkJoin's common pool,
      * the JDK's HTTP client) start or retire a thread and its epoll/eventfd descriptors on their own
      * schedule. JDK direct buffers +{@value #DIRECT_COUNT_SLACK} buffers and +4 MiB: the JDK keeps up to 16
      * temporary direct buffers per thread for channel I/O on heap buffers (sun.nio.ch.Util), each as
@@ -121,14 +122,16 @@ record ProcessResources(int threads, Map<String, Integer> threadFamilies, int fd
         check(out, "native packets (NativeResources.outstandingPackets)", baseline.nativePackets, nativePackets, 0);
         check(out, "UDP sockets", baseline.udpSockets, udpSockets, 0);
         check(out, "child processes (aiortc peers not reaped)", baseline.children, children, 0);
-        if (threads > baseline.threads + THREAD_SLACK) {
-            List<String> grown = new ArrayList<>();
-            for (var e : threadFamilies.entrySet()) {
-                int before = baseline.threadFamilies.getOrDefault(e.getKey(), 0);
-                if (e.getValue() > before) {
-                    grown.add(e.getKey() + " " + before + "->" + e.getValue());
-                }
+        List<String> grown = new ArrayList<>();
+        boolean familyLeak = false;
+        for (var e : threadFamilies.entrySet()) {
+            int before = baseline.threadFamilies.getOrDefault(e.getKey(), 0);
+            if (e.getValue() > before) {
+                grown.add(e.getKey() + " " + before + "->" + e.getValue());
+                familyLeak |= e.getValue() > before + THREAD_SLACK;
             }
+        }
+        if (threads > baseline.threads + THREAD_SLACK || familyLeak) {
             out.add("threads: " + baseline.threads + " at baseline, " + threads + " now (tolerance +" + THREAD_SLACK
                     + "); grown: " + grown);
         }
