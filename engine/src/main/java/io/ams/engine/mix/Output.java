@@ -81,7 +81,7 @@ public final class Output implements AutoCloseable {
     private final VideoEncoder encoder;            // owned
     private final Packetizer packetizer;
     private final Map<String, Long> lastSeenFrame = new HashMap<>();
-    private long startNanos;
+    private volatile long startNanos;
     private long tickIndex;
     private boolean closed;
     private ScheduledFuture<?> next;
@@ -158,6 +158,14 @@ public final class Output implements AutoCloseable {
     }
 
     /** The channel RTP sinks of this output send through. */
+    /**
+     * Where {@code nanos} (System.nanoTime) falls on this output's RTP clock: frame n is stamped
+     * n x 90000 / fps and ticks at start + n periods, so audio stamped so lines up with the video.
+     */
+    public long rtpTimestampAt(long nanos) {
+        return ((nanos - startNanos) * 9 / 100_000) & 0xFFFF_FFFFL; // 90 kHz
+    }
+
     public DatagramChannel sendChannel() {
         return sendChannel;
     }

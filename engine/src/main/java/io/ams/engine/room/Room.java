@@ -448,13 +448,15 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
             java.nio.file.Files.createDirectories(recordDir);
             io.ams.engine.atrest.MasterKey key = io.ams.engine.atrest.MasterKey.loadOrCreate(recordDir.resolve(MASTER_KEY_FILE));
             sink = SealedRecordingSink.create(did, path, key, new RecordingChunks.StreamInfo(o.spec().codec(),
-                    o.spec().width(), o.spec().height(), o.spec().fps()));
+                    o.spec().width(), o.spec().height(), o.spec().fps(), true));
         } catch (java.io.IOException e) {
             throw new EngineException(EngineException.Kind.FAILED_PRECONDITION,
                     "cannot start the sealed recording " + path + ": " + e.getMessage(), e);
         }
         o.addSink(sink);
-        LOG.info("room {} output {}: sealed recording to {}", id, o.id(), path);
+        SealedRecordingSink recording = sink;
+        audioMix.addTap((opus, frameNanos) -> recording.sendAudio(opus, o.rtpTimestampAt(frameNanos)));
+        LOG.info("room {} output {}: sealed recording (video and the room's audio mix) to {}", id, o.id(), path);
         return sink;
     }
 
