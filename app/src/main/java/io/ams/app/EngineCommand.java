@@ -66,6 +66,12 @@ public final class EngineCommand implements Callable<Integer> {
             description = "Directory for recordings (default: ${DEFAULT-VALUE}).")
     Path recordDir;
 
+    @Option(names = "--master-key-file", paramLabel = "FILE",
+            description = "The key that seals every recording (made there, mode 0600, on first use; default: "
+                    + "DIR/master.key). Keep it on another volume or a secrets mount so that a copy of the record "
+                    + "directory cannot be read; export with 'ams recording export --key-file FILE'.")
+    Path masterKeyFile;
+
     @Option(names = "--control-token-file", paramLabel = "FILE",
             description = "Require this bearer token on every gRPC call (a random one is written there, mode 0600, "
                     + "if the file is missing); AMS_CONTROL_TOKEN gives the token itself. Needed beyond loopback.")
@@ -127,7 +133,7 @@ public final class EngineCommand implements Callable<Integer> {
         ControlTokens.checkExposure(spec.commandLine(), "--bind", bind, token, insecureControl);
         try {
             return new EngineConfig(bind, grpcPort, host, mediaPorts.min(), mediaPorts.max(), backend, recordDir,
-                    new ControlSecurity(token, insecureControl, allowed));
+                    new ControlSecurity(token, insecureControl, allowed), masterKeyFile);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
