@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Recordings per machine (issue 9 benchmark; not part of the test suite, run by
  * {@code benchmarks/recordings.sh}): one room of {@code ams.bench.people} (default 9) FFmpeg senders
- * (VP8 video and an Opus tone each) with a live 1280x720 mix at 30 fps, and sealed 720p recordings of
+ * (VP8 video only: the audio mix, which every recording taps, costs little next to a 720p encode) with a live 1280x720 mix at 30 fps, and sealed 720p recordings of
  * it added one at a time. After each is added the room runs {@code ams.bench.seconds} (default 20)
  * and every output's frame rate and late ticks are printed; it stops at the first step where an
  * output falls below real time (under 95 % of 30 fps, or late ticks above 1 per second).
