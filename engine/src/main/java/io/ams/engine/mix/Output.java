@@ -133,6 +133,17 @@ public final class Output implements AutoCloseable {
         this.sendChannel = ch;
     }
 
+    /** Where an output reports each frame's composite and encode time (metrics); set at any time. */
+    public interface FrameTimings {
+        void frame(long compositeNanos, long encodeNanos);
+    }
+
+    private volatile FrameTimings timings;
+
+    public void setTimings(FrameTimings t) {
+        this.timings = t;
+    }
+
     /** Starts the clock. */
     public void start() {
         synchronized (tickLock) {
@@ -258,6 +269,10 @@ public final class Output implements AutoCloseable {
         List<EncodedFrame> out = encoder.encode(canvas, frameIndex, forceKey);
         long t2 = System.nanoTime();
         encodeTimes.recordNanos(t2 - t1);
+        FrameTimings ft = timings;
+        if (ft != null) {
+            ft.frame(t1 - t0, t2 - t1);
+        }
         for (EncodedFrame f : out) {
             framesEncoded.incrementAndGet();
             if (f.keyframe()) {
