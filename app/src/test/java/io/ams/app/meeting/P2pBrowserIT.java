@@ -106,7 +106,10 @@ class P2pBrowserIT {
         Thread.sleep(1000); // what was in flight at the switch
         long redBefore = rtpIn("red");
         long greenBefore = rtpIn("green");
+        Object outBefore = red.stats().get("outbound");
         Thread.sleep(3000);
+        System.out.println("p2p: red's server connection while P2P, outbound (the browser's stats), 3 s apart: " + outBefore
+                + " / " + red.stats().get("outbound"));
         long fromRed = rtpIn("red") - redBefore;
         long fromGreen = rtpIn("green") - greenBefore;
         assertThat(fromRed).as("media RTP from red at the sidecar in 3 s of P2P (green: %d)", fromGreen).isLessThanOrEqualTo(2);

@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  *     ^                                         |                                      |
  *     +------ not eligible, a failure, a leave, connectMillis passed ------------------+
  * </pre>
- * Eligible: P2P on, exactly two participants, both clients allow it, no recording, and the two have
- * not failed to connect in the last retryMillis. Going to P2P, each client builds a second
+ * Eligible: P2P on, exactly two participants, both clients allow it and have their server connection
+ * up with media flowing on it (READY and {@value #MEDIA_FLOWED_PACKETS} RTP packets in: the way back
+ * needs no ICE, and no encoder starting up), no recording, and the two have not failed to connect in the
+ * last retryMillis. Going to P2P, each client builds a second
  * RTCPeerConnection (p2p-start; the one with the smaller id offers), the server relays their offer,
  * answer and candidates, and once both say "connected" it tells both to pause their server media
  * (media-mode p2p). Going back, it tells both to resume the server media first (media-mode server,
@@ -31,6 +33,9 @@ final class P2pControl {
     private static final Logger LOG = LoggerFactory.getLogger(P2pControl.class);
 
     enum Mode { SERVER, CONNECTING, P2P }
+
+    /** RTP packets from a participant before its server connection counts as warm (about a second of media). */
+    static final long MEDIA_FLOWED_PACKETS = 100;
 
     /** What the control needs of its room. */
     interface Room {
@@ -113,6 +118,12 @@ final class P2pControl {
         for (Peer p : peers) {
             if (!p.p2pAllowed) {
                 return p.id + "'s client does not allow P2P";
+            }
+            if (p.transport != null && p.transport.state() != io.ams.sfu.transport.PeerTransport.State.READY) {
+                return p.id + "'s server connection is not up (it must stay warm for the way back)";
+            }
+            if (p.transport != null && p.rtpIn.get() < MEDIA_FLOWED_PACKETS) {
+                return p.id + "'s media has not reached the server yet";
             }
         }
         if (room.recorded()) {
