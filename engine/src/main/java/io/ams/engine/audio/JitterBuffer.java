@@ -23,6 +23,10 @@ import java.util.TreeMap;
  * late packets. When the buffer holds more than its target plus {@value #EXCESS_MS} ms (a burst, or
  * a sender whose clock runs fast), one frame is dropped per pull until it is back.
  *
+ * <p>A late packet that finds the buffer starved (frames already concealed or silent), or the third
+ * late packet in a row, means the play position ran ahead of the sender: the buffer starts again at
+ * that packet instead of staying behind.
+ *
  * <p>Timestamps: extended over 32-bit wrap-around. A jump of more than {@value #RESYNC_MS} ms either
  * way (a sender that restarted or was muted a long time) starts the buffer again at the new packet.
  * Synchronized: one producer and one consumer thread.
@@ -37,6 +41,7 @@ public final class JitterBuffer {
     static final int EXCESS_MS = 80;
     static final int RESYNC_MS = 2000;
     static final int RELAX_SECONDS = 5;
+    static final int LATE_RUN_RESYNC = 3;
 
     /** What one 20 ms frame of playout is made of. */
     public enum Kind { PACKET, FEC, CONCEAL, SILENCE }
@@ -64,6 +69,7 @@ public final class JitterBuffer {
     private long playTs;                 // extended timestamp of the next frame to play
     private long firstArrivalNanos;      // of the packets waiting before the start
     private int missing;                 // frames pulled in a row without their packet
+    private int lateRun;                 // late packets in a row
     private double jitterTs;             // RFC 3550 interarrival jitter, in timestamp units
     private long lastTransit = Long.MIN_VALUE;
     private int lateBoostMs;             // extra delay after late packets
@@ -123,8 +129,17 @@ public final class JitterBuffer {
             stats.late++;
             lateBoostMs = Math.min(MAX_DELAY_MS, lateBoostMs + FRAME_MS);
             lastLateNanos = arrivalNanos;
-            return Refusal.LATE;
+            lateRun++;
+            if (missing == 0 && lateRun < LATE_RUN_RESYNC) {
+                return Refusal.LATE;
+            }
+            // the play position ran ahead of the sender (we were starved, or several late in a row):
+            // start again at this packet rather than stay behind for good
+            packets.clear();
+            started = false;
+            stats.resyncs++;
         }
+        lateRun = 0;
         if (packets.containsKey(ext)) {
             stats.duplicates++;
             return Refusal.DUPLICATE;

@@ -122,7 +122,7 @@ class JitterBufferTest {
     @Test
     void aLatePacketIsRefusedCountedAndRaisesTheDelay() {
         JitterBuffer b = new JitterBuffer();
-        run(b, 0, 8, java.util.Set.of(3), 10);
+        run(b, 0, 11, java.util.Set.of(3), 10); // packets up to 9 are in; the play position is before them
         int before = b.stats().targetDelayMs;
         assertThat(b.push(960 * 3, packet(3), -1, 200 * MS)).isEqualTo(Refusal.LATE);
         b.pull(210 * MS);
@@ -212,5 +212,22 @@ class JitterBufferTest {
         assertThat(OpusPackets.samples(new byte[] {(byte) ((15 << 3) | 1)})).isEqualTo(1920); // hybrid 2 x 20 ms
         assertThat(OpusPackets.samples(new byte[] {(byte) ((31 << 3) | 3), 3})).isEqualTo(2880);
         assertThat(OpusPackets.samples(new byte[] {(byte) ((31 << 3) | 3), 7})).as("140 ms > 120").isEqualTo(-1);
+    }
+
+    @Test
+    void aSenderThatFellBehindThePlayPositionIsCaughtUpNotLateForever() {
+        JitterBuffer b = new JitterBuffer();
+        run(b, 0, 10, java.util.Set.of(), 12);
+        // the sender stalls 500 ms and then sends on from where it was (its clock did not move): every
+        // packet would be behind the play position
+        List<Playout> out = new ArrayList<>();
+        for (int i = 10; i < 60; i++) {
+            long now = (i * 20L + 500) * MS;
+            b.push(960L * i, packet(i % 100), -1, now);
+            out.add(b.pull(now + 10 * MS));
+        }
+        assertThat(b.stats().late).as("a few late before it starts again").isLessThanOrEqualTo(JitterBuffer.LATE_RUN_RESYNC);
+        assertThat(b.stats().resyncs).isGreaterThanOrEqualTo(1);
+        assertThat(out.subList(20, 50)).extracting(Playout::kind).containsOnly(Kind.PACKET);
     }
 }
