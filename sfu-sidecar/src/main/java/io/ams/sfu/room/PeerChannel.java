@@ -49,6 +49,10 @@ public interface PeerChannel {
     default void recording(boolean active, String by) {
     }
 
+    /** This participant now hears {@code mode} audio: "mixed" (one stream from the engine) or "forwarded". */
+    default void audioMode(String mode) {
+    }
+
     /** Everyone's connection quality (message {@code quality}, about once a second when it changed). */
     default void quality(List<io.ams.sfu.quality.ParticipantQuality> list) {
     }

@@ -1,0 +1,89 @@
+package io.ams.sfu.room;
+
+import io.ams.rtp.RtpPacket;
+import io.ams.sfu.relay.StreamRewriter;
+import io.ams.sfu.sdp.OfferBuilder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One receiver's mixed-audio slot (docs/DESIGN.md "Audio delivery"): a send-only audio m-section of its own
+ * (mid {@value #MID}, own SSRC and msid) that carries the engine's mix for this receiver (its mix-minus while
+ * it is among the loudest, the shared mix otherwise). Added by one renegotiation when the room first reaches
+ * the audio mix threshold and kept from then on, next to the forwarded audio slots.
+ *
+ * <p>The room decides (on its lane) whether the receiver is on mixed audio ({@link #deliver}); the mix thread
+ * rewrites the engine's packets into the slot ({@link #onEnginePacket}), continuous in SSRC, sequence numbers
+ * and timestamps across engine restarts (a new engine SSRC) and across pauses; the receive threads of the
+ * other participants skip forwarding to this receiver while {@link #replacesForwarded} holds.
+ */
+final class MixedAudio {
+    static final String MID = "ma";
+    /** Engine audio older than this is not flowing: the receiver goes (or stays) on forwarded audio. */
+    static final long FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
+
+    final long ssrc;
+    private final StreamRewriter rewriter;
+    /** The position of its m-section among the forwarded audio slots (m-sections never move). */
+    final int position;
+    long offeredIn;                       // room lock
+    volatile boolean negotiated;
+    private volatile boolean delivering;
+    private volatile long lastEngineNanos;
+    private volatile boolean heardEngine;
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong notDelivered = new AtomicLong();   // engine packets that arrived while on forwarded audio
+
+    MixedAudio(long ssrc, int position) {
+        this.ssrc = ssrc;
+        this.position = position;
+        this.rewriter = StreamRewriter.audio(ssrc, OfferBuilder.OPUS_PT);
+    }
+
+    /** Engine audio for this receiver arrived within {@link #FRESH_NANOS}. */
+    boolean fresh(long nowNanos) {
+        return heardEngine && nowNanos - lastEngineNanos < FRESH_NANOS;
+    }
+
+    /** On mixed audio now: forwarded audio is not sent to this receiver (while the engine's keeps arriving). */
+    boolean replacesForwarded(long nowNanos) {
+        return delivering && fresh(nowNanos);
+    }
+
+    boolean delivering() {
+        return delivering;
+    }
+
+    /** Room lane: switch this receiver to mixed audio or back. Back ends the rewriter's episode, so the next
+     * switch to mixed starts a new one right after the last packet sent (no sequence jump). */
+    void deliver(boolean on) {
+        if (!on && delivering) {
+            rewriter.stop();
+        }
+        delivering = on;
+    }
+
+    /**
+     * Mix thread: a packet of this receiver's mix from the engine. Returns the length of the rewritten
+     * packet in {@code out} to send, or -1 (not on mixed audio now; the arrival still counts as fresh).
+     */
+    int onEnginePacket(RtpPacket pkt, long nowNanos, byte[] out) {
+        lastEngineNanos = nowNanos;
+        heardEngine = true;
+        if (!delivering) {
+            notDelivered.incrementAndGet();
+            return -1;
+        }
+        synchronized (rewriter) {
+            if (rewriter.currentSource() != pkt.ssrc()) {
+                rewriter.switchTo(pkt.ssrc(), nowNanos); // first packet, or a re-created engine room: a new episode
+            }
+            return rewriter.rewrite(pkt, nowNanos, out, 0);
+        }
+    }
+
+    /** Milliseconds since the engine's last packet for this receiver, -1 if none came yet. */
+    long engineAgeMillis(long nowNanos) {
+        return heardEngine ? TimeUnit.NANOSECONDS.toMillis(nowNanos - lastEngineNanos) : -1;
+    }
+}
