@@ -56,6 +56,7 @@ public final class StreamRewriter {
     private int tl0Delta;
     private int startExtSeq;
     private int highestExtSeq;
+    private boolean episodeStarted; // the episode's first packet is not rewritten yet (it is the newest, too)
 
     // newest packet sent so far
     private boolean sentAny;
@@ -198,7 +199,8 @@ public final class StreamRewriter {
             dropped++;
             return DROPPED;
         }
-        boolean newest = ext > highestExtSeq || !sentAny;
+        boolean newest = ext > highestExtSeq || !sentAny || episodeStarted;
+        episodeStarted = false;
         if (ext > highestExtSeq) {
             highestExtSeq = ext;
         }
@@ -271,6 +273,7 @@ public final class StreamRewriter {
         pending = NONE;
         startExtSeq = seq;
         highestExtSeq = seq;
+        episodeStarted = true;
         switches++;
     }
 
