@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             LayoutCommand.class,
             SpeakerCommand.class,
             NetworkCommand.class,
+            AudioCommand.class,
             KeyframeCommand.class,
             StatsCommand.class,
             InfoCommand.class,

@@ -30,6 +30,14 @@ final class ParticipantAddCommand extends CtlSubcommand {
             description = "Only accept this SSRC (default: latch the first one seen).")
     Integer ssrc;
 
+    @Option(names = "--audio-pt", paramLabel = "96..127",
+            description = "Opus sent to the same port with this payload type goes into the room's audio mix (default: none).")
+    Integer audioPayloadType;
+
+    @Option(names = "--audio-level-ext", paramLabel = "1..14",
+            description = "The RFC 6464 audio-level header extension id in those packets (default: none, every frame decoded).")
+    Integer audioLevelExt;
+
     @Override
     protected void run(MixerConnection mixer) {
         AddParticipantRequest.Builder request = AddParticipantRequest.newBuilder()
@@ -46,10 +54,22 @@ final class ParticipantAddCommand extends CtlSubcommand {
         if (ssrc != null) {
             request.setSsrc(ssrc);
         }
+        if (audioPayloadType != null) {
+            request.setAudioPayloadType(PayloadTypes.check(spec, "--audio-pt", audioPayloadType));
+        }
+        if (audioLevelExt != null) {
+            request.setAudioLevelExtId(audioLevelExt);
+        }
         AddParticipantResponse response = mixer.unary().addParticipant(request.build());
-        print(response, () -> out().printf("participant %s added to room %s: send RTP (%s, pt %d) to %s%n",
-                participantId, roomId, ApiText.codec(response.getParticipant().getCodec()),
-                response.getParticipant().getPayloadType(),
-                Render.hostPort(response.getRtpHost(), response.getRtpPort())));
+        print(response, () -> {
+            out().printf("participant %s added to room %s: send RTP (%s, pt %d) to %s%n",
+                    participantId, roomId, ApiText.codec(response.getParticipant().getCodec()),
+                    response.getParticipant().getPayloadType(),
+                    Render.hostPort(response.getRtpHost(), response.getRtpPort()));
+            if (response.getParticipant().getAudioPayloadType() != 0) {
+                out().printf("  audio: Opus pt %d to the same port; their mixed audio comes as SSRC %s%n",
+                        response.getParticipant().getAudioPayloadType(), Integer.toUnsignedString(response.getMixAudioSsrc()));
+            }
+        });
     }
 }

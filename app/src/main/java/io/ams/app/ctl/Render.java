@@ -267,6 +267,35 @@ final class Render {
             }
             table.print(out);
         }
+        audio(out, stats);
+    }
+
+    /** The room's audio mix and each participant's audio into it (nothing where the room has no audio). */
+    private static void audio(PrintWriter out, RoomStats stats) {
+        io.ams.proto.v1.AudioMixStats mix = stats.getAudioMix();
+        if (mix.getActive() || mix.getFrames() > 0) {
+            out.printf("audio mix %s  speakers %s  frames %d  late %d  encodes %d  frame %s  latency p50 %s p99 %s"
+                            + "  sent %s  send-errors %d%n", mix.getActive() ? "on" : "off",
+                    mix.getSpeakersCount() == 0 ? "-" : String.join(",", mix.getSpeakersList()), mix.getFrames(),
+                    mix.getLateTicks(), mix.getEncodes(), ms(mix.getFrameMsAvg()), p50(mix.getLatencyMs()),
+                    p99(mix.getLatencyMs()), bytes(mix.getBytesSent()), mix.getSendErrors());
+        }
+        if (stats.getParticipantsList().stream().noneMatch(ParticipantStats::hasAudio)) {
+            return;
+        }
+        Table table = new Table("PARTICIPANT", "AUDIO-PACKETS", "LATE", "REJECTED", "DECODED", "NOT-DECODED", "FEC",
+                "CONCEALED", "SILENT", "DELAY", "JITTER", "LEVEL", "SPEAKING");
+        for (ParticipantStats p : stats.getParticipantsList()) {
+            if (!p.hasAudio()) {
+                continue;
+            }
+            io.ams.proto.v1.AudioInStats a = p.getAudio();
+            table.row(p.getParticipantId(), a.getPackets(), a.getPacketsLate(), a.getPacketsRejected(),
+                    a.getFramesDecoded(), a.getFramesNotDecoded(), a.getFramesFec(), a.getFramesConcealed(),
+                    a.getFramesSilent(), a.getTargetDelayMs() + " ms", ms(a.getJitterMs()),
+                    String.format(Locale.ROOT, "%.0f dBFS", a.getLevelDbfs()), a.getSpeaking() ? "yes" : "no");
+        }
+        table.print(out);
     }
 
     static void info(PrintWriter out, EngineInfo info) {

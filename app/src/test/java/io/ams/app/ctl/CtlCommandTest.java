@@ -326,6 +326,8 @@ class CtlCommandTest {
                 Arguments.of("room get r1", GetRoomRequest.newBuilder().setRoomId("r1").build()),
                 Arguments.of("participant add r1 p1", AddParticipantRequest.newBuilder().setRoomId("r1")
                         .setParticipantId("p1").build()),
+                Arguments.of("participant add r1 p2 --audio-pt 111 --audio-level-ext 1", AddParticipantRequest.newBuilder()
+                        .setRoomId("r1").setParticipantId("p2").setAudioPayloadType(111).setAudioLevelExtId(1).build()),
                 Arguments.of("participant remove r1 p1", RemoveParticipantRequest.newBuilder().setRoomId("r1")
                         .setParticipantId("p1").build()),
                 Arguments.of("output add r1 rec --size 1280x720 --layout speaker --codec h264",
@@ -347,6 +349,9 @@ class CtlCommandTest {
                         .setParticipantId("bob").build()),
                 Arguments.of("network r1 bob --rtt-ms 120", io.ams.proto.v1.SetParticipantNetworkRequest.newBuilder()
                         .setRoomId("r1").setParticipantId("bob").setRttMs(120).build()),
+                Arguments.of("audio r1 127.0.0.1:5010 --speakers 4 --kbps 24", io.ams.proto.v1.SetAudioOutputRequest.newBuilder()
+                        .setRoomId("r1").setHost("127.0.0.1").setPort(5010).setSpeakers(4).setBitrateKbps(24).build()),
+                Arguments.of("audio r1 --off", io.ams.proto.v1.SetAudioOutputRequest.newBuilder().setRoomId("r1").build()),
                 Arguments.of("keyframe r1", RequestKeyframeRequest.newBuilder().setRoomId("r1").build()),
                 Arguments.of("keyframe r1 --output rec", RequestKeyframeRequest.newBuilder().setRoomId("r1")
                         .setOutputId("rec").build()),

@@ -145,6 +145,13 @@ final class FakeMixer extends MixerGrpc.MixerImplBase {
     }
 
     @Override
+    public void setAudioOutput(io.ams.proto.v1.SetAudioOutputRequest request,
+                               StreamObserver<io.ams.proto.v1.AudioOutput> observer) {
+        reply(request, io.ams.proto.v1.AudioOutput.newBuilder().setRoomId(request.getRoomId())
+                .setActive(!request.getHost().isEmpty()).build(), observer);
+    }
+
+    @Override
     public void requestKeyframe(RequestKeyframeRequest request, StreamObserver<RequestKeyframeResponse> observer) {
         reply(request, RequestKeyframeResponse.getDefaultInstance(), observer);
     }

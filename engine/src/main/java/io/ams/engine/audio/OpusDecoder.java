@@ -1,107 +1,103 @@
 package io.ams.engine.audio;
 
-import io.ams.engine.media.FFmpegException;
-import io.ams.engine.media.NativeResources;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
-import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
-import org.bytedeco.ffmpeg.avcodec.AVPacket;
-import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.FloatPointer;
+import io.github.jaredmdobson.concentus.OpusException;
 
 /**
- * FFmpeg's Opus decoder: one RTP payload in, 48 kHz mono float samples out (a stereo stream is taken
- * from its first channel). A payload it cannot decode is reported (an exception naming FFmpeg's error)
- * and leaves the decoder usable. Owns its context, packet and frame; not thread-safe.
+ * One participant's Opus decoder: an RTP payload in, 48 kHz mono float samples out, and the two
+ * ways a jitter buffer fills a lost frame: {@link #decodeFec} (the lost frame rebuilt from the
+ * in-band FEC of the packet after it) and {@link #conceal} (Opus packet-loss concealment, which
+ * continues the voice from the decoder's state and fades it out over a longer loss).
+ *
+ * <p>It is Concentus, a pure-Java port of libopus: FFmpeg's Opus decoders offer neither PLC nor
+ * FEC, and a pure-Java decoder holds no native memory. It costs about four times libopus in C
+ * (docs/BENCHMARKS.md), which is why a room decodes only participants who may be speaking
+ * ({@link AudioSource}). A payload it cannot decode is reported as an {@link IllegalArgumentException}
+ * naming the reason and leaves the decoder usable. Not thread-safe.
  */
 public final class OpusDecoder implements AutoCloseable {
     static final int MAX_PAYLOAD = 1500;
-    private final AVCodecContext ctx;
-    private final AVPacket packet;
-    private final AVFrame frame;
-    private final BytePointer input; // one native buffer for every payload (with FFmpeg's padding), owned
+    /** The longest Opus packet: 120 ms at 48 kHz. */
+    static final int MAX_SAMPLES = 5760;
+    private final io.github.jaredmdobson.concentus.OpusDecoder decoder;
+    private final short[] pcm = new short[MAX_SAMPLES];
+    private int lastFrameSamples = MixMinus.FRAME;
     private boolean closed;
 
     public OpusDecoder() {
-        AVCodec codec = avcodec.avcodec_find_decoder(avcodec.AV_CODEC_ID_OPUS);
-        if (codec == null) {
-            throw new IllegalStateException("this FFmpeg has no Opus decoder");
+        try {
+            decoder = new io.github.jaredmdobson.concentus.OpusDecoder(48_000, 1);
+        } catch (OpusException e) {
+            throw new IllegalStateException("cannot create an Opus decoder: " + e.getMessage(), e);
         }
-        ctx = avcodec.avcodec_alloc_context3(codec);
-        ctx.sample_rate(48_000);
-        avutil.av_channel_layout_default(ctx.ch_layout(), 1);
-        int ret = avcodec.avcodec_open2(ctx, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
-        if (ret < 0) {
-            avcodec.avcodec_free_context(ctx);
-            throw new FFmpegException("avcodec_open2(opus)", ret);
-        }
-        packet = avcodec.av_packet_alloc();
-        NativeResources.packetAllocated();
-        frame = avutil.av_frame_alloc();
-        NativeResources.frameAllocated();
-        input = new BytePointer(avutil.av_mallocz(MAX_PAYLOAD + avcodec.AV_INPUT_BUFFER_PADDING_SIZE))
-                .capacity(MAX_PAYLOAD + avcodec.AV_INPUT_BUFFER_PADDING_SIZE);
     }
 
     /** Decodes one Opus payload into samples (usually {@link MixMinus#FRAME}). */
     public float[] decode(byte[] payload) {
+        check(payload);
+        return run(payload, OpusPackets.samples(payload), false);
+    }
+
+    /**
+     * The frame before {@code nextPayload}, rebuilt from its in-band FEC (LBRR) data; where the
+     * packet carries none, Opus conceals the frame instead. Does not consume {@code nextPayload}:
+     * decode it normally on the next frame.
+     */
+    public float[] decodeFec(byte[] nextPayload) {
+        check(nextPayload);
+        return run(nextPayload, lastFrameSamples, true);
+    }
+
+    /** One lost frame concealed from the decoder's state (as long as the last frame). */
+    public float[] conceal() {
+        ensureOpen();
+        return run(null, lastFrameSamples, false);
+    }
+
+    private float[] run(byte[] payload, int samples, boolean fec) {
+        if (samples <= 0 || samples > MAX_SAMPLES) {
+            throw new IllegalArgumentException("not a valid Opus packet (its TOC gives " + samples + " samples)");
+        }
+        int n;
+        try {
+            n = decoder.decode(payload, 0, payload == null ? 0 : payload.length, pcm, 0, samples, fec);
+        } catch (OpusException | RuntimeException e) {
+            throw new IllegalArgumentException("Opus decoder refused the packet: " + e.getMessage(), e);
+        }
+        if (n <= 0) {
+            throw new IllegalArgumentException("Opus decoder returned " + n + " samples");
+        }
+        if (payload != null && !fec) {
+            lastFrameSamples = n;
+        }
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = pcm[i] / 32768f;
+        }
+        return out;
+    }
+
+    private void check(byte[] payload) {
+        ensureOpen();
+        if (payload == null || payload.length == 0 || payload.length > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("an Opus payload is 1.." + MAX_PAYLOAD + " bytes, got "
+                    + (payload == null ? "none" : payload.length));
+        }
+    }
+
+    private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("decoder closed");
         }
-        if (payload.length == 0 || payload.length > MAX_PAYLOAD) {
-            throw new IllegalArgumentException("an Opus payload is 1.." + MAX_PAYLOAD + " bytes, got " + payload.length);
-        }
-        input.position(0).put(payload, 0, payload.length);
-        input.position(0);
-        packet.data(input).size(payload.length); // not reference-counted: the decoder copies what it keeps
-        try {
-            int ret = avcodec.avcodec_send_packet(ctx, packet);
-            if (ret < 0) {
-                throw new FFmpegException("avcodec_send_packet(opus)", ret);
-            }
-            float[] out = new float[0];
-            while (avcodec.avcodec_receive_frame(ctx, frame) >= 0) {
-                int n = frame.nb_samples();
-                float[] got = new float[n];
-                if (frame.format() == avutil.AV_SAMPLE_FMT_FLTP || frame.format() == avutil.AV_SAMPLE_FMT_FLT
-                        && frame.ch_layout().nb_channels() == 1) {
-                    new FloatPointer(frame.data(0)).capacity(n).get(got);
-                } else if (frame.format() == avutil.AV_SAMPLE_FMT_FLT) {
-                    int ch = frame.ch_layout().nb_channels();
-                    float[] all = new float[n * ch];
-                    new FloatPointer(frame.data(0)).capacity(all.length).get(all);
-                    for (int i = 0; i < n; i++) {
-                        got[i] = all[i * ch];
-                    }
-                } else {
-                    avutil.av_frame_unref(frame);
-                    throw new IllegalStateException("unexpected Opus decoder sample format " + frame.format());
-                }
-                avutil.av_frame_unref(frame);
-                float[] joined = new float[out.length + n];
-                System.arraycopy(out, 0, joined, 0, out.length);
-                System.arraycopy(got, 0, joined, out.length, n);
-                out = joined;
-            }
-            return out;
-        } finally {
-            packet.data(null).size(0);
-        }
+    }
+
+    /** Forgets the stream (a new SSRC). */
+    public void reset() {
+        decoder.resetState();
+        lastFrameSamples = MixMinus.FRAME;
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
         closed = true;
-        avutil.av_frame_free(frame);
-        NativeResources.frameFreed();
-        avcodec.av_packet_free(packet);
-        NativeResources.packetFreed();
-        avutil.av_free(input);
-        avcodec.avcodec_free_context(ctx);
     }
 }

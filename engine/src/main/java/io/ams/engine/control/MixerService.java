@@ -121,9 +121,10 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
             SenderPin sender = ProtoMapper.senderPin(req.getSenderHost(), req.getSenderPort(),
                     ControlAuthInterceptor.callerAddress());
             Participant p = room.addParticipant(req.getParticipantId(), req.getDisplayName(),
-                    ProtoMapper.codec(req.getCodec()), pt, ssrc, sender);
+                    ProtoMapper.codec(req.getCodec()), pt, ssrc, sender, req.getAudioPayloadType(),
+                    req.getAudioLevelExtId());
             return AddParticipantResponse.newBuilder().setParticipant(ProtoMapper.participant(p))
-                    .setRtpHost(p.rtpHost()).setRtpPort(p.rtpPort()).build();
+                    .setRtpHost(p.rtpHost()).setRtpPort(p.rtpPort()).setMixAudioSsrc((int) p.mixAudioSsrc()).build();
         });
     }
 
@@ -220,6 +221,16 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
             int rtt = rooms.get(req.getRoomId()).setParticipantRtt(req.getParticipantId(), req.getRttMs());
             return SetParticipantNetworkResponse.newBuilder().setRttMs(rtt)
                     .setReorderWaitMs(io.ams.rtp.RepairWait.waitMillis(rtt)).build();
+        });
+    }
+
+    @Override
+    public void setAudioOutput(io.ams.proto.v1.SetAudioOutputRequest req, StreamObserver<io.ams.proto.v1.AudioOutput> out) {
+        unary(out, () -> {
+            Room room = rooms.get(req.getRoomId());
+            var s = room.setAudioOutput(req.getHost(), req.getPort(), req.getPayloadType(), req.getBitrateKbps(),
+                    req.getSpeakers(), destinations.forCaller(ControlAuthInterceptor.callerAddress()));
+            return ProtoMapper.audioOutput(room.id(), s);
         });
     }
 

@@ -118,7 +118,28 @@ final class ProtoMapper {
         long ssrc = p.ingress().stats().ssrc();
         return io.ams.proto.v1.Participant.newBuilder().setId(p.id()).setDisplayName(p.displayName())
                 .setCodec(codec(p.codec())).setPayloadType(p.payloadType()).setRtpHost(p.rtpHost())
-                .setRtpPort(p.rtpPort()).setSsrc(ssrc < 0 ? 0 : (int) ssrc).setSender(p.ingress().sender()).build();
+                .setRtpPort(p.rtpPort()).setSsrc(ssrc < 0 ? 0 : (int) ssrc).setSender(p.ingress().sender())
+                .setAudioPayloadType(p.audioPayloadType()).setMixAudioSsrc((int) p.mixAudioSsrc()).build();
+    }
+
+    static io.ams.proto.v1.AudioOutput audioOutput(String roomId, io.ams.engine.audio.RoomAudioMix.Settings s) {
+        io.ams.proto.v1.AudioOutput.Builder b = io.ams.proto.v1.AudioOutput.newBuilder().setRoomId(roomId)
+                .setActive(s != null);
+        if (s != null) {
+            b.setHost(s.target().getAddress().getHostAddress()).setPort(s.target().getPort())
+                    .setPayloadType(s.payloadType()).setBitrateKbps(s.bitrateKbps()).setSpeakers(s.speakers());
+        }
+        return b.build();
+    }
+
+    static io.ams.proto.v1.AudioInStats audioIn(io.ams.engine.audio.AudioSource.Snapshot a) {
+        var j = a.buffer();
+        return io.ams.proto.v1.AudioInStats.newBuilder().setPackets(a.packets()).setPacketsLate(j.late)
+                .setPacketsRejected(a.rejected()).setFramesDecoded(a.framesDecoded()).setFramesFec(j.framesFec)
+                .setFramesConcealed(j.framesConcealed).setFramesSilent(j.framesSilent)
+                .setFramesNotDecoded(a.framesNotDecoded()).setFramesDroppedLatency(j.droppedLatency)
+                .setTargetDelayMs(j.targetDelayMs).setJitterMs(j.jitterMs).setLevelDbfs(a.levelDbfs())
+                .setSpeaking(a.speaking()).setDecodeErrors(a.decodeErrors()).build();
     }
 
     /**
@@ -241,10 +262,14 @@ final class ProtoMapper {
                     .setRttHintsClamped(s.rttHintsClamped()).setPacketsReordered(s.packetsReordered())
                     .setPacketsLate(s.packetsLate()).setPayloadsMalformed(s.payloadsMalformed())
                     .setPacketsWrongSender(s.wrongSender()));
+            if (p.audio() != null) {
+                b.getParticipantsBuilder(b.getParticipantsCount() - 1).setAudio(audioIn(p.audio().snapshot()));
+            }
         }
         for (Output o : r.outputList()) {
             b.addOutputs(o.stats());
         }
+        b.setAudioMix(r.audioMix().stats());
         return b.build();
     }
 }

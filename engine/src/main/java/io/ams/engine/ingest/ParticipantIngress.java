@@ -25,7 +25,8 @@ import io.netty.channel.socket.DatagramPacket;
 
 /**
  * One participant's video ingress: UDP datagrams -> RTP packets -> reorder buffer ->
- * depacketizer -> decoder -> the room's frame store.
+ * depacketizer -> decoder -> the room's frame store. Packets of the audio payload type, where the
+ * participant sends audio to the same port, go to its {@link io.ams.engine.audio.AudioSource}.
  *
  * <p>Everything runs on the channel's event-loop thread, which owns the reorder buffer,
  * depacketizer and decoder; the decoder is closed on that thread after the channel closes.
@@ -83,6 +84,8 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
     private ScheduledFuture<?> flushTimer;
     private Channel channel;
     private final java.util.concurrent.CompletableFuture<Void> released = new java.util.concurrent.CompletableFuture<>();
+    private int audioPayloadType;            // 0: no audio on this port
+    private io.ams.engine.audio.AudioSource audio;
 
     public ParticipantIngress(String participantId, VideoCodec codec, int payloadType, long requiredSsrc,
                               Listener listener) {
@@ -103,6 +106,16 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
             stats.latchedSsrc = requiredSsrc;
         }
         stats.reorderWaitMillis = RepairWait.waitMillis(0);
+    }
+
+    /**
+     * Packets of {@code payloadType} on this port are the participant's Opus audio and go to
+     * {@code source} (set before the port is bound).
+     */
+    public ParticipantIngress withAudio(int payloadType, io.ams.engine.audio.AudioSource source) {
+        this.audioPayloadType = payloadType;
+        this.audio = source;
+        return this;
     }
 
     /**
@@ -205,6 +218,11 @@ public final class ParticipantIngress extends SimpleChannelInboundHandler<Datagr
             packet = RtpPacket.parse(data, 0, len, now);
         } catch (RtpFormatException e) {
             reject(msg, "malformed RTP: " + e.getMessage());
+            return;
+        }
+        if (audio != null && packet.payloadType() == audioPayloadType) {
+            sender.accepted(msg.sender());
+            audio.onPacket(packet, data, 0, len, now);
             return;
         }
         if (packet.payloadType() != payloadType) {

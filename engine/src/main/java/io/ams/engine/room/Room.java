@@ -51,6 +51,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
     private final long createdAtMs = System.currentTimeMillis();
     private final MediaPorts ports;                 // passed in
     private final ScheduledExecutorService clock;   // passed in
+    private final io.ams.engine.audio.RoomAudioMix audioMix; // owned
     private final EventBus events;                  // passed in
     private final Path recordDir;
     private final RoomRecordings recordings;
@@ -65,6 +66,12 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
 
     Room(String id, OutputSpec mainOutput, MediaPorts ports, ScheduledExecutorService clock, EventBus events,
          Path recordDir, String mediaHost) {
+        this(id, mainOutput, ports, clock, clock, events, recordDir, mediaHost);
+    }
+
+    /** {@code audioClock}: where the room's 20 ms audio frames run (apart from video encodes, which take longer). */
+    Room(String id, OutputSpec mainOutput, MediaPorts ports, ScheduledExecutorService clock,
+         ScheduledExecutorService audioClock, EventBus events, Path recordDir, String mediaHost) {
         this.id = id;
         this.ports = ports;
         this.clock = clock;
@@ -73,6 +80,8 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         this.recordings = new RoomRecordings(id);
         this.mediaHost = mediaHost;
         addOutput(mainOutput);
+        this.audioMix = new io.ams.engine.audio.RoomAudioMix(id, audioClock, outputs.get(OutputSpec.MAIN).sendChannel(),
+                random);
     }
 
     public String id() {
@@ -123,6 +132,17 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
     /** Adds a participant whose RTP is taken from {@code sender} only. */
     public synchronized Participant addParticipant(String participantId, String displayName, VideoCodec codec,
                                                    int payloadType, long requiredSsrc, SenderPin sender) {
+        return addParticipant(participantId, displayName, codec, payloadType, requiredSsrc, sender, 0, 0);
+    }
+
+    /**
+     * Adds a participant whose RTP is taken from {@code sender} only; Opus of {@code audioPayloadType}
+     * (0: none) on the same port goes into the room's audio mix, its RFC 6464 level read from
+     * extension {@code audioLevelExtId} (0: none).
+     */
+    public synchronized Participant addParticipant(String participantId, String displayName, VideoCodec codec,
+                                                   int payloadType, long requiredSsrc, SenderPin sender,
+                                                   int audioPayloadType, int audioLevelExtId) {
         ensureOpen();
         Ids.check("participant_id", participantId);
         if (participants.containsKey(participantId)) {
@@ -135,22 +155,42 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         if (payloadType < 96 || payloadType > 127) {
             throw EngineException.invalid("payload_type " + payloadType + " is out of range: allowed 96..127");
         }
+        if (audioPayloadType != 0 && (audioPayloadType < 96 || audioPayloadType > 127 || audioPayloadType == payloadType)) {
+            throw EngineException.invalid("audio_payload_type " + audioPayloadType
+                    + " is invalid: allowed 96..127 and not the video's " + payloadType + " (0: no audio)");
+        }
+        if (audioLevelExtId < 0 || audioLevelExtId > 14) {
+            throw EngineException.invalid("audio_level_ext_id " + audioLevelExtId + " is out of range: allowed 1..14 (0: none)");
+        }
         String name = displayName == null || displayName.isBlank() ? participantId : displayName.strip();
         if (name.length() > 64) {
             throw EngineException.invalid("display_name is " + name.length() + " characters long: at most 64");
         }
-        MediaPorts.Bound<ParticipantIngress> bound = ports.bind(
-                () -> new ParticipantIngress(participantId, codec, payloadType, requiredSsrc, sender, this));
+        io.ams.engine.audio.AudioSource audio = audioPayloadType == 0 ? null
+                : new io.ams.engine.audio.AudioSource(participantId, audioLevelExtId);
+        MediaPorts.Bound<ParticipantIngress> bound;
+        try {
+            bound = ports.bind(() -> new ParticipantIngress(participantId, codec, payloadType, requiredSsrc, sender, this)
+                    .withAudio(audioPayloadType, audio));
+        } catch (RuntimeException e) {
+            if (audio != null) {
+                audio.close();
+            }
+            throw e;
+        }
         ParticipantIngress ingress = bound.handler();
         int port = bound.port();
-        Participant p = new Participant(participantId, name, codec, payloadType, requiredSsrc, ingress, mediaHost, port);
+        long mixSsrc = audioMix.add(participantId, audio);
+        Participant p = new Participant(participantId, name, codec, payloadType, requiredSsrc, ingress, mediaHost, port,
+                audioPayloadType, audio, mixSsrc);
         participants.put(participantId, p);
         if (mainSpeakerId == null) {
             mainSpeakerId = participantId;
         }
         refreshViews();
-        LOG.info("room {}: participant {} ('{}', {} pt {}) sends RTP to {}:{}, taken from {}", id, participantId, name,
-                codec, payloadType, mediaHost, port, sender.describe());
+        LOG.info("room {}: participant {} ('{}', {} pt {}{}) sends RTP to {}:{}, taken from {}", id, participantId, name,
+                codec, payloadType, audio == null ? ", no audio" : ", Opus pt " + audioPayloadType, mediaHost, port,
+                sender.describe());
         events.publish(Event.newBuilder().setRoomId(id)
                 .setParticipantAdded(ParticipantAdded.newBuilder().setParticipantId(participantId)));
         return p;
@@ -164,6 +204,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         }
         refreshViews();
         p.ingress().close();          // after this no frame of p is published
+        audioMix.remove(participantId);
         frames.remove(participantId);
         if (participantId.equals(mainSpeakerId)) {
             setMainSpeakerInternal(participants.isEmpty() ? null : participants.keySet().iterator().next());
@@ -184,6 +225,52 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
             throw EngineException.notFound("participant", participantId);
         }
         return p.ingress().setRttHint(rttMillis);
+    }
+
+    // ---- audio ----
+
+    /**
+     * Sends the room's mixed audio to host:port, if {@code guard} allows it (host null or empty: stops
+     * it). {@code payloadType}, {@code bitrateKbps} and {@code speakers} 0 take the defaults.
+     */
+    public synchronized io.ams.engine.audio.RoomAudioMix.Settings setAudioOutput(String host, int port, int payloadType,
+                                                                               int bitrateKbps, int speakers,
+                                                                               DestinationGuard guard) {
+        ensureOpen();
+        if (host == null || host.isBlank()) {
+            audioMix.configure(null);
+            return null;
+        }
+        int pt = payloadType == 0 ? io.ams.engine.audio.RoomAudioMix.DEFAULT_PAYLOAD_TYPE : payloadType;
+        int kbps = bitrateKbps == 0 ? io.ams.engine.audio.RoomAudioMix.DEFAULT_BITRATE_KBPS : bitrateKbps;
+        int n = speakers == 0 ? io.ams.engine.audio.RoomAudioMix.DEFAULT_SPEAKERS : speakers;
+        if (port < 1 || port > 65535) {
+            throw EngineException.invalid("port " + port + " is out of range: allowed 1..65535");
+        }
+        if (pt < 96 || pt > 127) {
+            throw EngineException.invalid("payload_type " + pt + " is out of range: allowed 96..127");
+        }
+        if (kbps < 8 || kbps > 256) {
+            throw EngineException.invalid("bitrate_kbps " + kbps + " is out of range: allowed 8..256");
+        }
+        if (n < 1 || n > 8) {
+            throw EngineException.invalid("speakers " + n + " is out of range: allowed 1..8");
+        }
+        InetAddress addr;
+        try {
+            addr = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw EngineException.invalid("host '" + host + "' cannot be resolved");
+        }
+        guard.check(host, addr);
+        var settings = new io.ams.engine.audio.RoomAudioMix.Settings(new InetSocketAddress(addr, port), pt, kbps, n);
+        audioMix.configure(settings);
+        return settings;
+    }
+
+    /** The room's audio mix (for stats and recordings). */
+    public io.ams.engine.audio.RoomAudioMix audioMix() {
+        return audioMix;
     }
 
     public synchronized List<Participant> participantList() {
@@ -457,6 +544,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         for (Participant p : participants.values()) {
             p.ingress().close();
         }
+        audioMix.close(); // and the participants' audio sources
         participants.clear();
         views = List.of();
         frames.close();

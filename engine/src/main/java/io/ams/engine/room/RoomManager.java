@@ -32,6 +32,7 @@ public final class RoomManager implements AutoCloseable {
     private final EngineConfig config;
     private final MediaPorts ports;                       // owned
     private final ScheduledThreadPoolExecutor clock;      // owned
+    private final ScheduledThreadPoolExecutor audioClock; // owned: 20 ms audio frames, apart from video encodes
     private final EventBus events = new EventBus();
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Backend backend;
@@ -43,10 +44,13 @@ public final class RoomManager implements AutoCloseable {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.clock = new ScheduledThreadPoolExecutor(threads, new NamedThreads("ams-mixer-"));
         this.clock.setRemoveOnCancelPolicy(true);
+        this.audioClock = new ScheduledThreadPoolExecutor(Math.max(1, threads / 2), new NamedThreads("ams-audio-"));
+        this.audioClock.setRemoveOnCancelPolicy(true);
         BackendSelection sel = BackendSelection.select(config.backend());
         if (sel.backend() == Backend.GPU && config.backend() == io.ams.engine.EngineConfig.BackendChoice.GPU) {
             ports.close();
             clock.shutdown();
+            audioClock.shutdown();
             throw new EngineException(EngineException.Kind.FAILED_PRECONDITION, "GPU backend requested: the GPU is"
                     + " usable (" + sel.reason() + ") but room outputs do not run on it yet in this build");
         }
@@ -90,7 +94,8 @@ public final class RoomManager implements AutoCloseable {
             if (rooms.containsKey(roomId)) {
                 throw EngineException.alreadyExists("room", roomId);
             }
-            Room room = new Room(roomId, mainOutput, ports, clock, events, config.recordDir(), config.mediaHost());
+            Room room = new Room(roomId, mainOutput, ports, clock, audioClock, events, config.recordDir(),
+                    config.mediaHost());
             rooms.put(roomId, room);
             LOG.info("room {} created: {}x{} @{} fps {} {} kbps {}", roomId, mainOutput.width(), mainOutput.height(),
                     mainOutput.fps(), mainOutput.codec(), mainOutput.bitrateKbps(), mainOutput.layout().kind());
@@ -140,8 +145,10 @@ public final class RoomManager implements AutoCloseable {
             }
         }
         clock.shutdown();
+        audioClock.shutdown();
         try {
             clock.awaitTermination(5, TimeUnit.SECONDS);
+            audioClock.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
