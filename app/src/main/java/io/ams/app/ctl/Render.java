@@ -67,11 +67,11 @@ final class Render {
                 room.getPinnedSpeakerId().isEmpty() ? "voice activity" : "set by operator", dash(room.getPreviousSpeakerId()));
         out.printf("mix: %s, %d packets; engine %s; %d speaker switches%n", room.getMixAvailable() ? "available" : "unavailable",
                 room.getMixPackets(), room.getEngineConnected() ? "connected" : "not connected", room.getSpeakerSwitches());
-        out.printf("audio: %s (threshold %s); from the engine %d mixed packets, dropped: %d unknown SSRC, %d before a slot, "
-                + "%d wrong payload type; %d mode switches%n", room.getAudioMixed() ? "mixed" : "forwarded",
+        out.printf("audio: %s (threshold %s); from the engine %d mixed packets, dropped: %d unknown SSRC (%d early), %d before "
+                + "a slot, %d after a leave, %d wrong payload type; %d mode switches%n", room.getAudioMixed() ? "mixed" : "forwarded",
                 room.getAudioMixThreshold() < 0 ? "never mixed" : room.getAudioMixThreshold() == 0 ? "always mixed"
-                : room.getAudioMixThreshold() + " participants", room.getMixedAudioPackets(), room.getMixedAudioUnknownSsrc(),
-                room.getMixedAudioNoSlot(), room.getMixWrongPayloadType(), room.getAudioModeSwitches());
+                : room.getAudioMixThreshold() + " participants", room.getMixedAudioPackets(), room.getMixedAudioUnknownSsrc(), room.getMixedAudioEarly(),
+                room.getMixedAudioNoSlot(), room.getMixedAudioRetired(), room.getMixWrongPayloadType(), room.getAudioModeSwitches());
         out.printf("access: %s%n", room.getLocked() ? "locked by " + room.getLockedBy() + " (nobody new can join)"
                 : "open to anyone with a valid link");
         if (room.getParticipantsCount() == 0) {

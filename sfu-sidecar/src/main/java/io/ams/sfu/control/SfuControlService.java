@@ -150,7 +150,7 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                 .setLocked(access.locked(s.id())).setLockedBy(nz(access.lockedBy(s.id())));
         RoomSnapshot.MixedAudioSnapshot ma = s.mixedAudio();
         b.setAudioMixThreshold(ma.threshold()).setAudioMixed(ma.roomMixed()).setMixedAudioPackets(ma.packets())
-                .setMixedAudioUnknownSsrc(ma.unknownSsrc()).setMixedAudioNoSlot(ma.noSlot())
+                .setMixedAudioUnknownSsrc(ma.unknownSsrc()).setMixedAudioEarly(ma.early()).setMixedAudioNoSlot(ma.noSlot()).setMixedAudioRetired(ma.retired())
                 .setMixWrongPayloadType(ma.wrongPayloadType()).setAudioModeSwitches(ma.switches());
         io.ams.sfu.room.SfuRoom room = rooms.get(s.id());
         java.util.Map<String, ParticipantQuality> quality = room == null ? java.util.Map.of() : room.quality();

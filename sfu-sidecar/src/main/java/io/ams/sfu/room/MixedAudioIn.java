@@ -13,8 +13,12 @@ import org.slf4j.LoggerFactory;
  * The audio half of a room's mix socket, on the mix thread (MixReceiver hands it the packets with the audio
  * payload type, from the engine's address only): each engine stream (SSRC = the participant's
  * mix_audio_ssrc, learnt from AddParticipant) goes to that participant's mixed-audio slot and, while the
- * participant is on mixed audio, over its SRTP transport. A packet for an SSRC no participant has, or for a
- * participant without a mixed slot, is dropped, counted and logged once per burst.
+ * participant is on mixed audio, over its SRTP transport. A packet for an SSRC no participant has is dropped,
+ * counted and logged once per burst, once that SSRC has gone unclaimed for {@value #EARLY_MS} ms (the engine sends
+ * a participant's mix from AddParticipant on, a moment before its answer tells us the SSRC: those few packets
+ * are counted as early, not logged); the engine's last packets for a participant who just left (or of a mix
+ * SSRC the engine replaced) are dropped and counted apart for {@value #RETIRED_MS} ms, without a log line, as are
+ * packets for a participant without a mixed slot (the room below the threshold).
  */
 final class MixedAudioIn {
     private static final Logger LOG = LoggerFactory.getLogger(MixedAudioIn.class);
@@ -22,11 +26,17 @@ final class MixedAudioIn {
     private final String roomId;
     private final Map<Long, String> participantBySsrc = new ConcurrentHashMap<>();
     private final Map<String, Long> ssrcByParticipant = new ConcurrentHashMap<>();
+    private final Map<Long, Long> retiredAtMillis = new ConcurrentHashMap<>(); // SSRCs of mixes no longer wanted
     private final BurstLog unknownLog = new BurstLog(LOG); // mix thread only
     private final byte[] out = new byte[2048];            // mix thread only
     final AtomicLong packets = new AtomicLong();
     final AtomicLong unknownSsrc = new AtomicLong();
     final AtomicLong noSlot = new AtomicLong();
+    final AtomicLong retired = new AtomicLong();
+    final AtomicLong early = new AtomicLong();
+    static final long RETIRED_MS = 5000;
+    static final long EARLY_MS = 1000;
+    private final Map<Long, Long> unclaimedSinceMillis = new java.util.HashMap<>(); // mix thread only
 
     MixedAudioIn(String roomId) {
         this.roomId = roomId;
@@ -37,7 +47,9 @@ final class MixedAudioIn {
         Long old = ssrcByParticipant.put(participantId, ssrc);
         if (old != null && old != ssrc) {
             participantBySsrc.remove(old, participantId);
+            retire(old);
         }
+        retiredAtMillis.remove(ssrc);
         participantBySsrc.put(ssrc, participantId);
     }
 
@@ -45,7 +57,14 @@ final class MixedAudioIn {
         Long old = ssrcByParticipant.remove(participantId);
         if (old != null) {
             participantBySsrc.remove(old, participantId);
+            retire(old);
         }
+    }
+
+    private void retire(long ssrc) {
+        long now = System.currentTimeMillis();
+        retiredAtMillis.values().removeIf(at -> now - at > RETIRED_MS);
+        retiredAtMillis.put(ssrc, now);
     }
 
     /** The engine's SSRC of this participant's mix, 0 if not known. */
@@ -60,9 +79,22 @@ final class MixedAudioIn {
         String pid = participantBySsrc.get(pkt.ssrc());
         Peer q = pid == null ? null : find(peers, pid);
         if (q == null) {
+            Long at = retiredAtMillis.get(pkt.ssrc());
+            if (pid != null || at != null && System.currentTimeMillis() - at <= RETIRED_MS) { // pid: leaving right now
+                retired.incrementAndGet(); // the engine's last packets for someone who left: expected, not logged
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (unclaimedSinceMillis.size() > 64) {
+                unclaimedSinceMillis.clear(); // a flood of made-up SSRCs: start again rather than grow
+            }
+            if (now - unclaimedSinceMillis.computeIfAbsent(pkt.ssrc(), k -> now) < EARLY_MS) {
+                early.incrementAndGet();
+                return;
+            }
             unknownSsrc.incrementAndGet();
-            unknownLog.warn(System.currentTimeMillis(), "room '{}': mixed audio on SSRC {} dropped: no participant's mix has it",
-                    roomId, pkt.ssrc());
+            unknownLog.warn(now, "room '{}': mixed audio on SSRC {} dropped: no participant's mix has had it for {} ms",
+                    roomId, pkt.ssrc(), now - unclaimedSinceMillis.get(pkt.ssrc()));
             return;
         }
         MixedAudio m = q.mixedAudio;

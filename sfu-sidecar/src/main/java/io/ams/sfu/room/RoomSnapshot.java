@@ -24,11 +24,13 @@ public record RoomSnapshot(String id, List<PeerSnapshot> peers, String mainSpeak
 
     /**
      * The room's audio delivery: the threshold (-1 never, 0 always), whether the room is at or above it, and the
-     * mix socket's audio counters: packets, dropped for an SSRC no participant has, arrived before a slot
-     * existed, RTP with neither payload type 96 nor 111, and receivers switched between modes.
+     * mix socket's audio counters: packets, dropped for an SSRC no participant has had for 1 s, for one not (yet)
+     * claimed within 1 s (the engine sends a moment before AddParticipant's answer arrives), arrived before a slot
+     * existed, for a participant who left (or a mix SSRC the engine replaced) within 5 s, RTP with neither payload
+     * type 96 nor 111, and receivers switched between modes.
      */
-    public record MixedAudioSnapshot(int threshold, boolean roomMixed, long packets, long unknownSsrc, long noSlot,
-                                     long wrongPayloadType, long switches) {
+    public record MixedAudioSnapshot(int threshold, boolean roomMixed, long packets, long unknownSsrc, long early, long noSlot,
+                                     long retired, long wrongPayloadType, long switches) {
     }
 
     /** A camera's layers and what it was asked to send. */

@@ -723,7 +723,7 @@ public final class SfuRoom implements AutoCloseable {
         return new RoomSnapshot(id, list, announcedMain, announcedPrevious, override, mixAvailableSent,
                 mix.packets(), mix.dropped(), speakerSwitches.get(), mix.wrongSender(), mix.sender(),
                 new RoomSnapshot.MixedAudioSnapshot(audioMix.threshold(), audioMix.roomMixed(), mixedIn.packets.get(),
-                        mixedIn.unknownSsrc.get(), mixedIn.noSlot.get(), mix.wrongPayloadType(), audioMix.switches.get()));
+                        mixedIn.unknownSsrc.get(), mixedIn.early.get(), mixedIn.noSlot.get(), mixedIn.retired.get(), mix.wrongPayloadType(), audioMix.switches.get()));
     }
 
     @Override

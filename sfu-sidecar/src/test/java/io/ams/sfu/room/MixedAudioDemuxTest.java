@@ -60,20 +60,28 @@ class MixedAudioDemuxTest {
             engine.send(new DatagramPacket(rtp(100, 7001, 2, (byte) 0x78), 32, to));
             engine.send(new DatagramPacket(rtp(OfferBuilder.VP8_PT, 5555, 1, (byte) 0x00), 32, to));
             stranger.send(new DatagramPacket(rtp(OfferBuilder.OPUS_PT, 7001, 3, (byte) 0x78), 32, to));
-            assertThat(await(() -> in.noSlot.get() == 1 && in.unknownSsrc.get() == 1 && mix.wrongPayloadType() == 1
+            assertThat(await(() -> in.noSlot.get() == 1 && in.early.get() == 1 && mix.wrongPayloadType() == 1
                     && mix.packets() == 1 && mix.wrongSender() == 1)).as("noSlot %d unknown %d wrongPt %d video %d stranger %d",
-                    in.noSlot.get(), in.unknownSsrc.get(), mix.wrongPayloadType(), mix.packets(), mix.wrongSender()).isTrue();
+                    in.noSlot.get(), in.early.get(), mix.wrongPayloadType(), mix.packets(), mix.wrongSender()).isTrue();
             assertThat(in.packets.get()).as("audio packets from the engine").isEqualTo(3);
+            assertThat(in.unknownSsrc.get()).as("9999 unclaimed for less than a second: early, not a stranger yet").isZero();
+            Thread.sleep(MixedAudioIn.EARLY_MS + 100);
+            engine.send(new DatagramPacket(rtp(OfferBuilder.OPUS_PT, 9999, 2, (byte) 0x78), 32, to));
+            assertThat(await(() -> in.unknownSsrc.get() == 1)).as("still nobody's after a second: unknown").isTrue();
             assertThat(a.mixedAudio.notDelivered.get()).as("nothing else reached p1's slot").isEqualTo(1);
 
-            // the engine restarted: p1's mix has a new SSRC, and the old one belongs to nobody any more
+            // the engine re-created the room: p1's mix has a new SSRC; the old one's last packets are expected, not strangers
             in.learn("p1", 8001);
             engine.send(new DatagramPacket(rtp(OfferBuilder.OPUS_PT, 7001, 4, (byte) 0x78), 32, to));
             engine.send(new DatagramPacket(rtp(OfferBuilder.OPUS_PT, 8001, 1, (byte) 0x78), 32, to));
-            assertThat(await(() -> in.unknownSsrc.get() == 2 && a.mixedAudio.notDelivered.get() == 2)).isTrue();
+            assertThat(await(() -> in.retired.get() == 1 && a.mixedAudio.notDelivered.get() == 2)).isTrue();
             assertThat(in.ssrcOf("p1")).isEqualTo(8001);
+            // p2 left: the engine's packets for it until RemoveParticipant lands are dropped the same way
             in.forget("p2");
             assertThat(in.ssrcOf("p2")).isZero();
+            engine.send(new DatagramPacket(rtp(OfferBuilder.OPUS_PT, 7002, 2, (byte) 0x78), 32, to));
+            assertThat(await(() -> in.retired.get() == 2)).isTrue();
+            assertThat(in.unknownSsrc.get()).as("only 9999 was a stranger").isEqualTo(1);
         }
     }
 }
