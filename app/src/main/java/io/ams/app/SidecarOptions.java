@@ -90,8 +90,8 @@ public final class SidecarOptions {
     int maxParticipants;
 
     @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--audio-mix-threshold", paramLabel = "N", defaultValue = "6",
-            description = "From N participants in a room each one hears one mixed audio stream from the engine instead of "
-                    + "one forwarded stream per other participant; 0: always mixed, -1: never (default: ${DEFAULT-VALUE}).")
+            description = "In rooms of more than N participants each one hears one mixed audio stream from the engine "
+                    + "instead of one forwarded stream per other participant; 0: always mixed, -1: never (default: ${DEFAULT-VALUE}).")
     int audioMixThreshold;
 
     SidecarConfig config(picocli.CommandLine cmd, String defaultHttpHost, String engineTarget) {

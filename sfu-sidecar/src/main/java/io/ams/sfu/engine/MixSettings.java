@@ -10,7 +10,7 @@ import io.ams.proto.v1.LayoutKind;
  * @param fps     mix frame rate
  * @param bitrateKbps VP8 target bitrate of the mix
  * @param layout  GRID by default: every participant the same size in the PIP
- * @param audioMixThreshold participants from which each receiver gets one mixed audio stream from the engine
+ * @param audioMixThreshold in rooms of more participants each receiver gets one mixed audio stream from the engine
  *                instead of one forwarded stream per other participant (docs/DESIGN.md "Audio delivery");
  *                0: always mixed, -1: never (the engine is then not asked for mixed audio at all)
  */

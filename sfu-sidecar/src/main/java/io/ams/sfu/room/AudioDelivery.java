@@ -16,9 +16,12 @@ final class AudioDelivery {
     private AudioDelivery() {
     }
 
-    /** Whether a room of {@code participants} delivers mixed audio: threshold 0 always, -1 never, else at or above it. */
+    /**
+     * Whether a room of {@code participants} delivers mixed audio: above the threshold (issue 9: "for rooms above a
+     * threshold, default 6 participants": 7 are mixed, 6 forwarded); 0 always, -1 never.
+     */
     static boolean roomMixed(int threshold, int participants) {
-        return threshold == 0 || threshold > 0 && participants >= threshold;
+        return threshold == 0 || threshold > 0 && participants > threshold;
     }
 
     /**

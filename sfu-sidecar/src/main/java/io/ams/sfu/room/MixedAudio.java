@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One receiver's mixed-audio slot (docs/DESIGN.md "Audio delivery"): a send-only audio m-section of its own
  * (mid {@value #MID}, own SSRC and msid) that carries the engine's mix for this receiver (its mix-minus while
- * it is among the loudest, the shared mix otherwise). Added by one renegotiation when the room first reaches
+ * it is among the loudest, the shared mix otherwise). Added by one renegotiation when the room first goes over
  * the audio mix threshold and kept from then on, next to the forwarded audio slots.
  *
  * <p>The room decides (on its lane) whether the receiver is on mixed audio ({@link #deliver}); the mix thread

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A room's audio delivery (docs/DESIGN.md "Audio delivery"), under the room's lock: at or above the threshold
+ * A room's audio delivery (docs/DESIGN.md "Audio delivery"), under the room's lock: above the threshold
  * every receiver gets a mixed-audio slot (one renegotiation, kept from then on) and is switched to the engine's
  * mix once that slot is negotiated and the mix for it is arriving; below it, or when the engine's audio stops,
  * back to forwarded audio at once. Each switch is told to the client ({@code audio} message).
@@ -35,13 +35,13 @@ final class MixedAudioControl {
         return threshold;
     }
 
-    /** The room is at or above the threshold (as of the last join, leave or tick). */
+    /** The room is over the threshold (as of the last join, leave or tick). */
     synchronized boolean roomMixed() {
         return roomMixed;
     }
 
     /**
-     * Room lock, after a join and on every tick: once the room is mixed, every peer without a mixed slot gets
+     * Room lock, after a join and on every tick: once the room is over the threshold, every peer without a mixed slot gets
      * one. Returns those peers: each needs a new offer.
      */
     synchronized List<Peer> addSlots(Collection<Peer> peers) {
@@ -81,7 +81,7 @@ final class MixedAudioControl {
                 m.deliver(want == AudioDelivery.Mode.MIXED);
                 switches.incrementAndGet();
                 LOG.info("room '{}': {} now hears {} audio{}", roomId, p, want.wire(), want == AudioDelivery.Mode.MIXED ? ""
-                        : !mixed ? " (below the threshold)" : !m.negotiated ? " (mixed slot not negotiated)"
+                        : !mixed ? " (not over the threshold)" : !m.negotiated ? " (mixed slot not negotiated)"
                         : " (no mixed audio from the engine for " + m.engineAgeMillis(nowNanos) + " ms)");
                 p.channel.audioMode(want.wire());
             }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * a participant's mix from AddParticipant on, a moment before its answer tells us the SSRC: those few packets
  * are counted as early, not logged); the engine's last packets for a participant who just left (or of a mix
  * SSRC the engine replaced) are dropped and counted apart for {@value #RETIRED_MS} ms, without a log line, as are
- * packets for a participant without a mixed slot (the room below the threshold).
+ * packets for a participant without a mixed slot (the room not over the threshold).
  */
 final class MixedAudioIn {
     private static final Logger LOG = LoggerFactory.getLogger(MixedAudioIn.class);
@@ -99,7 +99,7 @@ final class MixedAudioIn {
         }
         MixedAudio m = q.mixedAudio;
         if (m == null) {
-            noSlot.incrementAndGet(); // the room is below the threshold: nobody has a slot for it yet
+            noSlot.incrementAndGet(); // the room is not over the threshold: nobody has a slot for it yet
             return;
         }
         int n = m.onEnginePacket(pkt, nowNanos, out);

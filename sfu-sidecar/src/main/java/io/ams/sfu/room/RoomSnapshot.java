@@ -23,7 +23,7 @@ public record RoomSnapshot(String id, List<PeerSnapshot> peers, String mainSpeak
     }
 
     /**
-     * The room's audio delivery: the threshold (-1 never, 0 always), whether the room is at or above it, and the
+     * The room's audio delivery: the threshold (-1 never, 0 always), whether the room is over it, and the
      * mix socket's audio counters: packets, dropped for an SSRC no participant has had for 1 s, for one not (yet)
      * claimed within 1 s (the engine sends a moment before AddParticipant's answer arrives), arrived before a slot
      * existed, for a participant who left (or a mix SSRC the engine replaced) within 5 s, RTP with neither payload

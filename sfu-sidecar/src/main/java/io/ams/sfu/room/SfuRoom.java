@@ -273,7 +273,7 @@ public final class SfuRoom implements AutoCloseable {
         p.transport.close();
         ctx.engine().removeParticipant(id, p.id);
         mixedIn.forget(p.id);
-        audioMix.update(peers.values(), System.nanoTime()); // below the threshold now: forwarded again at once
+        audioMix.update(peers.values(), System.nanoTime()); // back to the threshold: forwarded again at once
         synchronized (speakers) {
             speakers.remove(p.id, System.currentTimeMillis());
         }
@@ -525,7 +525,7 @@ public final class SfuRoom implements AutoCloseable {
                 }
             }
             for (Peer q : audioMix.addSlots(peers.values())) {
-                sendOffer(q); // the room reached the audio mix threshold
+                sendOffer(q); // the room went over the audio mix threshold
             }
             audioMix.update(peers.values(), nowNanos);
             announceParticipants(false);

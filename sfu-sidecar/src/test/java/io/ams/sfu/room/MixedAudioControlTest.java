@@ -30,7 +30,7 @@ class MixedAudioControlTest {
 
     @Test
     void slotsAreAddedOnlyOnceTheRoomReachesTheThresholdAndSitAfterTheForwardedSlotsOfferedSoFar() {
-        MixedAudioControl c = new MixedAudioControl("r", 3);
+        MixedAudioControl c = new MixedAudioControl("r", 2);
         List<Peer> room = peers(2);
         room.get(0).audioSlots.add(new Peer.AudioSlot("4", 11, "p2"));
         assertThat(c.addSlots(room)).isEmpty();
@@ -56,7 +56,7 @@ class MixedAudioControlTest {
 
     @Test
     void aReceiverSwitchesToMixedOnlyWhenNegotiatedAndFedAndBackAtOnceWhenTheEngineStopsOrTheRoomShrinks() throws Exception {
-        MixedAudioControl c = new MixedAudioControl("r", 3);
+        MixedAudioControl c = new MixedAudioControl("r", 2);
         List<Peer> room = peers(3);
         c.addSlots(room);
         Peer p1 = room.get(0);
