@@ -66,6 +66,12 @@ public final class EngineCommand implements Callable<Integer> {
             description = "Directory for recordings (default: ${DEFAULT-VALUE}).")
     Path recordDir;
 
+    @Option(names = "--master-key-file", paramLabel = "FILE",
+            description = "The key that seals every recording (made there, mode 0600, on first use; default: "
+                    + "DIR/master.key). Keep it on another volume or a secrets mount so that a copy of the record "
+                    + "directory cannot be read; export with 'ams recording export --key-file FILE'.")
+    Path masterKeyFile;
+
     @Option(names = "--control-token-file", paramLabel = "FILE",
             description = "Require this bearer token on every gRPC call (a random one is written there, mode 0600, "
                     + "if the file is missing); AMS_CONTROL_TOKEN gives the token itself. Needed beyond loopback.")
@@ -81,10 +87,26 @@ public final class EngineCommand implements Callable<Integer> {
                     + "address (default: ${DEFAULT-VALUE}).")
     String allowDestinations;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "0",
+            description = "Serve Prometheus metrics on http://BIND:PORT/metrics (docs/METRICS.md); with a control token "
+                    + "the scrape must carry it as a bearer token. 0 (default): no metrics endpoint.")
+    int metricsPort;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         EngineConfig config = config();
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new ParameterException(spec.commandLine(), "--metrics-port " + metricsPort + " is out of range 0..65535");
+        }
         Engine engine = Engine.start(config);
+        if (metricsPort > 0) {
+            try {
+                engine.serveMetrics(metricsPort);
+            } catch (IOException e) {
+                engine.close();
+                throw e;
+            }
+        }
         AtomicBoolean closed = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (closed.compareAndSet(false, true)) {
@@ -98,6 +120,9 @@ public final class EngineCommand implements Callable<Integer> {
                         + (controlTokenFile == null ? ", from AMS_CONTROL_TOKEN" : ", in " + controlTokenFile.toAbsolutePath()),
                 config.mediaHost(), mediaPorts, ApiText.backend(engine.rooms().backend()),
                 config.recordDir().toAbsolutePath());
+        if (metricsPort > 0) {
+            spec.commandLine().getOut().printf("metrics: http://%s:%d/metrics%n", hostForUrl(config.bindHost()), metricsPort);
+        }
         spec.commandLine().getOut().flush();
         engine.awaitTermination();
         return Ams.EXIT_OK;
@@ -127,7 +152,7 @@ public final class EngineCommand implements Callable<Integer> {
         ControlTokens.checkExposure(spec.commandLine(), "--bind", bind, token, insecureControl);
         try {
             return new EngineConfig(bind, grpcPort, host, mediaPorts.min(), mediaPorts.max(), backend, recordDir,
-                    new ControlSecurity(token, insecureControl, allowed));
+                    new ControlSecurity(token, insecureControl, allowed), masterKeyFile);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -41,8 +41,9 @@ public final class RecordingCommand {
                     : sealed.toAbsolutePath().getParent().resolve(Room.MASTER_KEY_FILE);
             try {
                 RecordingExport.Result r = RecordingExport.export(sealed, MasterKey.load(key), out);
-                spec.commandLine().getOut().printf(Locale.ROOT, "exported %s: %d frames, %.1f s, %d chunks checked%n",
-                        r.out(), r.frames(), r.seconds(), r.chunks());
+                spec.commandLine().getOut().printf(Locale.ROOT, "exported %s: %d frames, %.1f s, %d chunks checked, %s%n",
+                        r.out(), r.frames(), r.seconds(), r.chunks(),
+                        r.audioPackets() == 0 ? "no audio" : String.format(Locale.ROOT, "%.1f s of audio", r.audioPackets() * 0.02));
                 if (r.warning() != null) {
                     spec.commandLine().getErr().println("warning: " + r.warning() + "; exported what was complete");
                 }

@@ -97,6 +97,35 @@ public final class Engine implements AutoCloseable {
         return rooms;
     }
 
+    private io.ams.engine.metrics.EngineMetrics metrics;      // made on first use
+    private io.ams.proto.metrics.MetricsEndpoint metricsEndpoint; // owned: closed in close()
+
+    /** The engine's Prometheus metrics (docs/METRICS.md). */
+    public synchronized io.ams.engine.metrics.EngineMetrics metrics() {
+        if (metrics == null) {
+            metrics = new io.ams.engine.metrics.EngineMetrics(rooms, service);
+        }
+        return metrics;
+    }
+
+    /**
+     * Serves {@link #metrics()} on http://HOST:{@code port}/metrics (HOST: the control address), with the
+     * control token required where the engine has one. Returns the port bound.
+     */
+    public synchronized int serveMetrics(int port) throws IOException {
+        if (metricsEndpoint != null) {
+            throw new IllegalStateException("metrics are served already on port " + metricsEndpoint.port());
+        }
+        io.ams.engine.metrics.EngineMetrics m = metrics();
+        try {
+            metricsEndpoint = io.ams.proto.metrics.MetricsEndpoint.start(config.bindHost(), port, config.security().token(),
+                    m::scrape);
+        } catch (IOException e) {
+            throw new IOException("cannot serve metrics on " + config.bindHost() + ":" + port + ": " + e.getMessage(), e);
+        }
+        return metricsEndpoint.port();
+    }
+
     /** The gRPC service, to register on another server (e.g. an in-process one). */
     public MixerService service() {
         return service;
@@ -110,6 +139,12 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (metricsEndpoint != null) {
+                metricsEndpoint.close();
+                metricsEndpoint = null;
+            }
+        }
         if (server != null) {
             server.shutdown();
         }

@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param backend       which compositing backend to use
  * @param recordDir     directory for file outputs (recordings, demo output); created on demand
  * @param security      control token, --insecure-control and the RTP destination allow-list
+ * @param masterKeyFile the key that wraps every sealed recording's data key (0600, made on first use);
+ *                      null: {@code recordDir/master.key}. Kept apart from the recordings (another
+ *                      volume, a secrets mount), a copied record directory cannot be read on its own.
  */
 public record EngineConfig(String bindHost, int grpcPort, String mediaHost, int mediaPortMin, int mediaPortMax,
-                           BackendChoice backend, Path recordDir, ControlSecurity security) {
+                           BackendChoice backend, Path recordDir, ControlSecurity security, Path masterKeyFile) {
 
     public static final int DEFAULT_GRPC_PORT = 50051;
     public static final int DEFAULT_MEDIA_PORT_MIN = 40000;
@@ -46,6 +49,21 @@ public record EngineConfig(String bindHost, int grpcPort, String mediaHost, int 
         }
     }
 
+    /** The master key in the record directory. */
+    public EngineConfig(String bindHost, int grpcPort, String mediaHost, int mediaPortMin, int mediaPortMax,
+                        BackendChoice backend, Path recordDir, ControlSecurity security) {
+        this(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, backend, recordDir, security, null);
+    }
+
+    /** Where the master key of sealed recordings is. */
+    public Path masterKey() {
+        return masterKeyFile != null ? masterKeyFile : recordDir.resolve("master.key");
+    }
+
+    public EngineConfig withMasterKeyFile(Path file) {
+        return new EngineConfig(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, backend, recordDir, security, file);
+    }
+
     /** Without security settings: no token, RTP destinations on loopback only. */
     public EngineConfig(String bindHost, int grpcPort, String mediaHost, int mediaPortMin, int mediaPortMax,
                         BackendChoice backend, Path recordDir) {
@@ -71,23 +89,23 @@ public record EngineConfig(String bindHost, int grpcPort, String mediaHost, int 
     }
 
     public EngineConfig withGrpcPort(int port) {
-        return new EngineConfig(bindHost, port, mediaHost, mediaPortMin, mediaPortMax, backend, recordDir, security);
+        return new EngineConfig(bindHost, port, mediaHost, mediaPortMin, mediaPortMax, backend, recordDir, security, masterKeyFile);
     }
 
     public EngineConfig withBackend(BackendChoice choice) {
-        return new EngineConfig(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, choice, recordDir, security);
+        return new EngineConfig(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, choice, recordDir, security, masterKeyFile);
     }
 
     public EngineConfig withRecordDir(Path dir) {
-        return new EngineConfig(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, backend, dir, security);
+        return new EngineConfig(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, backend, dir, security, masterKeyFile);
     }
 
     public EngineConfig withSecurity(ControlSecurity s) {
-        return new EngineConfig(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, backend, recordDir, s);
+        return new EngineConfig(bindHost, grpcPort, mediaHost, mediaPortMin, mediaPortMax, backend, recordDir, s, masterKeyFile);
     }
 
     /** The gRPC and media ports on another address (and the media host told to senders). */
     public EngineConfig withBind(String bind, String media) {
-        return new EngineConfig(bind, grpcPort, media, mediaPortMin, mediaPortMax, backend, recordDir, security);
+        return new EngineConfig(bind, grpcPort, media, mediaPortMin, mediaPortMax, backend, recordDir, security, masterKeyFile);
     }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +44,14 @@ public final class RoomAudioMix implements AutoCloseable {
     public static final int DEFAULT_BITRATE_KBPS = 32;
     public static final int DEFAULT_PAYLOAD_TYPE = 111;
 
+    /**
+     * Takes every encoded packet of the shared mix (a recording): {@code heardNanos} is when its sound
+     * reached the engine (the frame's time less the jitter buffer's delay, smoothed); false: done, remove me.
+     */
+    public interface Tap {
+        boolean accept(byte[] opus, long heardNanos);
+    }
+
     /** Where the room's mixed audio goes and how it is made. */
     public record Settings(InetSocketAddress target, int payloadType, int bitrateKbps, int speakers) {
     }
@@ -73,7 +80,9 @@ public final class RoomAudioMix implements AutoCloseable {
     private final Map<String, Stream> streams = new LinkedHashMap<>();       // guarded by this
     private volatile List<Stream> view = List.of();
     private volatile Settings settings;
-    private volatile Consumer<byte[]> sharedTap;   // recordings: every encoded shared-mix packet
+    private final java.util.concurrent.CopyOnWriteArrayList<Tap> taps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Mixing for taps alone (no destination): the defaults. */
+    private static final Settings TAPS_ONLY = new Settings(null, DEFAULT_PAYLOAD_TYPE, DEFAULT_BITRATE_KBPS, DEFAULT_SPEAKERS);
     private ScheduledFuture<?> ticking;             // guarded by this
     /** Held by a frame, and by whoever frees what a frame uses (control threads): they never overlap. */
     private final Object frameLock = new Object();
@@ -84,7 +93,9 @@ public final class RoomAudioMix implements AutoCloseable {
     private final Map<String, OpusEncoder> minusEncoders = new HashMap<>();
     private List<String> speakers = List.of();
     private long frameIndex;
-    private long firstTickNanos;
+    private long firstTickNanos;      // of this run of the clock
+    private long ticksThisRun;        // frames since then (frameIndex, for RTP timestamps, never restarts)
+    private double pathDelayNanos;    // smoothed: a frame's time minus the arrival of the packets in it
     private final byte[] header = new byte[12];
     private final ByteBuffer out = ByteBuffer.allocate(1600);
     private final BurstLog errorLog = new BurstLog(LOG, 5000);
@@ -151,18 +162,41 @@ public final class RoomAudioMix implements AutoCloseable {
     /** Starts sending to {@code s.target()}, changes the settings, or (null) stops. */
     public synchronized void configure(Settings s) {
         settings = s;
-        if (s != null && ticking == null) {
-            firstTickNanos = 0;
-            ticking = clock.scheduleAtFixedRate(this::tick, 0, FRAME_NANOS, TimeUnit.NANOSECONDS);
+        if (s != null) {
             LOG.info("room {}: mixed audio to {} (pt {}, {} kbps, {} speakers)", roomId, s.target(), s.payloadType(),
                     s.bitrateKbps(), s.speakers());
-        } else if (s == null && ticking != null) {
+        } else {
+            LOG.info("room {}: mixed audio to receivers stopped{}", roomId, taps.isEmpty() ? "" : " (recordings go on)");
+        }
+        updateClock();
+    }
+
+    /** Mixes for {@code tap} too (until it returns false), with or without a destination. */
+    public synchronized void addTap(Tap tap) {
+        taps.add(tap);
+        updateClock();
+    }
+
+    public synchronized void removeTap(Tap tap) {
+        taps.remove(tap);
+        updateClock();
+    }
+
+    /** The clock runs while anyone takes the mix: a destination or a tap. */
+    private void updateClock() {
+        boolean wanted = settings != null || !taps.isEmpty();
+        if (wanted && ticking == null) {
+            synchronized (frameLock) {
+                firstTickNanos = 0;
+                ticksThisRun = 0;
+            }
+            ticking = clock.scheduleAtFixedRate(this::tick, 0, FRAME_NANOS, TimeUnit.NANOSECONDS);
+        } else if (!wanted && ticking != null) {
             ticking.cancel(false);
             ticking = null;
             synchronized (frameLock) {
                 releaseCodecs();
             }
-            LOG.info("room {}: mixed audio stopped", roomId);
         }
     }
 
@@ -170,13 +204,11 @@ public final class RoomAudioMix implements AutoCloseable {
         return settings;
     }
 
-    /** Every encoded packet of the shared mix also goes here (a recording), null: none. */
-    public void setSharedTap(Consumer<byte[]> tap) {
-        this.sharedTap = tap;
-    }
-
     private void tick() {
         long start = System.nanoTime();
+        if (firstTickNanos == 0) {
+            firstTickNanos = start;
+        }
         synchronized (frameLock) {
             try {
                 frame(start);
@@ -185,20 +217,22 @@ public final class RoomAudioMix implements AutoCloseable {
             }
         }
         long end = System.nanoTime();
-        if (firstTickNanos == 0) {
-            firstTickNanos = start;
-        }
-        if (end - (firstTickNanos + frameIndex * FRAME_NANOS) > FRAME_NANOS) {
+        if (end - (firstTickNanos + ticksThisRun * FRAME_NANOS) > FRAME_NANOS) {
             lateTicks.incrementAndGet();
         }
         frameNanosTotal.addAndGet(end - start);
     }
 
     private void frame(long now) {
-        Settings s = settings;
+        Settings wanted = settings;
+        Settings s = wanted != null ? wanted : taps.isEmpty() ? null : TAPS_ONLY;
         if (s == null || closed) {
+            if (built != null) {
+                releaseCodecs(); // the last tap went: idle until someone takes the mix again
+            }
             return;
         }
+        long frameNanos = firstTickNanos + ticksThisRun * FRAME_NANOS; // the frame's place on the wall clock
         if (built != s) {
             rebuild(s);
         }
@@ -232,21 +266,37 @@ public final class RoomAudioMix implements AutoCloseable {
             }
         }
         long ts = frameIndex * MixMinus.FRAME;
-        for (Stream st : all) {
-            byte[] payload = minus.getOrDefault(st.id, shared);
-            if (payload != null) {
-                send(s, st, ts, payload);
+        if (wanted != null) {
+            for (Stream st : all) {
+                byte[] payload = minus.getOrDefault(st.id, shared);
+                if (payload != null) {
+                    send(s, st, ts, payload);
+                }
             }
         }
-        Consumer<byte[]> tap = sharedTap;
-        if (tap != null && shared != null) {
-            tap.accept(shared);
+        if (!arrivals.isEmpty()) {
+            double mean = 0;
+            for (long a : arrivals) {
+                mean += (double) (frameNanos - a) / arrivals.size();
+            }
+            pathDelayNanos = pathDelayNanos == 0 ? mean : pathDelayNanos + 0.05 * (mean - pathDelayNanos);
+        }
+        // a recording places the audio where its packets arrived, as the video is placed by its frames'
+        // arrival (decoded at once, composed at the next tick): the jitter buffer's delay is taken out
+        long heardNanos = frameNanos - (long) pathDelayNanos;
+        if (shared != null) {
+            for (Tap tap : taps) {
+                if (!tap.accept(shared, heardNanos)) {
+                    taps.remove(tap); // the clock stops at the next control call if nobody is left
+                }
+            }
         }
         long sent = System.nanoTime();
         for (long a : arrivals) {
             latency.recordNanos(sent - a);
         }
         frameIndex++;
+        ticksThisRun++;
         frames.incrementAndGet();
     }
 
@@ -321,7 +371,7 @@ public final class RoomAudioMix implements AutoCloseable {
 
     public AudioMixStats stats() {
         long f = frames.get();
-        return AudioMixStats.newBuilder().setActive(settings != null).addAllSpeakers(speakersView).setFrames(f)
+        return AudioMixStats.newBuilder().setActive(settings != null || !taps.isEmpty()).addAllSpeakers(speakersView).setFrames(f)
                 .setLateTicks(lateTicks.get()).setEncodes(encodes.get()).setPacketsSent(packetsSent.get())
                 .setBytesSent(bytesSent.get()).setSendErrors(sendErrors.get())
                 .setFrameMsAvg(f == 0 ? 0 : frameNanosTotal.get() / 1e6 / f).setLatencyMs(latency.toProto()).build();
@@ -332,6 +382,7 @@ public final class RoomAudioMix implements AutoCloseable {
     public void close() {
         List<Stream> all;
         synchronized (this) {
+            taps.clear();
             if (ticking != null) {
                 ticking.cancel(false);
                 ticking = null;

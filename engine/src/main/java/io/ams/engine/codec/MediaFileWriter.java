@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class MediaFileWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MediaFileWriter.class);
     private static final AVRational RTP_TIME_BASE = avutil.av_make_q(1, VideoCodec.RTP_CLOCK_RATE);
+    private static final AVRational OPUS_TIME_BASE = avutil.av_make_q(1, 48_000);
+    /** Opus frames are 20 ms here. */
+    private static final int OPUS_FRAME = 960;
 
     private final Path path;
     private final VideoCodec codec;
@@ -46,6 +49,13 @@ public final class MediaFileWriter implements AutoCloseable {
     private AVFormatContext ctx;
     private AVPacket packet;
     private final AVStream stream; // owned by ctx
+    private AVStream audioStream;  // owned by ctx; null: video only
+    private long firstRtpTimestamp;
+    private long lastAudioTs = -1;         // 90 kHz, as given
+    private long lastAudioTs90;            // 90 kHz from the first video frame, unwrapped
+    private long lastAudioPts = Long.MIN_VALUE; // 1/48000, unwrapped
+    private long audioWritten;
+    private long audioDropped;
 
     private boolean headerWritten;
     private boolean closed;
@@ -71,7 +81,18 @@ public final class MediaFileWriter implements AutoCloseable {
      * and {@link FFmpegException} when the file cannot be opened.
      */
     public static MediaFileWriter open(Path path, VideoCodec codec, int width, int height, int fps) {
+        return open(path, codec, width, height, fps, false);
+    }
+
+    /**
+     * As {@link #open(Path, VideoCodec, int, int, int)}, with a 48 kHz mono Opus track next to the video
+     * where {@code opus} is set ({@link #writeAudio}); .ivf holds video only and refuses it.
+     */
+    public static MediaFileWriter open(Path path, VideoCodec codec, int width, int height, int fps, boolean opus) {
         String format = containerFor(path, codec);
+        if (opus && format.equals("ivf")) {
+            throw new IllegalArgumentException("'" + path.getFileName() + "' (IVF) cannot hold audio: use .webm or .mkv");
+        }
         if (width <= 0 || height <= 0 || fps <= 0) {
             throw new IllegalArgumentException("bad stream parameters " + width + "x" + height + " @" + fps);
         }
@@ -103,12 +124,15 @@ public final class MediaFileWriter implements AutoCloseable {
                         avformat.avio_open(pb, path.toString(), avformat.AVIO_FLAG_WRITE));
                 ctx.pb(pb);
             }
+            AVStream audio = opus ? addOpusStream(ctx) : null;
             packet = avcodec.av_packet_alloc();
             if (packet == null) {
                 throw new OutOfMemoryError("av_packet_alloc");
             }
             NativeResources.packetAllocated();
-            return new MediaFileWriter(path, codec, fps, ctx, stream, packet);
+            MediaFileWriter w = new MediaFileWriter(path, codec, fps, ctx, stream, packet);
+            w.audioStream = audio;
+            return w;
         } catch (RuntimeException | Error e) {
             if (packet != null) {
                 avcodec.av_packet_free(packet);
@@ -117,6 +141,79 @@ public final class MediaFileWriter implements AutoCloseable {
             avformat.avformat_free_context(ctx);
             throw e;
         }
+    }
+
+    /** A 48 kHz mono Opus stream with its identification header (RFC 7845), as WebM/Matroska/MP4 need it. */
+    private static AVStream addOpusStream(AVFormatContext ctx) {
+        AVStream a = avformat.avformat_new_stream(ctx, null);
+        if (a == null) {
+            throw new OutOfMemoryError("avformat_new_stream");
+        }
+        var par = a.codecpar();
+        par.codec_type(avutil.AVMEDIA_TYPE_AUDIO);
+        par.codec_id(avcodec.AV_CODEC_ID_OPUS);
+        par.sample_rate(48_000);
+        avutil.av_channel_layout_default(par.ch_layout(), 1);
+        byte[] head = {'O', 'p', 'u', 's', 'H', 'e', 'a', 'd', 1, 1, 0x38, 0x01, (byte) 0x80, (byte) 0xBB, 0, 0, 0, 0, 0};
+        // version 1, 1 channel, pre-skip 312 samples (libopus' lookahead), 48000 Hz, gain 0, mapping family 0
+        BytePointer extradata = new BytePointer(avutil.av_mallocz(head.length + avcodec.AV_INPUT_BUFFER_PADDING_SIZE));
+        extradata.put(head, 0, head.length);
+        par.extradata(extradata); // freed by avformat_free_context
+        par.extradata_size(head.length);
+        par.initial_padding(312);
+        a.time_base(OPUS_TIME_BASE);
+        return a;
+    }
+
+    /**
+     * Appends one 20 ms Opus packet whose time is {@code rtpTimestamp} on the video's 90 kHz clock;
+     * dropped (and counted) before the first video keyframe, out of order, or in a file without audio.
+     */
+    public synchronized void writeAudio(byte[] opus, long rtpTimestamp) {
+        if (closed || audioStream == null || !headerWritten || opus.length == 0 || ioError != null) {
+            audioDropped++;
+            return;
+        }
+        long ts90 = lastAudioTs < 0 ? (int) (rtpTimestamp - firstRtpTimestamp)
+                : lastAudioTs90 + (int) (rtpTimestamp - lastAudioTs); // each step wraps at 2^32
+        long pts = ts90 * 8 / 15; // 90 kHz -> 48 kHz
+        if (pts < 0 || pts <= lastAudioPts) {
+            audioDropped++;
+            return;
+        }
+        int ret = avcodec.av_new_packet(packet, opus.length);
+        if (ret < 0) {
+            audioDropped++;
+            return;
+        }
+        packet.data().put(opus, 0, opus.length);
+        packet.stream_index(audioStream.index());
+        packet.flags(avcodec.AV_PKT_FLAG_KEY);
+        packet.pts(pts);
+        packet.dts(pts);
+        packet.duration(OPUS_FRAME);
+        avcodec.av_packet_rescale_ts(packet, OPUS_TIME_BASE, audioStream.time_base());
+        ret = avformat.av_interleaved_write_frame(ctx, packet);
+        avcodec.av_packet_unref(packet);
+        if (ret < 0) {
+            if (ioError == null) {
+                ioError = "av_interleaved_write_frame(audio): " + ret + " (" + FFmpegException.describe(ret) + ")";
+            }
+            audioDropped++;
+            return;
+        }
+        lastAudioPts = pts;
+        lastAudioTs = rtpTimestamp;
+        lastAudioTs90 = ts90;
+        audioWritten++;
+    }
+
+    public synchronized long audioPacketsWritten() {
+        return audioWritten;
+    }
+
+    public synchronized long audioPacketsDropped() {
+        return audioDropped;
     }
 
     /** The avformat muxer name for {@code path}'s extension; rejects combinations that do not play. */
@@ -156,6 +253,7 @@ public final class MediaFileWriter implements AutoCloseable {
                 return;
             }
             lastRtpTimestamp = frame.rtpTimestamp();
+            firstRtpTimestamp = frame.rtpTimestamp();
             lastPts = -1;
         }
         long pts = lastPts < 0 ? 0 : lastPts + (int) (frame.rtpTimestamp() - lastRtpTimestamp); // wraps at 2^32

@@ -249,7 +249,12 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
 
     @Override
     public void getEngineInfo(GetEngineInfoRequest req, StreamObserver<EngineInfo> out) {
-        unary(out, () -> EngineInfo.newBuilder()
+        unary(out, this::info);
+    }
+
+    /** What GetEngineInfo answers (also read by the metrics). */
+    public EngineInfo info() {
+        return EngineInfo.newBuilder()
                 .setVersion(VERSION)
                 .setBackend(rooms.backend())
                 .setBackendReason(rooms.backendReason())
@@ -265,7 +270,7 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
                 .setFileNamesRefused(fileNamesRefused.get())
                 .setControlAuthenticated(auth.authenticating())
                 .addAllAllowedDestinations(destinations.allowed().stream().map(Cidr::toString).toList())
-                .build());
+                .build();
     }
 
     @Override

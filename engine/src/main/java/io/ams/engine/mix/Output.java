@@ -81,7 +81,7 @@ public final class Output implements AutoCloseable {
     private final VideoEncoder encoder;            // owned
     private final Packetizer packetizer;
     private final Map<String, Long> lastSeenFrame = new HashMap<>();
-    private long startNanos;
+    private volatile long startNanos;
     private long tickIndex;
     private boolean closed;
     private ScheduledFuture<?> next;
@@ -133,6 +133,17 @@ public final class Output implements AutoCloseable {
         this.sendChannel = ch;
     }
 
+    /** Where an output reports each frame's composite and encode time (metrics); set at any time. */
+    public interface FrameTimings {
+        void frame(long compositeNanos, long encodeNanos);
+    }
+
+    private volatile FrameTimings timings;
+
+    public void setTimings(FrameTimings t) {
+        this.timings = t;
+    }
+
     /** Starts the clock. */
     public void start() {
         synchronized (tickLock) {
@@ -158,6 +169,14 @@ public final class Output implements AutoCloseable {
     }
 
     /** The channel RTP sinks of this output send through. */
+    /**
+     * Where {@code nanos} (System.nanoTime) falls on this output's RTP clock: frame n is stamped
+     * n x 90000 / fps and ticks at start + n periods, so audio stamped so lines up with the video.
+     */
+    public long rtpTimestampAt(long nanos) {
+        return ((nanos - startNanos) * 9 / 100_000) & 0xFFFF_FFFFL; // 90 kHz
+    }
+
     public DatagramChannel sendChannel() {
         return sendChannel;
     }
@@ -250,6 +269,10 @@ public final class Output implements AutoCloseable {
         List<EncodedFrame> out = encoder.encode(canvas, frameIndex, forceKey);
         long t2 = System.nanoTime();
         encodeTimes.recordNanos(t2 - t1);
+        FrameTimings ft = timings;
+        if (ft != null) {
+            ft.frame(t1 - t0, t2 - t1);
+        }
         for (EncodedFrame f : out) {
             framesEncoded.incrementAndGet();
             if (f.keyframe()) {

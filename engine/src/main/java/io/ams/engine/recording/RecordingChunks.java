@@ -23,16 +23,27 @@ public final class RecordingChunks {
     public static final int CHUNK_SECONDS = 2;
     static final int MAX_FRAME = 16 * 1024 * 1024;
 
-    /** The stream a recording holds. */
-    public record StreamInfo(VideoCodec codec, int width, int height, int fps) {
+    static final int VIDEO = 0;
+    static final int KEYFRAME = 1;
+    static final int AUDIO = 2;
+
+    /** The stream a recording holds; {@code audio}: an Opus track of the room's mix too. */
+    public record StreamInfo(VideoCodec codec, int width, int height, int fps, boolean audio) {
+        public StreamInfo(VideoCodec codec, int width, int height, int fps) {
+            this(codec, width, height, fps, false);
+        }
+    }
+
+    /** One item of a chunk: a video frame, or (video null) an Opus packet at {@code audioTs} (90 kHz). */
+    public record Media(EncodedFrame video, long audioTs, byte[] audio) {
     }
 
     private RecordingChunks() {
     }
 
     static byte[] describe(StreamInfo s) {
-        return ("codec=" + s.codec() + "\nwidth=" + s.width() + "\nheight=" + s.height() + "\nfps=" + s.fps() + "\n")
-                .getBytes(StandardCharsets.UTF_8);
+        return ("codec=" + s.codec() + "\nwidth=" + s.width() + "\nheight=" + s.height() + "\nfps=" + s.fps() + "\n"
+                + (s.audio() ? "audio=opus\n" : "")).getBytes(StandardCharsets.UTF_8);
     }
 
     static StreamInfo parseInfo(byte[] chunk) throws IOException {
@@ -40,7 +51,8 @@ public final class RecordingChunks {
         p.load(new java.io.StringReader(new String(chunk, StandardCharsets.UTF_8)));
         try {
             return new StreamInfo(VideoCodec.valueOf(p.getProperty("codec")), Integer.parseInt(p.getProperty("width")),
-                    Integer.parseInt(p.getProperty("height")), Integer.parseInt(p.getProperty("fps")));
+                    Integer.parseInt(p.getProperty("height")), Integer.parseInt(p.getProperty("fps")),
+                    "opus".equals(p.getProperty("audio")));
         } catch (RuntimeException e) {
             throw new IOException("the recording's stream description is unusable: " + p);
         }
@@ -48,24 +60,49 @@ public final class RecordingChunks {
 
     /** Appends one frame to a chunk being built. */
     static void put(ByteArrayOutputStream chunk, EncodedFrame f) {
-        ByteBuffer head = ByteBuffer.allocate(9);
-        head.put((byte) (f.keyframe() ? 1 : 0)).putInt((int) f.rtpTimestamp()).putInt(f.data().length);
-        chunk.writeBytes(head.array());
-        chunk.writeBytes(f.data());
+        put(chunk, f.keyframe() ? KEYFRAME : VIDEO, f.rtpTimestamp(), f.data());
     }
 
+    /** Appends one Opus packet at {@code ts} (90 kHz, the video's clock). */
+    static void putAudio(ByteArrayOutputStream chunk, long ts, byte[] opus) {
+        put(chunk, AUDIO, ts, opus);
+    }
+
+    private static void put(ByteArrayOutputStream chunk, int kind, long ts, byte[] data) {
+        ByteBuffer head = ByteBuffer.allocate(9);
+        head.put((byte) kind).putInt((int) ts).putInt(data.length);
+        chunk.writeBytes(head.array());
+        chunk.writeBytes(data);
+    }
+
+    /** The video frames of a chunk (its audio left out). */
     static List<EncodedFrame> frames(byte[] chunk, VideoCodec codec, long chunkIndex) throws IOException {
         List<EncodedFrame> out = new ArrayList<>();
+        for (Media m : media(chunk, codec, chunkIndex)) {
+            if (m.video() != null) {
+                out.add(m.video());
+            }
+        }
+        return out;
+    }
+
+    /** Everything in a chunk, in the order it was recorded. */
+    static List<Media> media(byte[] chunk, VideoCodec codec, long chunkIndex) throws IOException {
+        List<Media> out = new ArrayList<>();
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(chunk))) {
             while (in.available() > 0) {
-                boolean key = in.readUnsignedByte() == 1;
+                int kind = in.readUnsignedByte();
                 long ts = in.readInt() & 0xFFFFFFFFL;
                 int len = in.readInt();
+                if (kind > AUDIO) {
+                    throw new IOException("chunk " + chunkIndex + " holds an item of unknown kind " + kind);
+                }
                 if (len <= 0 || len > MAX_FRAME || len > in.available()) {
                     throw new IOException("chunk " + chunkIndex + " holds a frame of impossible length " + len);
                 }
                 byte[] data = in.readNBytes(len);
-                out.add(new EncodedFrame(codec, data, key, ts, 0));
+                out.add(kind == AUDIO ? new Media(null, ts, data)
+                        : new Media(new EncodedFrame(codec, data, kind == KEYFRAME, ts, 0), 0, null));
             }
         }
         return out;

@@ -18,7 +18,7 @@ import java.nio.file.Path;
  */
 public final class RecordingExport {
     /** What an export produced; {@code warning} is null for a recording that was finished. */
-    public record Result(Path out, long frames, long chunks, double seconds, String warning) {
+    public record Result(Path out, long frames, long chunks, double seconds, String warning, long audioPackets) {
     }
 
     private RecordingExport() {
@@ -41,7 +41,7 @@ public final class RecordingExport {
                 throw new IOException(sealed + " holds no stream description");
             }
             info = RecordingChunks.parseInfo(head);
-            writer = MediaFileWriter.open(out, info.codec(), info.width(), info.height(), info.fps());
+            writer = MediaFileWriter.open(out, info.codec(), info.width(), info.height(), info.fps(), info.audio());
             while (true) {
                 byte[] chunk;
                 try {
@@ -57,7 +57,12 @@ public final class RecordingExport {
                 if (chunk == null) {
                     break;
                 }
-                for (EncodedFrame f : RecordingChunks.frames(chunk, info.codec(), in.chunksRead() - 1)) {
+                for (RecordingChunks.Media m : RecordingChunks.media(chunk, info.codec(), in.chunksRead() - 1)) {
+                    EncodedFrame f = m.video();
+                    if (f == null) {
+                        writer.writeAudio(m.audio(), m.audioTs());
+                        continue;
+                    }
                     if (firstTs < 0) {
                         firstTs = f.rtpTimestamp();
                     }
@@ -73,7 +78,7 @@ public final class RecordingExport {
             }
             ok = true;
             double seconds = frames == 0 ? 0 : ((lastTs - firstTs) & 0xFFFFFFFFL) / 90_000.0 + 1.0 / info.fps();
-            return new Result(out, writer.framesWritten(), chunks, seconds, warning);
+            return new Result(out, writer.framesWritten(), chunks, seconds, warning, writer.audioPacketsWritten());
         } finally {
             if (!ok) {
                 if (writer != null) {

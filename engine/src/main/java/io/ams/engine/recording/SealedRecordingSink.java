@@ -42,6 +42,7 @@ public final class SealedRecordingSink implements Sink {
     private long chunkStartTs;
     private boolean started;
     private boolean closed;
+    private long audioPackets;
 
     private SealedRecordingSink(String id, Path path, SealedFileWriter writer) {
         this.id = id;
@@ -95,6 +96,26 @@ public final class SealedRecordingSink implements Sink {
             chunkStartTs = frame.rtpTimestamp();
         }
         RecordingChunks.put(chunk, frame);
+    }
+
+    /**
+     * One 20 ms Opus packet of the room's mix at {@code rtpTimestamp} on this recording's video clock
+     * (the audio clock's thread); returns false once the recording is over, so the caller stops.
+     * Audio before the first video keyframe is not kept (the export starts at that keyframe).
+     */
+    public synchronized boolean sendAudio(byte[] opus, long rtpTimestamp) {
+        if (closed || failure != null) {
+            return false;
+        }
+        if (started) {
+            RecordingChunks.putAudio(chunk, rtpTimestamp, opus);
+            audioPackets++;
+        }
+        return true;
+    }
+
+    public synchronized long audioPackets() {
+        return audioPackets;
     }
 
     private void flush() {

@@ -54,6 +54,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
     private final io.ams.engine.audio.RoomAudioMix audioMix; // owned
     private final EventBus events;                  // passed in
     private final Path recordDir;
+    private final Path masterKeyFile;
     private final RoomRecordings recordings;
     private final String mediaHost;
     private final SecureRandom random = new SecureRandom();
@@ -66,17 +67,18 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
 
     Room(String id, OutputSpec mainOutput, MediaPorts ports, ScheduledExecutorService clock, EventBus events,
          Path recordDir, String mediaHost) {
-        this(id, mainOutput, ports, clock, clock, events, recordDir, mediaHost);
+        this(id, mainOutput, ports, clock, clock, events, recordDir, recordDir.resolve(MASTER_KEY_FILE), mediaHost);
     }
 
     /** {@code audioClock}: where the room's 20 ms audio frames run (apart from video encodes, which take longer). */
     Room(String id, OutputSpec mainOutput, MediaPorts ports, ScheduledExecutorService clock,
-         ScheduledExecutorService audioClock, EventBus events, Path recordDir, String mediaHost) {
+         ScheduledExecutorService audioClock, EventBus events, Path recordDir, Path masterKeyFile, String mediaHost) {
         this.id = id;
         this.ports = ports;
         this.clock = clock;
         this.events = events;
         this.recordDir = recordDir;
+        this.masterKeyFile = masterKeyFile;
         this.recordings = new RoomRecordings(id);
         this.mediaHost = mediaHost;
         addOutput(mainOutput);
@@ -446,19 +448,21 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         SealedRecordingSink sink;
         try {
             java.nio.file.Files.createDirectories(recordDir);
-            io.ams.engine.atrest.MasterKey key = io.ams.engine.atrest.MasterKey.loadOrCreate(recordDir.resolve(MASTER_KEY_FILE));
+            io.ams.engine.atrest.MasterKey key = io.ams.engine.atrest.MasterKey.loadOrCreate(masterKeyFile);
             sink = SealedRecordingSink.create(did, path, key, new RecordingChunks.StreamInfo(o.spec().codec(),
-                    o.spec().width(), o.spec().height(), o.spec().fps()));
+                    o.spec().width(), o.spec().height(), o.spec().fps(), true));
         } catch (java.io.IOException e) {
             throw new EngineException(EngineException.Kind.FAILED_PRECONDITION,
                     "cannot start the sealed recording " + path + ": " + e.getMessage(), e);
         }
         o.addSink(sink);
-        LOG.info("room {} output {}: sealed recording to {}", id, o.id(), path);
+        SealedRecordingSink recording = sink;
+        audioMix.addTap((opus, frameNanos) -> recording.sendAudio(opus, o.rtpTimestampAt(frameNanos)));
+        LOG.info("room {} output {}: sealed recording (video and the room's audio mix) to {}", id, o.id(), path);
         return sink;
     }
 
-    /** The master key's file inside the record directory (0600, made on first use). */
+    /** The master key's file inside the record directory (0600, made on first use) unless the engine names another. */
     public static final String MASTER_KEY_FILE = "master.key";
 
     private void checkDestinationCount(Output o) {

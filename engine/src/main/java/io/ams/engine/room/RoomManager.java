@@ -95,7 +95,7 @@ public final class RoomManager implements AutoCloseable {
                 throw EngineException.alreadyExists("room", roomId);
             }
             Room room = new Room(roomId, mainOutput, ports, clock, audioClock, events, config.recordDir(),
-                    config.mediaHost());
+                    config.masterKey(), config.mediaHost());
             rooms.put(roomId, room);
             LOG.info("room {} created: {}x{} @{} fps {} {} kbps {}", roomId, mainOutput.width(), mainOutput.height(),
                     mainOutput.fps(), mainOutput.codec(), mainOutput.bitrateKbps(), mainOutput.layout().kind());
