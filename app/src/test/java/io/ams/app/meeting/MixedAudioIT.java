@@ -155,9 +155,11 @@ class MixedAudioIT {
                     + st.getAudioMix().getFrames() + ", late " + st.getAudioMix().getLateTicks());
             for (io.ams.proto.v1.ParticipantStats p : st.getParticipantsList()) {
                 io.ams.proto.v1.AudioInStats a = p.getAudio();
-                sb.append(String.format("; %s: %d packets, %d decoded, %d not decoded (silent level), %d concealed, %d silent,"
-                        + " level %.1f dBFS, speaking %s", p.getParticipantId(), a.getPackets(), a.getFramesDecoded(),
-                        a.getFramesNotDecoded(), a.getFramesConcealed(), a.getFramesSilent(), a.getLevelDbfs(), a.getSpeaking()));
+                sb.append(String.format("; %s: %d packets (%d late, %d rejected), %d decoded, %d not decoded (silent level), "
+                        + "%d FEC, %d concealed, %d silent, %d dropped for latency, target %d ms, jitter %.1f ms, level %.1f dBFS, "
+                        + "speaking %s", p.getParticipantId(), a.getPackets(), a.getPacketsLate(), a.getPacketsRejected(),
+                        a.getFramesDecoded(), a.getFramesNotDecoded(), a.getFramesFec(), a.getFramesConcealed(), a.getFramesSilent(),
+                        a.getFramesDroppedLatency(), a.getTargetDelayMs(), a.getJitterMs(), a.getLevelDbfs(), a.getSpeaking()));
             }
             return sb.toString();
         } catch (RuntimeException e) {
