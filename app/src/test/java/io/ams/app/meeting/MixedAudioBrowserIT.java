@@ -87,19 +87,28 @@ class MixedAudioBrowserIT {
                         .as(() -> b.label + " told it hears mixed audio; " + b.field("audioMode")).isTrue();
             }
             Thread.sleep(3000);
+            List<Map<String, Object>> spectra = new ArrayList<>();
+            List<List<String>> heard = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Browser b = browsers.get(i);
-                List<String> flowing = flowing(b);
-                System.out.printf("mixed audio (browsers): %s receives audio on %s%n", b.label, flowing);
-                assertThat(flowing).as(b.label + " receives ONE audio stream, the mix").containsExactly("mixed-audio");
+                heard.add(flowing(b));
                 @SuppressWarnings("unchecked")
                 Map<String, Object> tones = (Map<String, Object>) ((org.openqa.selenium.JavascriptExecutor) b.driver)
                         .executeAsyncScript(ANALYSE, java.util.Arrays.stream(TONES).limit(n).boxed().toList());
-                System.out.printf("mixed audio (browsers): %s's mix spectrum (dB share by tone) %s%n", b.label, tones);
+                spectra.add(tones);
+                System.out.printf("mixed audio (browsers): %s receives audio on %s; its mix's spectrum (dB share by tone) %s%n",
+                        b.label, heard.get(i), tones);
+            }
+            System.out.println("mixed audio (browsers): the engine's audio mix: " + MixedAudioIT.engineAudio(meeting, ROOM));
+            for (int i = 0; i < n; i++) {
+                Browser b = browsers.get(i);
+                Map<String, Object> tones = spectra.get(i);
+                assertThat(heard.get(i)).as(b.label + " receives ONE audio stream, the mix").containsExactly("mixed-audio");
                 assertThat(tones).as(b.label + " analysed its mix").doesNotContainKey("error");
-                double own = ((Number) tones.get(String.valueOf(TONES[i]))).doubleValue();
+                String ownKey = String.valueOf(TONES[i]);
+                double own = ((Number) tones.get(ownKey)).doubleValue();
                 assertThat(own).as(b.label + "'s mix must not hold its own tone: " + tones).isLessThan(ABSENT_DB);
-                long others = tones.entrySet().stream().filter(e -> !e.getKey().equals(String.valueOf(TONES[i])))
+                long others = tones.entrySet().stream().filter(e -> !e.getKey().equals(ownKey))
                         .filter(e -> ((Number) e.getValue()).doubleValue() > PRESENT_DB).count();
                 assertThat(others).as(b.label + "'s mix holds other participants' tones (the 3 loudest are mixed): " + tones)
                         .isGreaterThanOrEqualTo(Math.min(2, n - 1));

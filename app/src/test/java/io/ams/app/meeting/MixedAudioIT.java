@@ -77,7 +77,7 @@ class MixedAudioIT {
             });
             System.out.printf("mixed audio: every mix held the others' tones %s %.1f s after the last switch to mixed%n",
                     heard ? "" : "NOT", (System.nanoTime() - mixedAt) / 1e9);
-            System.out.println("mixed audio: the engine's audio mix: " + engineAudio(meeting));
+            System.out.println("mixed audio: the engine's audio mix: " + engineAudio(meeting, ROOM));
             gapsUp = new double[] {Math.max(gapsUp[0], peers.get(0).audioGapMs()), Math.max(gapsUp[1], peers.get(1).audioGapMs())};
             System.out.printf("mixed audio: longest gap at forwarded -> mixed: %s %.0f ms, %s %.0f ms%n", names[0], gapsUp[0],
                     names[1], gapsUp[1]);
@@ -145,12 +145,12 @@ class MixedAudioIT {
     }
 
     /** The engine's view of the room's audio (speakers mixed now, each participant's audio input), for the log. */
-    private static String engineAudio(Meeting meeting) {
+    static String engineAudio(Meeting meeting, String room) {
         io.grpc.ManagedChannel ch = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
                 .forTarget("127.0.0.1:" + meeting.server.engine().grpcPort()).usePlaintext().build();
         try {
             io.ams.proto.v1.RoomStats st = io.ams.proto.v1.MixerGrpc.newBlockingStub(ch)
-                    .getStats(io.ams.proto.v1.GetStatsRequest.newBuilder().setRoomId(ROOM).build());
+                    .getStats(io.ams.proto.v1.GetStatsRequest.newBuilder().setRoomId(room).build());
             StringBuilder sb = new StringBuilder("speakers " + st.getAudioMix().getSpeakersList() + ", frames "
                     + st.getAudioMix().getFrames() + ", late " + st.getAudioMix().getLateTicks());
             for (io.ams.proto.v1.ParticipantStats p : st.getParticipantsList()) {

@@ -26,10 +26,10 @@ final class AudioDelivery {
 
     /**
      * A receiver is on mixed audio only while its room is mixed, its mixed slot is negotiated, and the engine's
-     * audio for it is arriving; anything else (below the threshold, not answered yet, the engine away) forwards,
-     * so audio is never lost for want of the mix.
+     * audio for it is flowing (fresh and steady); anything else (not over the threshold, not answered yet, the
+     * engine away or short of CPU) forwards, so audio is never lost for want of the mix.
      */
-    static Mode mode(boolean roomMixed, boolean slotNegotiated, boolean engineAudioFresh) {
-        return roomMixed && slotNegotiated && engineAudioFresh ? Mode.MIXED : Mode.FORWARDED;
+    static Mode mode(boolean roomMixed, boolean slotNegotiated, boolean engineAudioFlowing) {
+        return roomMixed && slotNegotiated && engineAudioFlowing ? Mode.MIXED : Mode.FORWARDED;
     }
 }

@@ -21,6 +21,13 @@ final class MixedAudio {
     static final String MID = "ma";
     /** Engine audio older than this is not flowing: the receiver goes (or stays) on forwarded audio. */
     static final long FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
+    /**
+     * Of the 50 packets a second of 20 ms frames brings, at least this many must have arrived in the last second
+     * for the mix to be worth switching to (an engine short of CPU skips frames: choppy mixed audio is worse than
+     * forwarded audio).
+     */
+    static final int STEADY_PACKETS = 40;
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     final long ssrc;
     private final StreamRewriter rewriter;
@@ -31,6 +38,8 @@ final class MixedAudio {
     private volatile boolean delivering;
     private volatile long lastEngineNanos;
     private volatile boolean heardEngine;
+    private final java.util.concurrent.atomic.AtomicLongArray arrivals = new java.util.concurrent.atomic.AtomicLongArray(64);
+    private int nextArrival;                           // mix thread only
     final AtomicLong sent = new AtomicLong();
     final AtomicLong notDelivered = new AtomicLong();   // engine packets that arrived while on forwarded audio
 
@@ -43,6 +52,18 @@ final class MixedAudio {
     /** Engine audio for this receiver arrived within {@link #FRESH_NANOS}. */
     boolean fresh(long nowNanos) {
         return heardEngine && nowNanos - lastEngineNanos < FRESH_NANOS;
+    }
+
+    /** The engine's audio for this receiver arrived steadily over the last second (see {@link #STEADY_PACKETS}). */
+    boolean steady(long nowNanos) {
+        int n = 0;
+        for (int i = 0; i < arrivals.length(); i++) {
+            long at = arrivals.get(i);
+            if (at != 0 && nowNanos - at < SECOND) {
+                n++;
+            }
+        }
+        return n >= STEADY_PACKETS;
     }
 
     /** On mixed audio now: forwarded audio is not sent to this receiver (while the engine's keeps arriving). */
@@ -70,6 +91,8 @@ final class MixedAudio {
     int onEnginePacket(RtpPacket pkt, long nowNanos, byte[] out) {
         lastEngineNanos = nowNanos;
         heardEngine = true;
+        arrivals.set(nextArrival, nowNanos);
+        nextArrival = (nextArrival + 1) % arrivals.length();
         if (!delivering) {
             notDelivered.incrementAndGet();
             return -1;

@@ -75,14 +75,15 @@ final class MixedAudioControl {
             if (m == null) {
                 continue;
             }
-            boolean fresh = m.fresh(nowNanos);
-            AudioDelivery.Mode want = AudioDelivery.mode(mixed, m.negotiated, fresh);
+            boolean flowing = m.fresh(nowNanos) && m.steady(nowNanos);
+            AudioDelivery.Mode want = AudioDelivery.mode(mixed, m.negotiated, flowing);
             if ((want == AudioDelivery.Mode.MIXED) != m.delivering()) {
                 m.deliver(want == AudioDelivery.Mode.MIXED);
                 switches.incrementAndGet();
                 LOG.info("room '{}': {} now hears {} audio{}", roomId, p, want.wire(), want == AudioDelivery.Mode.MIXED ? ""
                         : !mixed ? " (not over the threshold)" : !m.negotiated ? " (mixed slot not negotiated)"
-                        : " (no mixed audio from the engine for " + m.engineAgeMillis(nowNanos) + " ms)");
+                        : !m.fresh(nowNanos) ? " (no mixed audio from the engine for " + m.engineAgeMillis(nowNanos) + " ms)"
+                        : " (the engine's mixed audio is choppy: fewer than " + MixedAudio.STEADY_PACKETS + " packets a second)");
                 p.channel.audioMode(want.wire());
             }
         }

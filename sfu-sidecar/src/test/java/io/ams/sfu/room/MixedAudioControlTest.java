@@ -24,8 +24,15 @@ class MixedAudioControlTest {
         return list;
     }
 
+    /** A second of the engine's mix for {@code p}, one packet every {@code everyMs}, the last at {@code now}. */
+    private void engineAudio(Peer p, long now, int everyMs) throws Exception {
+        for (int i = 1000 / everyMs - 1; i >= 0; i--) {
+            p.mixedAudio.onEnginePacket(MixedAudioTest.opus(7000, 1000 - i, 960L * (1000 - i)), now - i * everyMs * MS, out);
+        }
+    }
+
     private void engineAudio(Peer p, long now) throws Exception {
-        p.mixedAudio.onEnginePacket(MixedAudioTest.opus(7000, 1, 960), now, out);
+        engineAudio(p, now, 20);
     }
 
     @Test
@@ -79,18 +86,26 @@ class MixedAudioControlTest {
         assertThat(MixedAudioControl.modeOf(p1)).isEqualTo(AudioDelivery.Mode.FORWARDED);
         assertThat(TestPeers.channel(p1).audioModes).containsExactly("mixed", "forwarded");
 
-        long t2 = t + 2000 * MS;
+        long t2 = t + 2000 * MS; // reassigned below
         engineAudio(p1, t2); // back
         c.update(room, t2);
         assertThat(TestPeers.channel(p1).audioModes).containsExactly("mixed", "forwarded", "mixed");
 
-        room.remove(2); // someone left: below the threshold
+        engineAudio(p1, t2 + 3000 * MS, 40); // the engine short of CPU: every other frame
+        c.update(room, t2 + 3000 * MS);
+        assertThat(MixedAudioControl.modeOf(p1)).as("choppy mixed audio: forwarded is better").isEqualTo(AudioDelivery.Mode.FORWARDED);
+        engineAudio(p1, t2 + 5000 * MS);
+        c.update(room, t2 + 5000 * MS);
+        assertThat(MixedAudioControl.modeOf(p1)).isEqualTo(AudioDelivery.Mode.MIXED);
+        t2 += 5000 * MS;
+
+        room.remove(2); // someone left: back to the threshold
         c.update(room, t2 + 10 * MS);
         assertThat(c.roomMixed()).isFalse();
         assertThat(MixedAudioControl.modeOf(p1)).isEqualTo(AudioDelivery.Mode.FORWARDED);
-        assertThat(TestPeers.channel(p1).audioModes).containsExactly("mixed", "forwarded", "mixed", "forwarded");
+        assertThat(TestPeers.channel(p1).audioModes).containsExactly("mixed", "forwarded", "mixed", "forwarded", "mixed", "forwarded");
         assertThat(p1.mixedAudio).as("the slot stays negotiated for the next time").isNotNull();
-        assertThat(c.switches.get()).isEqualTo(4);
+        assertThat(c.switches.get()).isEqualTo(6);
     }
 
     @Test

@@ -50,6 +50,20 @@ class MixedAudioTest {
     }
 
     @Test
+    void steadyNeedsFortyOfTheFiftyPacketsOfTheLastSecond() throws Exception {
+        MixedAudio m = new MixedAudio(SLOT_SSRC, 0);
+        long t = 2_000_000 * MS;
+        for (int i = 0; i < 39; i++) {
+            m.onEnginePacket(opus(7000, i, 960L * i), t + i * 20 * MS, out);
+        }
+        long now = t + 38 * 20 * MS;
+        assertThat(m.steady(now)).as("39 packets").isFalse();
+        m.onEnginePacket(opus(7000, 39, 960L * 39), now + 20 * MS, out);
+        assertThat(m.steady(now + 20 * MS)).as("40 packets in 800 ms").isTrue();
+        assertThat(m.steady(now + 20 * MS + 300 * MS)).as("the oldest fell out of the second").isFalse();
+    }
+
+    @Test
     void theSlotStreamStaysContinuousAcrossANewEngineSsrcAndAcrossAPauseInDelivery() throws Exception {
         MixedAudio m = new MixedAudio(SLOT_SSRC, 0);
         m.deliver(true);
