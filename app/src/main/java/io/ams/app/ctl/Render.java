@@ -96,7 +96,7 @@ final class Render {
         String mode = a.getMode().isEmpty() ? "forwarded" : a.getMode();
         if ("forwarded".equals(mode) && a.getMixedSlot()) {
             return mode + (!a.getMixedNegotiated() ? " (mixed slot not answered)"
-                    : a.getEngineAgeMs() < 0 ? " (no mixed audio yet)" : a.getEngineAgeMs() > 150 ? " (mix silent " + a.getEngineAgeMs() + " ms)" : "");
+                    : a.getEngineAgeMs() < 0 ? " (no mixed audio yet)" : a.getEngineAgeMs() > 100 ? " (mix silent " + a.getEngineAgeMs() + " ms)" : "");
         }
         return mode;
     }

@@ -321,7 +321,7 @@ public final class EngineLink implements AutoCloseable {
                     sentRtt.remove(key(w.id, p.id())); // a new ingress in the engine: tell it the RTT again
                     routes.put(key(w.id, p.id()), new InetSocketAddress(resp.getRtpHost(), resp.getRtpPort()));
                     LOG.info("engine link: {}/{} decoded by the engine from {}:{}{}", w.id, p.id(), resp.getRtpHost(),
-                            resp.getRtpPort(), resp.getMixAudioSsrc() != 0 ? ", its mixed audio on SSRC " + resp.getMixAudioSsrc() : "");
+                            resp.getRtpPort(), resp.getMixAudioSsrc() != 0 ? ", its mixed audio on SSRC " + Integer.toUnsignedString(resp.getMixAudioSsrc()) : "");
                     if (resp.getMixAudioSsrc() != 0) {
                         listener.onMixAudioSsrc(w.id, p.id(), resp.getMixAudioSsrc() & 0xFFFFFFFFL);
                     }

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class MixedAudio {
     static final String MID = "ma";
     /** Engine audio older than this is not flowing: the receiver goes (or stays) on forwarded audio. */
-    static final long FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
+    static final long FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
      * Of the 50 packets a second of 20 ms frames brings, at least this many must have arrived in the last second
      * for the mix to be worth switching to (an engine short of CPU skips frames: choppy mixed audio is worse than

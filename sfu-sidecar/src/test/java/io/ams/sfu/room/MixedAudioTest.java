@@ -40,10 +40,10 @@ class MixedAudioTest {
         assertThat(m.engineAgeMillis(t0)).isEqualTo(-1);
         assertThat(m.onEnginePacket(opus(7000, 1, 960), t0, out)).as("not delivering: not sent").isEqualTo(-1);
         assertThat(m.notDelivered.get()).isEqualTo(1);
-        assertThat(m.fresh(t0 + 100 * MS)).isTrue();
-        assertThat(m.replacesForwarded(t0 + 100 * MS)).as("fresh but not switched to mixed").isFalse();
+        assertThat(m.fresh(t0 + 50 * MS)).isTrue();
+        assertThat(m.replacesForwarded(t0 + 50 * MS)).as("fresh but not switched to mixed").isFalse();
         m.deliver(true);
-        assertThat(m.replacesForwarded(t0 + 100 * MS)).isTrue();
+        assertThat(m.replacesForwarded(t0 + 50 * MS)).isTrue();
         assertThat(m.replacesForwarded(t0 + MixedAudio.FRESH_NANOS)).as("the engine went quiet: forward again").isFalse();
         assertThat(m.fresh(t0 + MixedAudio.FRESH_NANOS + 50 * MS)).isFalse();
         assertThat(m.engineAgeMillis(t0 + 300 * MS)).isEqualTo(300);
