@@ -4,6 +4,9 @@
 // engine's mixed audio for us (offered once the room reaches the audio mix threshold; message "audio" says
 // which of the two the server sends now: every audio track is played, the server sends on one kind only).
 //
+// Peer to peer (p2p.js): in a room of two the server may ask both clients to talk directly; this
+// client keeps its server connection up with what it sends paused, and switches back at the server's word.
+//
 // Rejoining: a meeting must survive a sidecar restart, a proxy dropping the WebSocket or a network
 // change. Once admitted, the client treats the loss of its session (the WebSocket closes, the server
 // stops answering, or the media connection fails) as temporary: it closes the RTCPeerConnection,
@@ -36,6 +39,8 @@ const REFUSALS = {
 /** Rejoin policy: wait 0.5 s, 1 s, 2 s, 4 s, 8 s, then 10 s between attempts, each shortened at random by
  * up to a quarter (so a restarted server is not hit by every client at once), for at most a minute after
  * the session was lost. */
+import { P2pCall } from './p2p.js';
+
 export const RECONNECT = Object.freeze({
   firstDelayMs: 500,
   maxDelayMs: 10000,
@@ -50,8 +55,14 @@ export const RECONNECT = Object.freeze({
 const KEEPALIVE = Object.freeze({ pingEveryMs: 10000, silentAfterMs: 25000 });
 
 export class AmsClient extends EventTarget {
-  constructor({ room, name, token, url }) {
+  constructor({ room, name, token, url, p2p = true, p2pBlock = false }) {
     super();
+    this.p2pAllowed = p2p;      // we tell the server we can talk peer to peer (join "p2p")
+    this.p2pBlock = p2pBlock;   // test hook: the other browser's P2P candidates are dropped (a blocked direct path)
+    this.mediaMode = 'server';  // 'p2p' while the call runs peer to peer (message media-mode)
+    this.mediaModeLog = [];     // {mode, at}: every switch, for the UI and tests
+    this.p2p = null;            // the P2pCall while one is set up or running
+    this._p2pStatsTimer = null;
     this.room = room;
     this.name = name;
     this.token = token;
@@ -149,7 +160,7 @@ export class AmsClient extends EventTarget {
     ws.onopen = () => {
       if (ws !== this.ws) return;
       this._lastHeard = Date.now();
-      this._send({ type: 'join', room: this.room, name: this.name, token: this.token });
+      this._send({ type: 'join', room: this.room, name: this.name, token: this.token, p2p: this.p2pAllowed });
       this._startKeepalive(ws);
     };
     ws.onmessage = (ev) => {
@@ -277,6 +288,7 @@ export class AmsClient extends EventTarget {
 
   /** What we knew of the room belongs to the lost session; the rejoin tells us afresh. */
   _forgetRoom() {
+    this._endP2p();
     this.participantId = null;
     this.previousSpeaker = null;
     this.sendConstraints = null; // the next session's constraints start again at version 1
@@ -351,6 +363,20 @@ export class AmsClient extends EventTarget {
         this._set('locked', !!m.locked);
         this._notice(m.locked ? (m.by || 'The host') + ' locked the room: nobody new can join.'
           : (m.by || 'The host') + ' unlocked the room: anyone with a link can join again.');
+        break;
+      case 'p2p-start':
+        this._p2pStart(m);
+        break;
+      case 'p2p-offer':
+      case 'p2p-answer':
+      case 'p2p-candidate':
+        if (this.p2p && m.from === this.p2p.peerId) await this.p2p.onSignal(m);
+        break;
+      case 'media-mode':
+        await this._setMediaMode(m.mode === 'p2p' ? 'p2p' : 'server');
+        break;
+      case 'p2p-stop':
+        this._endP2p();
         break;
       case 'mute-requested':
         if (!this.audioMuted) {
@@ -571,6 +597,7 @@ export class AmsClient extends EventTarget {
 
   leave() {
     this._left = true;
+    this._endP2p();
     this._send({ type: 'leave' });
     if (this.ws) this.ws.close(1000, 'left');
     if (this._episode) clearTimeout(this._episode.timer);
@@ -593,10 +620,130 @@ export class AmsClient extends EventTarget {
     }
   }
 
+  // ---- peer to peer ----
+
+  _p2pStart(m) {
+    this._endP2p();
+    this.p2p = new P2pCall({ peerId: m.peer, initiator: !!m.initiator, iceServers: m.iceServers || [],
+      connectMs: m.connectMs || 8000, localStream: this.localStream, send: (x) => this._send(x),
+      blockRemoteCandidates: this.p2pBlock,
+      onRemote: () => { if (this.mediaMode === 'p2p') this._showP2p(); } });
+  }
+
+  /** The server switched us: to p2p, pause what we send to the server; to server, resume it first. */
+  async _setMediaMode(mode) {
+    if (mode === this.mediaMode || (mode === 'p2p' && !this.p2p)) return;
+    if (mode === 'p2p') {
+      await this._pauseServerSenders(true);
+      this.mediaModeLog.push({ mode, at: Date.now() });
+      this._set('mediaMode', 'p2p');
+      this._showP2p();
+      this._p2pStatsTimer = setInterval(() => this._sendP2pStats(), 500);
+    } else {
+      clearInterval(this._p2pStatsTimer);
+      this._p2pStatsTimer = null;
+      await this._pauseServerSenders(false);
+      // keep showing the direct video until the server's main video flows again (at most 1.5 s)
+      await this._whenServerMainFlows(1500);
+      this.mediaModeLog.push({ mode, at: Date.now() });
+      this._set('mediaMode', 'server');
+      this._showServer();
+    }
+  }
+
+  /** Closes the P2P call; its media is no longer shown (the server's is, or will be). */
+  _endP2p() {
+    clearInterval(this._p2pStatsTimer);
+    this._p2pStatsTimer = null;
+    if (this.p2p) {
+      this.p2p.close();
+      this.p2p = null;
+    }
+    if (this.mediaMode === 'p2p') {
+      this.mediaModeLog.push({ mode: 'server', at: Date.now() });
+      this._set('mediaMode', 'server');
+      this._pauseServerSenders(false);
+      this._showServer();
+    }
+  }
+
+  async _pauseServerSenders(paused) {
+    const pc = this.pc;
+    if (!pc) return;
+    for (const t of pc.getTransceivers()) {
+      if ((t.mid !== '0' && t.mid !== '1') || !t.sender || !t.sender.track) continue;
+      if (!paused && t.mid === '1') {
+        await this._applyConstraints(); // the camera as the server last asked
+        continue;
+      }
+      const params = t.sender.getParameters();
+      if (!params.encodings || params.encodings.length === 0) continue;
+      params.encodings.forEach((e) => { e.active = !paused; });
+      try {
+        await t.sender.setParameters(params);
+      } catch (e) {
+        console.warn('AMS: cannot ' + (paused ? 'pause' : 'resume') + ' what we send to the server: ' + e);
+      }
+    }
+  }
+
+  _showP2p() {
+    const remote = this.p2p && this.p2p.remote;
+    if (!remote) return;
+    const video = remote.getVideoTracks()[0];
+    const audio = remote.getAudioTracks()[0];
+    if (video) {
+      this.dispatchEvent(new CustomEvent('track', { detail: { key: 'main', role: 'main', participantId: this.p2p.peerId,
+        stream: new MediaStream([video]), mid: null, p2p: true } }));
+    }
+    if (audio) {
+      this.dispatchEvent(new CustomEvent('track', { detail: { key: 'audio:' + this.p2p.peerId, role: 'audio',
+        participantId: this.p2p.peerId, stream: new MediaStream([audio]), mid: null, p2p: true } }));
+    }
+  }
+
+  /** The server's streams on screen again (they stayed attached to the server connection). */
+  _showServer() {
+    for (const [mid, role] of Object.entries(this.tracks)) {
+      const key = role.role === 'audio' ? 'audio:' + role.participantId : role.role;
+      const stream = this.streams[key];
+      if (stream) {
+        this.dispatchEvent(new CustomEvent('track', { detail: { key, role: role.role, participantId: role.participantId,
+          stream, mid } }));
+      }
+    }
+  }
+
+  async _whenServerMainFlows(timeoutMs) {
+    const pc = this.pc;
+    const mid = Object.keys(this.tracks).find((k) => this.tracks[k].role === 'main');
+    const t = pc && mid && pc.getTransceivers().find((x) => x.mid === mid);
+    if (!t || !t.receiver) return;
+    const decoded = async () => {
+      let n = 0;
+      (await t.receiver.getStats()).forEach((r) => { if (r.type === 'inbound-rtp') n = r.framesDecoded || 0; });
+      return n;
+    };
+    const before = await decoded();
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (await decoded() > before) return;
+    }
+  }
+
+  async _sendP2pStats() {
+    if (!this.p2p || this.mediaMode !== 'p2p') return;
+    let level = null;
+    try { level = await this.p2p.micLevel(); } catch (e) { /* closed meanwhile */ }
+    this._send({ type: 'p2p-stats', audioLevel: this.audioMuted || level === null ? 127 : level, muted: this.audioMuted });
+  }
+
   /** Per-track receive and send statistics of the current peer connection, for the UI and for tests. */
   async stats() {
     const out = { main: null, mix: null, audioIn: 0, audioMode: this.audioMode, audioInbound: [], outbound: { video: null, audio: null }, outboundLayers: [],
-      availableOutgoingBitrate: 0, bandwidth: this.bandwidth };
+      availableOutgoingBitrate: 0, bandwidth: this.bandwidth, mediaMode: this.mediaMode,
+      p2p: this.p2p ? await this.p2p.stats().catch(() => null) : null };
     // a rejoin may replace both while getStats() runs: read one session's
     const pc = this.pc;
     const tracks = this.tracks;

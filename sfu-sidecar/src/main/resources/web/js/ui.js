@@ -9,7 +9,8 @@ const name = q.get('name') || '';
 const token = q.get('token') || '';
 const wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
 
-const client = new AmsClient({ room, name, token, url: wsUrl });
+// ?p2p=0: never peer to peer; ?p2pBlock=1 (tests): as if the network blocked the direct path
+const client = new AmsClient({ room, name, token, url: wsUrl, p2p: q.get('p2p') !== '0', p2pBlock: q.get('p2pBlock') === '1' });
 window.amsClient = client;
 $('room-name').textContent = room ? 'Room ' + room : 'AMS';
 
@@ -55,8 +56,9 @@ function render() {
   showOwnQuality($('my-quality'), client);
   const shown = client.pinned || (client.mainSpeaker !== client.participantId ? client.mainSpeaker : client.previousSpeaker);
   $('main-label').textContent = shown ? nameOf(shown) + (client.pinned ? ' (pinned)' : '') : '';
-  $('mix').classList.toggle('unavailable', !client.mixAvailable);
-  $('mix-status').textContent = client.mixAvailable ? 'everyone' : 'mix unavailable';
+  const direct = client.mediaMode === 'p2p';
+  $('mix').classList.toggle('unavailable', direct || !client.mixAvailable);
+  $('mix-status').textContent = direct ? 'direct call (peer to peer)' : client.mixAvailable ? 'everyone' : 'mix unavailable';
   // the server paused the main video for our downlink (message "bandwidth"): the mix takes the stage
   const mixOnly = !!(client.bandwidth && client.bandwidth.mixOnly);
   $('stage').classList.toggle('mix-only', mixOnly);

@@ -65,6 +65,21 @@ public final class SidecarOptions {
     @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--tls-key", paramLabel = "PEM", description = "Private key for --tls-cert.")
     Path tlsKey;
 
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--p2p", paramLabel = "on|off", defaultValue = "on",
+            description = "Rooms of two (no recording, both browsers allow it) talk peer to peer, and move to the server "
+                    + "when a third joins, a recording starts or the direct path fails (default: ${DEFAULT-VALUE}).")
+    String p2p;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--p2p-after", paramLabel = "SECONDS", defaultValue = "5",
+            description = "How long a room must be at two before it goes peer to peer, also after a return to the server "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double p2pAfterSeconds;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--ice-server", paramLabel = "URL",
+            description = "A STUN or TURN server for the browsers' peer-to-peer connections, e.g. stun:stun.example.org:3478 "
+                    + "(repeat for more; default: none, host candidates only).")
+    List<String> iceServers = new ArrayList<>();
+
     @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--tls-self-signed",
             description = "HTTPS/WSS with a self-signed certificate for this machine's names and addresses, made once in "
                     + "DATA-DIR/tls and reused; each browser warns once. For meetings with people on other machines.")
@@ -151,11 +166,25 @@ public final class SidecarOptions {
         if (grpcPort >= 0) {
             ControlTokens.checkExposure(cmd, "--sfu-grpc-host", grpcHost, token, insecureControl);
         }
+        if (!p2p.equals("on") && !p2p.equals("off")) {
+            throw new ParameterException(cmd, "--p2p '" + p2p + "' is not on or off");
+        }
+        if (p2pAfterSeconds < 0 || p2pAfterSeconds > 3600) {
+            throw new ParameterException(cmd, "--p2p-after " + p2pAfterSeconds + " is out of range 0..3600 seconds");
+        }
+        io.ams.sfu.room.P2pSettings p2pSettings;
+        try {
+            p2pSettings = new io.ams.sfu.room.P2pSettings(p2p.equals("on"), Math.round(p2pAfterSeconds * 1000),
+                    io.ams.sfu.room.P2pSettings.DEFAULT_CONNECT_MILLIS, io.ams.sfu.room.P2pSettings.DEFAULT_RETRY_MILLIS,
+                    iceServers);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cmd, "--ice-server: " + e.getMessage());
+        }
         try {
             return new SidecarConfig(httpHost != null ? httpHost : defaultHttpHost, httpPort, bind, mediaPort, advertise,
                     engineTarget, mixAt, dataDir.resolve("token.key"), tlsCert, tlsKey, grpcPort,
                     new MixSettings(w, h, mixFps, 1200, layout, audioMixThreshold), maxParticipants, 100, Duration.ofHours(12), grpcHost,
-                    token, insecureControl);
+                    token, insecureControl, p2pSettings);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cmd, e.getMessage());
         }

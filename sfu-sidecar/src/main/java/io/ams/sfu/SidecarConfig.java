@@ -1,5 +1,7 @@
 package io.ams.sfu;
 
+import io.ams.sfu.room.P2pSettings;
+
 import io.ams.proto.auth.ControlToken;
 import io.ams.sfu.engine.MixSettings;
 import java.net.InetAddress;
@@ -27,12 +29,13 @@ import java.util.List;
  * @param controlToken        when not null: required on every call of the control API, and sent on every call to
  *                            the engine ({@code --control-token-file}, AMS_CONTROL_TOKEN)
  * @param insecureControl     {@code --insecure-control}: the control API beyond loopback without a token, on purpose
+ * @param p2p                 peer-to-peer calls for rooms of two ({@code --p2p}, {@code --ice-server})
  */
 public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind, int mediaPort,
                             List<String> advertisedAddresses, String engineTarget, InetAddress mixBindAddress,
                             Path tokenKeyFile, Path tlsCert, Path tlsKey, int grpcPort, MixSettings mix,
                             int maxParticipants, int maxRooms, Duration tokenTtl, String grpcHost,
-                            ControlToken controlToken, boolean insecureControl) {
+                            ControlToken controlToken, boolean insecureControl, P2pSettings p2p) {
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT = 10000;
     public static final int DEFAULT_GRPC_PORT = 50052;
@@ -47,12 +50,30 @@ public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind
                 tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, DEFAULT_GRPC_HOST, null, false);
     }
 
+    /** Peer-to-peer calls as by default. */
+    public SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind, int mediaPort,
+                         List<String> advertisedAddresses, String engineTarget, InetAddress mixBindAddress,
+                         Path tokenKeyFile, Path tlsCert, Path tlsKey, int grpcPort, MixSettings mix,
+                         int maxParticipants, int maxRooms, Duration tokenTtl, String grpcHost,
+                         ControlToken controlToken, boolean insecureControl) {
+        this(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress, tokenKeyFile,
+                tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl,
+                P2pSettings.defaults());
+    }
+
     public SidecarConfig {
+        p2p = p2p == null ? P2pSettings.defaults() : p2p;
         grpcHost = grpcHost == null || grpcHost.isBlank() ? DEFAULT_GRPC_HOST : grpcHost;
         advertisedAddresses = List.copyOf(advertisedAddresses);
         if (maxParticipants < 2 || maxParticipants > 500) {
             throw new IllegalArgumentException("maxParticipants " + maxParticipants + " is out of range 2..500");
         }
+    }
+
+    public SidecarConfig withP2p(P2pSettings settings) {
+        return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken,
+                insecureControl, settings);
     }
 
     public static SidecarConfig defaults(Path dataDir) {
@@ -63,43 +84,43 @@ public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind
 
     public SidecarConfig withPorts(int http, int media, int grpc) {
         return new SidecarConfig(httpHost, http, mediaBind, media, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpc, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl);
+                tokenKeyFile, tlsCert, tlsKey, grpc, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p);
     }
 
     public SidecarConfig withEngine(String target) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, target, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p);
     }
 
     public SidecarConfig withMix(MixSettings m) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, m, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, m, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p);
     }
 
     public SidecarConfig withHttpHost(String host) {
         return new SidecarConfig(host, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p);
     }
 
     public SidecarConfig withTls(Path cert, Path key) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, cert, key, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl);
+                tokenKeyFile, cert, key, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p);
     }
 
     public SidecarConfig withMedia(InetAddress bind, List<String> advertised) {
         return new SidecarConfig(httpHost, httpPort, bind, mediaPort, advertised, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p);
     }
 
     /** The control token (null: none) and --insecure-control. */
     public SidecarConfig withControl(ControlToken token, boolean insecure) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, token, insecure);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, token, insecure, p2p);
     }
 
     /** The control API's listening address. */
     public SidecarConfig withGrpcHost(String host) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, host, controlToken, insecureControl);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, host, controlToken, insecureControl, p2p);
     }
 }

@@ -142,6 +142,8 @@ final class SignalingController implements SignalingHandler {
                             : error.substring(0, Math.min(200, error.length())));
                 }
                 case "mute" -> j.room().mute(j.peer(), m.path("audio").asBoolean(false), m.path("video").asBoolean(false));
+                case "p2p-offer", "p2p-answer", "p2p-candidate", "p2p-state", "p2p-stats" ->
+                        j.room().p2pMessage(j.peer(), type, m);
                 case "leave" -> {
                     member.leave("left");
                     s.close("left");
@@ -192,6 +194,7 @@ final class SignalingController implements SignalingHandler {
             joined.put("lockedBy", access.lockedBy(room));
         }
         s.send(joined);
+        j.room().allowP2p(j.peer(), m.path("p2p").asBoolean(false));
         j.room().start(j.peer());
     }
 
@@ -242,6 +245,13 @@ final class SignalingController implements SignalingHandler {
             this.s = s;
             this.roomId = roomId;
             this.access = access;
+        }
+
+        @Override
+        public void p2p(String type, Map<String, ?> fields) {
+            ObjectNode o = SignalingServer.message(type);
+            o.setAll((ObjectNode) SignalingServer.json().valueToTree(fields));
+            s.send(o);
         }
 
         @Override

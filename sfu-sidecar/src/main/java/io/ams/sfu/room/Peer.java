@@ -86,6 +86,8 @@ final class Peer {
     int ignoredCheckedVersion;                  // room lock
     volatile long lastVoiceMillis;
     volatile boolean audioMuted;
+    /** Its client allows a peer-to-peer call (join message {@code "p2p": true}). */
+    volatile boolean p2pAllowed;
     volatile boolean videoMuted;
     volatile long lastPliNanos;
     /** Network analyzer: uplink and downlink quality, our sender reports to this peer. */

@@ -53,6 +53,13 @@ public interface PeerChannel {
     default void audioMode(String mode) {
     }
 
+    /**
+     * A peer-to-peer message (docs/SIGNALING.md "Peer to peer"): {@code type} with these fields (values:
+     * strings, numbers, booleans, null, lists and maps of them).
+     */
+    default void p2p(String type, Map<String, ?> fields) {
+    }
+
     /** Everyone's connection quality (message {@code quality}, about once a second when it changed). */
     default void quality(List<io.ams.sfu.quality.ParticipantQuality> list) {
     }

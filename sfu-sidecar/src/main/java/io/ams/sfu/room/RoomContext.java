@@ -15,7 +15,14 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param maxParticipants participants per room; a join beyond it gets room_full
  * @param mix             the engine's mix (its layout decides the size each camera needs)
  * @param simulcast       whether browsers are asked for simulcast layers of their camera
+ * @param p2p             whether and how rooms of two go peer to peer
  */
 public record RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
-                          InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast) {
+                          InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast,
+                          P2pSettings p2p) {
+    /** Without peer-to-peer calls. */
+    public RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
+                       InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast) {
+        this(mediaPort, engine, engineOut, timer, mixBindAddress, maxParticipants, mix, simulcast, P2pSettings.off());
+    }
 }

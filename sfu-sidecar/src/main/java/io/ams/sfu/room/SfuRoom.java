@@ -76,6 +76,7 @@ public final class SfuRoom implements AutoCloseable {
     private volatile boolean closed;
     private String recordingBy; // guarded by this; null: not being recorded
     private boolean released; // guarded by this
+    private final P2pControl p2p; // guarded by this
 
     public SfuRoom(String id, RoomContext ctx, SerialLane lane) throws SocketException {
         this.id = id;
@@ -86,6 +87,17 @@ public final class SfuRoom implements AutoCloseable {
         this.mixedIn = new MixedAudioIn(id);
         this.audioMix = new MixedAudioControl(id, ctx.mix() == null ? -1 : ctx.mix().audioMixThreshold());
         this.mix = new MixReceiver(id, ctx.mixBindAddress(), () -> peerView, mixedIn);
+        this.p2p = new P2pControl(ctx.p2p(), new P2pControl.Room() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public boolean recorded() {
+                return recordingBy != null;
+            }
+        });
         ctx.engine().openRoom(id, mix.address());
         this.tick = ctx.timer().scheduleWithFixedDelay(this::queueTick, 100, 100, TimeUnit.MILLISECONDS);
         LOG.info("room '{}' opened, mix expected on {}", id, mix.address());
@@ -269,6 +281,7 @@ public final class SfuRoom implements AutoCloseable {
             return;
         }
         publishPeers();
+        p2p.onLeave(p, System.currentTimeMillis());
         LOG.info("room '{}': {} left ({}), {} participant(s) remain", id, p, reason, peers.size());
         p.transport.close();
         ctx.engine().removeParticipant(id, p.id);
@@ -292,6 +305,62 @@ public final class SfuRoom implements AutoCloseable {
         }
         applySpeakerChange();
         announceParticipants(true);
+    }
+
+    /** Whether {@code p}'s client allows a peer-to-peer call (its join said so). */
+    public synchronized void allowP2p(Peer p, boolean allowed) {
+        p.p2pAllowed = allowed;
+    }
+
+    /** A peer-to-peer message from {@code p}'s client ({@link P2pControl#onMessage}). */
+    public synchronized void p2pMessage(Peer p, String type, com.fasterxml.jackson.databind.JsonNode m) throws RoomException {
+        if (!peers.containsKey(p.id)) {
+            throw new RoomException("bad_message", "not in room '" + id + "'");
+        }
+        if (type.equals("p2p-stats")) {
+            p2pStats(p, m);
+            return;
+        }
+        p2p.onMessage(p, type, m, System.currentTimeMillis());
+    }
+
+    /**
+     * What a client on a P2P call reports of itself about every 500 ms, since no media reaches the server:
+     * its microphone's level (RFC 6464 -dBov, 127 silence) feeds speaker detection like the level
+     * extension does; its mute state the participant list.
+     */
+    private void p2pStats(Peer p, com.fasterxml.jackson.databind.JsonNode m) throws RoomException {
+        if (!p2p.modeOf(p).equals("p2p")) {
+            throw new RoomException("bad_message", "'p2p-stats' outside a peer-to-peer call");
+        }
+        com.fasterxml.jackson.databind.JsonNode level = m.get("audioLevel");
+        if (level != null && level.canConvertToInt() && level.asInt() >= 0 && level.asInt() <= 127) {
+            long now = System.currentTimeMillis();
+            boolean voice = level.asInt() <= AudioReceiver.SPEAKING_LEVEL && !p.audioMuted;
+            if (voice) {
+                p.lastVoiceMillis = now;
+            }
+            boolean changed;
+            synchronized (speakers) {
+                changed = speakers.onAudioLevel(p.id, level.asInt(), voice, now);
+            }
+            if (changed) {
+                applySpeakerChange();
+            }
+        }
+    }
+
+    /** "p2p" while {@code p} talks peer to peer, else "server". */
+    public synchronized String mediaMode(Peer p) {
+        return p2p.modeOf(p);
+    }
+
+    /** The room's P2P state: mode, why it is on the server, and the counters. */
+    public synchronized String p2pSummary() {
+        return p2p.mode() + (p2p.reason().isEmpty() ? "" : " (" + p2p.reason() + ")") + ", sessions " + p2p.sessions.get()
+                + ", connected " + p2p.connected.get() + ", fallbacks " + p2p.fallbacks.get() + " (failed "
+                + p2p.failures.get() + "), messages relayed " + p2p.messagesRelayed.get() + ", refused "
+                + p2p.messagesRefused.get();
     }
 
     /** The engine records this room (or stopped): everyone is told, and everyone who joins later. */
@@ -528,6 +597,7 @@ public final class SfuRoom implements AutoCloseable {
                 sendOffer(q); // the room went over the audio mix threshold
             }
             audioMix.update(peers.values(), nowNanos);
+            p2p.tick(peers.values(), now);
             announceParticipants(false);
             layers.updateConstraints(peers.values(), announcedMain, quality.latest(), now, nowNanos);
             layers.selectLayers(peers.values(), announcedMain, nowNanos);

@@ -359,6 +359,11 @@ public final class SignalingServer implements AutoCloseable {
         return msg;
     }
 
+    /** The JSON mapper messages are written with. */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
     public static ObjectNode message(String type) {
         ObjectNode n = JSON.createObjectNode();
         n.put("type", type);

@@ -1,0 +1,262 @@
+package io.ams.sfu.room;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether a room of two talks peer to peer, and the switches (docs/SIGNALING.md "Peer to peer").
+ * The server decides; the clients follow:
+ * <pre>
+ *   SERVER --(eligible for returnMillis)--> CONNECTING --(both report "connected")--> P2P
+ *     ^                                         |                                      |
+ *     +------ not eligible, a failure, a leave, connectMillis passed ------------------+
+ * </pre>
+ * Eligible: P2P on, exactly two participants, both clients allow it, no recording, and the two have
+ * not failed to connect in the last retryMillis. Going to P2P, each client builds a second
+ * RTCPeerConnection (p2p-start; the one with the smaller id offers), the server relays their offer,
+ * answer and candidates, and once both say "connected" it tells both to pause their server media
+ * (media-mode p2p). Going back, it tells both to resume the server media first (media-mode server,
+ * their server connection was kept warm) and then to close the P2P connection (p2p-stop). Whenever in
+ * doubt (a message for the wrong peer, a failure report, a client that does not answer) it goes back
+ * to the server. Called under the room's lock.
+ */
+final class P2pControl {
+    private static final Logger LOG = LoggerFactory.getLogger(P2pControl.class);
+
+    enum Mode { SERVER, CONNECTING, P2P }
+
+    /** What the control needs of its room. */
+    interface Room {
+        String id();
+
+        boolean recorded();
+    }
+
+    private final P2pSettings settings;
+    private final Room room;
+    private Mode mode = Mode.SERVER;
+    private Peer offerer;
+    private Peer answerer;
+    private boolean offererUp;
+    private boolean answererUp;
+    private long eligibleSince = -1;
+    private long connectingSince;
+    private String failedPair;
+    private long failedUntil;
+    private String lastReason = "";
+    final AtomicLong sessions = new AtomicLong();      // P2P connections begun
+    final AtomicLong connected = new AtomicLong();     // ... that came up
+    final AtomicLong fallbacks = new AtomicLong();     // returns to the server
+    final AtomicLong failures = new AtomicLong();      // ... of which P2P did not work
+    final AtomicLong messagesRelayed = new AtomicLong();
+    final AtomicLong messagesRefused = new AtomicLong();
+
+    P2pControl(P2pSettings settings, Room room) {
+        this.settings = settings;
+        this.room = room;
+    }
+
+    Mode mode() {
+        return mode;
+    }
+
+    /** Why the room is on the server now ("" while P2P or before any decision). */
+    String reason() {
+        return lastReason;
+    }
+
+    /** The room's timer (about every 100 ms). */
+    void tick(Collection<Peer> peers, long nowMillis) {
+        String notEligible = notEligible(peers, nowMillis);
+        switch (mode) {
+            case SERVER -> {
+                if (notEligible != null) {
+                    eligibleSince = -1;
+                    lastReason = notEligible;
+                } else if (eligibleSince < 0) {
+                    eligibleSince = nowMillis;
+                } else if (nowMillis - eligibleSince >= settings.returnMillis()) {
+                    begin(new ArrayList<>(peers), nowMillis);
+                }
+            }
+            case CONNECTING -> {
+                if (notEligible != null) {
+                    toServer(notEligible, false, nowMillis);
+                } else if (nowMillis - connectingSince > settings.connectMillis()) {
+                    toServer("the P2P connection was not up within " + settings.connectMillis() + " ms", true, nowMillis);
+                }
+            }
+            case P2P -> {
+                if (notEligible != null) {
+                    toServer(notEligible, false, nowMillis);
+                }
+            }
+        }
+    }
+
+    private String notEligible(Collection<Peer> peers, long nowMillis) {
+        if (!settings.enabled()) {
+            return "P2P is off on this server";
+        }
+        if (peers.size() != 2) {
+            return peers.size() + " participants";
+        }
+        for (Peer p : peers) {
+            if (!p.p2pAllowed) {
+                return p.id + "'s client does not allow P2P";
+            }
+        }
+        if (room.recorded()) {
+            return "the room is recorded";
+        }
+        if (pairKey(peers).equals(failedPair) && nowMillis < failedUntil) {
+            return "P2P failed for these two lately";
+        }
+        return null;
+    }
+
+    private static String pairKey(Collection<Peer> peers) {
+        return peers.stream().map(p -> p.id).sorted().reduce((a, b) -> a + "+" + b).orElse("");
+    }
+
+    private void begin(List<Peer> two, long nowMillis) {
+        two.sort((x, y) -> x.id.compareTo(y.id));
+        offerer = two.get(0);
+        answerer = two.get(1);
+        offererUp = false;
+        answererUp = false;
+        mode = Mode.CONNECTING;
+        connectingSince = nowMillis;
+        sessions.incrementAndGet();
+        lastReason = "";
+        LOG.info("room '{}': {} and {} go peer to peer", room.id(), offerer, answerer);
+        offerer.channel.p2p("p2p-start", start(answerer, true));
+        answerer.channel.p2p("p2p-start", start(offerer, false));
+    }
+
+    private Map<String, Object> start(Peer other, boolean initiator) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("peer", other.id);
+        m.put("initiator", initiator);
+        List<Map<String, Object>> servers = new ArrayList<>();
+        for (String url : settings.iceServers()) {
+            servers.add(Map.of("urls", url));
+        }
+        m.put("iceServers", servers);
+        m.put("connectMs", settings.connectMillis());
+        return m;
+    }
+
+    /** Back to the server: media resumes there first, then the P2P connection closes. */
+    private void toServer(String reason, boolean failed, long nowMillis) {
+        Mode was = mode;
+        mode = Mode.SERVER;
+        eligibleSince = -1;
+        lastReason = reason;
+        fallbacks.incrementAndGet();
+        if (failed) {
+            failures.incrementAndGet();
+            failedPair = pairKey(List.of(offerer, answerer));
+            failedUntil = nowMillis + settings.retryMillis();
+        }
+        LOG.info("room '{}': back to the server from {} ({}): {}", room.id(), was, failed ? "P2P failed" : "as planned",
+                reason);
+        for (Peer p : List.of(offerer, answerer)) {
+            p.channel.p2p("media-mode", Map.of("mode", "server", "reason", reason));
+            p.channel.p2p("p2p-stop", Map.of("reason", reason));
+        }
+        offerer = null;
+        answerer = null;
+    }
+
+    /** A participant left: a call it was part of goes back to the server (for the one who stays). */
+    void onLeave(Peer p, long nowMillis) {
+        if (mode != Mode.SERVER && (p == offerer || p == answerer)) {
+            toServer(p.id + " left", false, nowMillis);
+        }
+    }
+
+    /**
+     * A P2P message from a client: {@code p2p-offer}, {@code p2p-answer} and {@code p2p-candidate} are
+     * relayed to the other of the two; {@code p2p-state} reports the client's P2P connection
+     * ("connected" or "failed"). Refused (the exception says why) when the sender is not in a P2P call.
+     */
+    void onMessage(Peer from, String type, JsonNode m, long nowMillis) throws RoomException {
+        Peer other = from == offerer ? answerer : from == answerer ? offerer : null;
+        if (mode == Mode.SERVER || other == null) {
+            messagesRefused.incrementAndGet();
+            throw new RoomException("bad_message", "'" + type + "': no peer-to-peer call of yours is under way");
+        }
+        switch (type) {
+            case "p2p-offer", "p2p-answer" -> {
+                if ((type.equals("p2p-offer")) != (from == offerer)) {
+                    messagesRefused.incrementAndGet();
+                    throw new RoomException("bad_message", "'" + type + "' from the "
+                            + (from == offerer ? "offering" : "answering") + " side");
+                }
+                String sdp = m.path("sdp").asText("");
+                if (sdp.isEmpty() || sdp.length() > 256 * 1024) {
+                    messagesRefused.incrementAndGet();
+                    throw new RoomException("bad_message", "'" + type + "' needs an 'sdp' of 1..262144 characters");
+                }
+                relay(other, type, Map.of("from", from.id, "sdp", sdp));
+            }
+            case "p2p-candidate" -> {
+                JsonNode c = m.get("candidate");
+                if (c != null && !c.isNull() && (!c.isTextual() || c.asText().length() > 1024)) {
+                    messagesRefused.incrementAndGet();
+                    throw new RoomException("bad_message", "'p2p-candidate' needs a 'candidate' string of at most 1024 characters or null");
+                }
+                Map<String, Object> fwd = new LinkedHashMap<>();
+                fwd.put("from", from.id);
+                fwd.put("candidate", c == null || c.isNull() ? null : c.asText());
+                fwd.put("sdpMid", m.path("sdpMid").isTextual() ? m.get("sdpMid").asText() : null);
+                fwd.put("sdpMLineIndex", m.path("sdpMLineIndex").canConvertToInt() ? m.get("sdpMLineIndex").asInt() : null);
+                relay(other, type, fwd);
+            }
+            case "p2p-state" -> {
+                String state = m.path("state").asText("");
+                switch (state) {
+                    case "connected" -> {
+                        if (from == offerer) {
+                            offererUp = true;
+                        } else {
+                            answererUp = true;
+                        }
+                        if (mode == Mode.CONNECTING && offererUp && answererUp) {
+                            mode = Mode.P2P;
+                            connected.incrementAndGet();
+                            LOG.info("room '{}': {} and {} talk peer to peer", room.id(), offerer, answerer);
+                            offerer.channel.p2p("media-mode", Map.of("mode", "p2p"));
+                            answerer.channel.p2p("media-mode", Map.of("mode", "p2p"));
+                        }
+                    }
+                    case "failed" -> toServer(from.id + "'s P2P connection failed: "
+                            + m.path("reason").asText("no reason given"), true, nowMillis);
+                    default -> {
+                        messagesRefused.incrementAndGet();
+                        throw new RoomException("bad_message", "'p2p-state' needs 'state' connected or failed");
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException(type);
+        }
+    }
+
+    private void relay(Peer to, String type, Map<String, Object> fields) {
+        messagesRelayed.incrementAndGet();
+        to.channel.p2p(type, fields);
+    }
+
+    /** The media mode of {@code p}: "p2p" while its call runs peer to peer, else "server". */
+    String modeOf(Peer p) {
+        return mode == Mode.P2P && (p == offerer || p == answerer) ? "p2p" : "server";
+    }
+}

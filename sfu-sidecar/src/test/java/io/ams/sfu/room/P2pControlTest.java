@@ -1,0 +1,217 @@
+package io.ams.sfu.room;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The server's P2P decisions: when two go peer to peer, what is relayed, and every way back to the server. */
+class P2pControlTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the control told one client. */
+    static final class Told implements PeerChannel {
+        final List<String> types = new ArrayList<>();
+        final List<Map<String, Object>> fields = new ArrayList<>();
+
+        @Override
+        public void p2p(String type, Map<String, ?> f) {
+            types.add(type);
+            fields.add(new java.util.HashMap<>(f));
+        }
+
+        Map<String, Object> last(String type) {
+            for (int i = types.size() - 1; i >= 0; i--) {
+                if (types.get(i).equals(type)) {
+                    return fields.get(i);
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void offer(String sdp, Map<String, TrackRole> tracks) {
+        }
+
+        @Override
+        public void participants(List<ParticipantView> list) {
+        }
+
+        @Override
+        public void speaker(String main, String previous) {
+        }
+
+        @Override
+        public void mix(boolean available) {
+        }
+
+        @Override
+        public void error(String code, String message) {
+        }
+
+        @Override
+        public void bye(String reason) {
+        }
+    }
+
+    boolean recorded;
+    final P2pControl.Room room = new P2pControl.Room() {
+        @Override
+        public String id() {
+            return "r";
+        }
+
+        @Override
+        public boolean recorded() {
+            return recorded;
+        }
+    };
+
+    static Peer peer(String id, boolean allows) {
+        Peer p = new Peer(id, id, new Told(), null, 1, 1, 2, 3, ssrc -> { }, ssrc -> { });
+        p.p2pAllowed = allows;
+        return p;
+    }
+
+    static Told told(Peer p) {
+        return (Told) p.channel;
+    }
+
+    static JsonNode json(String s) throws Exception {
+        return JSON.readTree(s);
+    }
+
+    final P2pControl control = new P2pControl(new P2pSettings(true, 1000, 2000, 10_000, List.of("stun:stun.example.org:3478")), room);
+    final Peer a = peer("p1", true);
+    final Peer b = peer("p2", true);
+
+    /** Two peers eligible for 1 s: p2p-start to both, then both report connected. */
+    void upToP2p() throws Exception {
+        control.tick(List.of(a, b), 0);
+        control.tick(List.of(a, b), 999);
+        assertThat(told(a).types).isEmpty();
+        control.tick(List.of(a, b), 1000);
+        assertThat(control.mode()).isEqualTo(P2pControl.Mode.CONNECTING);
+        control.onMessage(a, "p2p-state", json("{\"state\":\"connected\"}"), 1200);
+        assertThat(control.mode()).as("one side up is not enough").isEqualTo(P2pControl.Mode.CONNECTING);
+        control.onMessage(b, "p2p-state", json("{\"state\":\"connected\"}"), 1300);
+        assertThat(control.mode()).isEqualTo(P2pControl.Mode.P2P);
+    }
+
+    @Test
+    void twoWhoAllowItGoPeerToPeerAfterTheDelayAndTheirMessagesAreRelayed() throws Exception {
+        upToP2p();
+        Map<String, Object> startA = told(a).last("p2p-start");
+        assertThat(startA.get("peer")).isEqualTo("p2");
+        assertThat(startA.get("initiator")).isEqualTo(true);
+        assertThat(told(b).last("p2p-start").get("initiator")).isEqualTo(false);
+        assertThat(startA.get("iceServers").toString()).contains("stun:stun.example.org:3478");
+        assertThat(told(a).last("media-mode").get("mode")).isEqualTo("p2p");
+        assertThat(told(b).last("media-mode").get("mode")).isEqualTo("p2p");
+        assertThat(control.modeOf(a)).isEqualTo("p2p");
+
+        control.onMessage(a, "p2p-offer", json("{\"sdp\":\"v=0 offer\"}"), 1400);
+        assertThat(told(b).last("p2p-offer")).containsEntry("sdp", "v=0 offer").containsEntry("from", "p1");
+        control.onMessage(b, "p2p-answer", json("{\"sdp\":\"v=0 answer\"}"), 1410);
+        assertThat(told(a).last("p2p-answer")).containsEntry("sdp", "v=0 answer");
+        control.onMessage(b, "p2p-candidate", json("{\"candidate\":\"candidate:1 1 udp 1 192.0.2.9 5000 typ host\",\"sdpMid\":\"0\"}"), 1420);
+        assertThat(told(a).last("p2p-candidate")).containsEntry("sdpMid", "0");
+        control.onMessage(b, "p2p-candidate", json("{\"candidate\":null}"), 1430);
+        assertThat(told(a).last("p2p-candidate").get("candidate")).isNull();
+        assertThat(control.messagesRelayed.get()).isEqualTo(4);
+    }
+
+    @Test
+    void aThirdARecordingOrALeaveTakesThemBackToTheServerFirstResumingMedia() throws Exception {
+        upToP2p();
+        Peer c = peer("p3", true);
+        control.tick(List.of(a, b, c), 2000);
+        assertThat(control.mode()).isEqualTo(P2pControl.Mode.SERVER);
+        for (Peer p : List.of(a, b)) {
+            List<String> t = told(p).types;
+            assertThat(t.subList(t.size() - 2, t.size())).as("media resumes on the server, then P2P closes")
+                    .containsExactly("media-mode", "p2p-stop");
+            assertThat(told(p).last("media-mode").get("mode")).isEqualTo("server");
+        }
+        assertThat(told(c).types).isEmpty();
+        // at two again: back to P2P after the delay
+        control.tick(List.of(a, b), 3000);
+        control.tick(List.of(a, b), 3999);
+        assertThat(control.mode()).isEqualTo(P2pControl.Mode.SERVER);
+        control.tick(List.of(a, b), 4000);
+        assertThat(control.mode()).isEqualTo(P2pControl.Mode.CONNECTING);
+        control.onMessage(a, "p2p-state", json("{\"state\":\"connected\"}"), 4100);
+        control.onMessage(b, "p2p-state", json("{\"state\":\"connected\"}"), 4100);
+        recorded = true;
+        control.tick(List.of(a, b), 4200);
+        assertThat(control.mode()).isEqualTo(P2pControl.Mode.SERVER);
+        assertThat(control.reason()).isEqualTo("the room is recorded");
+        recorded = false;
+        control.tick(List.of(a, b), 5000);
+        control.tick(List.of(a, b), 6000);
+        assertThat(control.mode()).isEqualTo(P2pControl.Mode.CONNECTING);
+        control.onLeave(b, 6100);
+        assertThat(control.mode()).isEqualTo(P2pControl.Mode.SERVER);
+        assertThat(told(a).last("p2p-stop").get("reason")).isEqualTo("p2 left");
+        assertThat(control.failures.get()).isZero();
+    }
+
+    @Test
+    void aFailureOrNoConnectionInTimeStaysOnTheServerAndIsNotRetriedAtOnce() throws Exception {
+        control.tick(List.of(a, b), 0);
+        control.tick(List.of(a, b), 1000);
+        control.onMessage(a, "p2p-state", json("{\"state\":\"connected\"}"), 1100);
+        control.tick(List.of(a, b), 3001); // connect window of 2000 ms passed
+        assertThat(control.mode()).isEqualTo(P2pControl.Mode.SERVER);
+        assertThat(control.failures.get()).isEqualTo(1);
+        control.tick(List.of(a, b), 4000);
+        control.tick(List.of(a, b), 9000);
+        assertThat(control.mode()).as("not retried within 10 s").isEqualTo(P2pControl.Mode.SERVER);
+        assertThat(control.reason()).isEqualTo("P2P failed for these two lately");
+        control.tick(List.of(a, b), 13_100);
+        control.tick(List.of(a, b), 14_200);
+        assertThat(control.mode()).isEqualTo(P2pControl.Mode.CONNECTING);
+        control.onMessage(b, "p2p-state", json("{\"state\":\"failed\",\"reason\":\"ICE failed\"}"), 14_300);
+        assertThat(control.mode()).isEqualTo(P2pControl.Mode.SERVER);
+        assertThat(control.reason()).contains("p2's P2P connection failed: ICE failed");
+        assertThat(control.failures.get()).isEqualTo(2);
+    }
+
+    @Test
+    void notEligibleWhenAClientDoesNotAllowItOrP2pIsOff() throws Exception {
+        Peer old = peer("p9", false);
+        control.tick(List.of(a, old), 0);
+        control.tick(List.of(a, old), 5000);
+        assertThat(control.mode()).isEqualTo(P2pControl.Mode.SERVER);
+        assertThat(control.reason()).isEqualTo("p9's client does not allow P2P");
+        P2pControl off = new P2pControl(P2pSettings.off(), room);
+        off.tick(List.of(a, b), 0);
+        off.tick(List.of(a, b), 10_000);
+        assertThat(off.mode()).isEqualTo(P2pControl.Mode.SERVER);
+        assertThat(off.reason()).isEqualTo("P2P is off on this server");
+    }
+
+    @Test
+    void messagesForTheWrongPeerOrStateAreRefusedInWords() throws Exception {
+        assertThatThrownBy(() -> control.onMessage(a, "p2p-offer", json("{\"sdp\":\"x\"}"), 0))
+                .hasMessageContaining("no peer-to-peer call of yours");
+        upToP2p();
+        Peer stranger = peer("p7", true);
+        assertThatThrownBy(() -> control.onMessage(stranger, "p2p-candidate", json("{\"candidate\":\"c\"}"), 2000))
+                .hasMessageContaining("no peer-to-peer call of yours");
+        assertThatThrownBy(() -> control.onMessage(b, "p2p-offer", json("{\"sdp\":\"x\"}"), 2000))
+                .hasMessageContaining("from the answering side");
+        assertThatThrownBy(() -> control.onMessage(a, "p2p-offer", json("{}"), 2000)).hasMessageContaining("needs an 'sdp'");
+        assertThatThrownBy(() -> control.onMessage(a, "p2p-candidate", json("{\"candidate\":5}"), 2000))
+                .hasMessageContaining("'candidate' string");
+        assertThatThrownBy(() -> control.onMessage(a, "p2p-state", json("{\"state\":\"maybe\"}"), 2000))
+                .hasMessageContaining("connected or failed");
+        assertThat(control.messagesRefused.get()).isEqualTo(6);
+        assertThat(control.mode()).as("bad messages do not end the call").isEqualTo(P2pControl.Mode.P2P);
+    }
+}
