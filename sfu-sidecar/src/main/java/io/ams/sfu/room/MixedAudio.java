@@ -28,6 +28,8 @@ final class MixedAudio {
      */
     static final int STEADY_PACKETS = 40;
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    /** After the engine's audio stalled or got choppy, this long without trouble before mixed audio again (no flapping). */
+    static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     final long ssrc;
     private final StreamRewriter rewriter;
@@ -40,6 +42,8 @@ final class MixedAudio {
     private volatile boolean heardEngine;
     private final java.util.concurrent.atomic.AtomicLongArray arrivals = new java.util.concurrent.atomic.AtomicLongArray(64);
     private int nextArrival;                           // mix thread only
+    private boolean troubled;                          // room lock: the engine's audio failed this receiver once
+    private long troubleNanos;                         // room lock: when it last did
     final AtomicLong sent = new AtomicLong();
     final AtomicLong notDelivered = new AtomicLong();   // engine packets that arrived while on forwarded audio
 
@@ -64,6 +68,17 @@ final class MixedAudio {
             }
         }
         return n >= STEADY_PACKETS;
+    }
+
+    /** Room lane: the engine's audio is not flowing for this receiver now (stale or choppy). */
+    void trouble(long nowNanos) {
+        troubled = true;
+        troubleNanos = nowNanos;
+    }
+
+    /** Room lane: the engine's audio failed this receiver less than {@link #RETRY_NANOS} ago. */
+    boolean heldBack(long nowNanos) {
+        return troubled && nowNanos - troubleNanos < RETRY_NANOS;
     }
 
     /** On mixed audio now: forwarded audio is not sent to this receiver (while the engine's keeps arriving). */

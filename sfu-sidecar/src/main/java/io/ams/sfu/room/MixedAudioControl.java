@@ -76,14 +76,18 @@ final class MixedAudioControl {
                 continue;
             }
             boolean flowing = m.fresh(nowNanos) && m.steady(nowNanos);
-            AudioDelivery.Mode want = AudioDelivery.mode(mixed, m.negotiated, flowing);
+            if (mixed && m.negotiated && !flowing) {
+                m.trouble(nowNanos); // back to mixed only after RETRY_NANOS of steady audio: a struggling engine must not flap
+            }
+            AudioDelivery.Mode want = AudioDelivery.mode(mixed, m.negotiated, flowing && !m.heldBack(nowNanos));
             if ((want == AudioDelivery.Mode.MIXED) != m.delivering()) {
                 m.deliver(want == AudioDelivery.Mode.MIXED);
                 switches.incrementAndGet();
                 LOG.info("room '{}': {} now hears {} audio{}", roomId, p, want.wire(), want == AudioDelivery.Mode.MIXED ? ""
                         : !mixed ? " (not over the threshold)" : !m.negotiated ? " (mixed slot not negotiated)"
                         : !m.fresh(nowNanos) ? " (no mixed audio from the engine for " + m.engineAgeMillis(nowNanos) + " ms)"
-                        : " (the engine's mixed audio is choppy: fewer than " + MixedAudio.STEADY_PACKETS + " packets a second)");
+                        : !m.steady(nowNanos) ? " (the engine's mixed audio is choppy: fewer than " + MixedAudio.STEADY_PACKETS
+                        + " packets a second)" : " (the engine's mixed audio failed less than 3 s ago)");
                 p.channel.audioMode(want.wire());
             }
         }

@@ -86,18 +86,25 @@ class MixedAudioControlTest {
         assertThat(MixedAudioControl.modeOf(p1)).isEqualTo(AudioDelivery.Mode.FORWARDED);
         assertThat(TestPeers.channel(p1).audioModes).containsExactly("mixed", "forwarded");
 
-        long t2 = t + 2000 * MS; // reassigned below
-        engineAudio(p1, t2); // back
+        long t2 = t + 2000 * MS;
+        engineAudio(p1, t2); // back, but it failed 1.9 s ago: not yet
+        c.update(room, t2);
+        assertThat(MixedAudioControl.modeOf(p1)).as("held back after a stall").isEqualTo(AudioDelivery.Mode.FORWARDED);
+        t2 = t + 4000 * MS;
+        engineAudio(p1, t2); // steady for 3 s since the stall
         c.update(room, t2);
         assertThat(TestPeers.channel(p1).audioModes).containsExactly("mixed", "forwarded", "mixed");
 
         engineAudio(p1, t2 + 3000 * MS, 40); // the engine short of CPU: every other frame
         c.update(room, t2 + 3000 * MS);
         assertThat(MixedAudioControl.modeOf(p1)).as("choppy mixed audio: forwarded is better").isEqualTo(AudioDelivery.Mode.FORWARDED);
-        engineAudio(p1, t2 + 5000 * MS);
-        c.update(room, t2 + 5000 * MS);
+        engineAudio(p1, t2 + 4000 * MS);
+        c.update(room, t2 + 4000 * MS);
+        assertThat(MixedAudioControl.modeOf(p1)).as("no flapping: 1 s after the trouble").isEqualTo(AudioDelivery.Mode.FORWARDED);
+        engineAudio(p1, t2 + 6500 * MS);
+        c.update(room, t2 + 6500 * MS);
         assertThat(MixedAudioControl.modeOf(p1)).isEqualTo(AudioDelivery.Mode.MIXED);
-        t2 += 5000 * MS;
+        t2 += 6500 * MS;
 
         room.remove(2); // someone left: back to the threshold
         c.update(room, t2 + 10 * MS);
