@@ -57,7 +57,8 @@ class MixedAudioEngineRestartIT {
                         dir.resolve(names[i] + ".log"), null, TONES.get(i), TONES));
             }
             assertThat(Meeting.await(90, () -> modes(sidecar).equals(List.of("mixed", "mixed")) && hearsOther(peers, "mixed-audio")))
-                    .as(() -> "both hear the mix: " + modes(sidecar) + " " + peers.get(0).audio() + " " + peers.get(1).audio())
+                    .as(() -> "both hear the mix: " + modes(sidecar) + " " + peers.get(0).audio() + " " + peers.get(1).audio()
+                            + "; the engine: " + MixedAudioIT.engineAudio(port, ROOM))
                     .isTrue();
             long[] ssrcBefore = engineSsrcs(sidecar);
             for (AiortcParticipant p : peers) {
@@ -80,7 +81,7 @@ class MixedAudioEngineRestartIT {
             engine = Engine.start(ec); // back, empty
             assertThat(Meeting.await(60, () -> modes(sidecar).equals(List.of("mixed", "mixed")) && hearsOther(peers, "mixed-audio")))
                     .as(() -> "the mix again after the engine restart: " + modes(sidecar) + " " + peers.get(0).audio() + " "
-                            + peers.get(1).audio()).isTrue();
+                            + peers.get(1).audio() + "; the engine: " + MixedAudioIT.engineAudio(port, ROOM)).isTrue();
             Thread.sleep(1500);
             double[] gapUp = {peers.get(0).audioGapMs(), peers.get(1).audioGapMs()};
             System.out.printf("mixed audio (engine restart): longest gap from the outage to the mix again: %.0f ms, %.0f ms%n",

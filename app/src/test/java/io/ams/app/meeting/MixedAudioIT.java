@@ -146,8 +146,12 @@ class MixedAudioIT {
 
     /** The engine's view of the room's audio (speakers mixed now, each participant's audio input), for the log. */
     static String engineAudio(Meeting meeting, String room) {
+        return engineAudio(meeting.server.engine().grpcPort(), room);
+    }
+
+    static String engineAudio(int engineGrpcPort, String room) {
         io.grpc.ManagedChannel ch = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
-                .forTarget("127.0.0.1:" + meeting.server.engine().grpcPort()).usePlaintext().build();
+                .forTarget("127.0.0.1:" + engineGrpcPort).usePlaintext().build();
         try {
             io.ams.proto.v1.RoomStats st = io.ams.proto.v1.MixerGrpc.newBlockingStub(ch)
                     .getStats(io.ams.proto.v1.GetStatsRequest.newBuilder().setRoomId(room).build());
