@@ -667,24 +667,27 @@ export class AmsClient extends EventTarget {
     }
   }
 
+  /**
+   * Pauses (or resumes) what we send to the server: the sender's track is taken off (replaceTrack(null):
+   * no RTP at all, no renegotiation) and put back; the camera's layers then follow the server's last
+   * constraints again.
+   */
   async _pauseServerSenders(paused) {
     const pc = this.pc;
     if (!pc) return;
+    const audio = this.localStream && this.localStream.getAudioTracks()[0];
+    const video = this.localStream && this.localStream.getVideoTracks()[0];
     for (const t of pc.getTransceivers()) {
-      if ((t.mid !== '0' && t.mid !== '1') || !t.sender || !t.sender.track) continue;
-      if (!paused && t.mid === '1') {
-        await this._applyConstraints(); // the camera as the server last asked
-        continue;
-      }
-      const params = t.sender.getParameters();
-      if (!params.encodings || params.encodings.length === 0) continue;
-      params.encodings.forEach((e) => { e.active = !paused; });
+      if ((t.mid !== '0' && t.mid !== '1') || !t.sender) continue;
+      const track = paused ? null : t.mid === '0' ? audio : video;
+      if (t.sender.track === (track || null)) continue;
       try {
-        await t.sender.setParameters(params);
+        await t.sender.replaceTrack(track || null);
       } catch (e) {
         console.warn('AMS: cannot ' + (paused ? 'pause' : 'resume') + ' what we send to the server: ' + e);
       }
     }
+    if (!paused) await this._applyConstraints(); // the camera as the server last asked
   }
 
   _showP2p() {

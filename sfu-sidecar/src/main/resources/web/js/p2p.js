@@ -52,7 +52,7 @@ export class P2pCall {
     };
     this._timer = setTimeout(() => {
       if (pc.connectionState !== 'connected') this._report('failed', 'not connected within ' + o.connectMs + ' ms');
-    }, o.connectMs || 8000);
+    }, Math.max(1000, (o.connectMs || 8000) - 1000)); // before the server's own deadline: we say why
     if (this.initiator) this._offer();
   }
 

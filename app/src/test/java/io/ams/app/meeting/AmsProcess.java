@@ -41,7 +41,7 @@ final class AmsProcess implements AutoCloseable {
     static AmsProcess sidecar(Path dir, Path dataDir, int httpPort, int mediaPort, String engine, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("sidecar", "--http-host", "127.0.0.1", "--http-port",
                 Integer.toString(httpPort), "--media-port", Integer.toString(mediaPort), "--sfu-grpc-port", "-1",
-                "--data-dir", dataDir.toString(), "--engine", engine));
+                "--data-dir", dataDir.toString(), "--engine", engine, "--p2p", "off")); // the server's media paths
         args.addAll(List.of(extra));
         return start(dir, null, "127.0.0.1", httpPort, "ams sidecar: web client on", args);
     }

@@ -50,7 +50,7 @@ class ConnectionQualityIT {
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort(); // no engine: quality is measured by the relay
         }
-        SidecarConfig sc = SidecarConfig.defaults(dir).withPorts(0, 0, 0).withHttpHost("127.0.0.1")
+        SidecarConfig sc = SidecarConfig.defaults(dir).withP2p(io.ams.sfu.room.P2pSettings.off()).withPorts(0, 0, 0).withHttpHost("127.0.0.1")
                 .withEngine("127.0.0.1:" + closed);
         Path y4m = FakeMedia.colour(dir, "observer", "1E1EE6", 320, 240, 15);
         Path wav = FakeMedia.tone(dir, "observer", 0);
@@ -134,7 +134,7 @@ class ConnectionQualityIT {
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        SidecarConfig sc = SidecarConfig.defaults(dir).withPorts(0, 0, 0).withHttpHost("127.0.0.1")
+        SidecarConfig sc = SidecarConfig.defaults(dir).withP2p(io.ams.sfu.room.P2pSettings.off()).withPorts(0, 0, 0).withHttpHost("127.0.0.1")
                 .withEngine("127.0.0.1:" + closed);
         try (Sidecar sidecar = Sidecar.start(sc);
              LossyNat nat = new LossyNat(OfferBuilder.VP8_PT, 0, 3);

@@ -33,7 +33,7 @@ class DownlinkEstimateIT {
             closed = s.getLocalPort();
         }
         Path wav = FakeMedia.tone(dir, "quiet", 0);
-        SidecarConfig sc = SidecarConfig.defaults(dir).withPorts(0, 0, -1).withHttpHost("127.0.0.1")
+        SidecarConfig sc = SidecarConfig.defaults(dir).withP2p(io.ams.sfu.room.P2pSettings.off()).withPorts(0, 0, -1).withHttpHost("127.0.0.1")
                 .withEngine("127.0.0.1:" + closed);
         try (Sidecar sidecar = Sidecar.start(sc);
              Browser sender = new Browser("noisy", FakeMedia.noise(dir, "noise", 320, 240, 15), wav,

@@ -38,7 +38,7 @@ class EngineOutageIT {
         EngineConfig ec = new EngineConfig("127.0.0.1", port, "127.0.0.1", 0, 0, EngineConfig.BackendChoice.CPU,
                 dir.resolve("recordings"));
         Engine engine = Engine.start(ec);
-        SidecarConfig sc = SidecarConfig.defaults(dir).withPorts(0, 0, -1).withHttpHost("127.0.0.1")
+        SidecarConfig sc = SidecarConfig.defaults(dir).withP2p(io.ams.sfu.room.P2pSettings.off()).withPorts(0, 0, -1).withHttpHost("127.0.0.1")
                 .withEngine("127.0.0.1:" + port).withMix(new MixSettings(640, 360, 15, 600, LayoutKind.GRID));
         try (Sidecar sidecar = Sidecar.start(sc);
              Browser a = browser("a", "E01E1E");

@@ -44,7 +44,7 @@ class HttpsMeetingIT {
         SelfSignedTls tls = SelfSignedTls.loadOrCreate(dir.resolve("tls"), List.of("127.0.0.1"));
         EngineConfig ec = new EngineConfig("127.0.0.1", grpcPort, "127.0.0.1", 0, 0, EngineConfig.BackendChoice.CPU,
                 dir.resolve("recordings"));
-        SidecarConfig sc = SidecarConfig.defaults(dir).withPorts(0, 0, -1).withHttpHost("127.0.0.1")
+        SidecarConfig sc = SidecarConfig.defaults(dir).withP2p(io.ams.sfu.room.P2pSettings.off()).withPorts(0, 0, -1).withHttpHost("127.0.0.1")
                 .withMix(new MixSettings(640, 360, 15, 600, LayoutKind.GRID)).withTls(tls.certFile(), tls.keyFile());
         try (AllInOne server = AllInOne.start(ec, sc)) {
             StringWriter text = new StringWriter();

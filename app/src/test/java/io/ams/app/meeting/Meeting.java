@@ -23,12 +23,19 @@ final class Meeting implements AutoCloseable {
         this(dir, engineGrpcPort, new MixSettings(MIX_W, MIX_H, 15, 600, LayoutKind.GRID));
     }
 
-    /** With the mix encoded as {@code mix} (size must stay MIX_W x MIX_H for {@link #gridTileCentres}). */
+    /**
+     * With the mix encoded as {@code mix} (size must stay MIX_W x MIX_H for {@link #gridTileCentres}). Rooms of
+     * two stay on the server (P2P off): these meetings test the server's media paths; P2pBrowserIT turns it on.
+     */
     Meeting(Path dir, int engineGrpcPort, MixSettings mix) throws Exception {
+        this(dir, engineGrpcPort, mix, io.ams.sfu.room.P2pSettings.off());
+    }
+
+    Meeting(Path dir, int engineGrpcPort, MixSettings mix, io.ams.sfu.room.P2pSettings p2p) throws Exception {
         EngineConfig ec = new EngineConfig("127.0.0.1", engineGrpcPort, "127.0.0.1", 0, 0, EngineConfig.BackendChoice.CPU,
                 dir.resolve("recordings"));
         SidecarConfig sc = SidecarConfig.defaults(dir).withPorts(0, 0, 0).withHttpHost("127.0.0.1")
-                .withMix(mix);
+                .withMix(mix).withP2p(p2p);
         server = AllInOne.start(ec, sc);
     }
 

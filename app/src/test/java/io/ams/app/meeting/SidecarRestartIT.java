@@ -43,7 +43,7 @@ class SidecarRestartIT {
         EngineConfig ec = new EngineConfig("127.0.0.1", enginePort, "127.0.0.1", 0, 0, EngineConfig.BackendChoice.CPU,
                 dir.resolve("recordings"));
         // fixed ports: the clients reconnect to the address of the page they were loaded from
-        SidecarConfig sc = SidecarConfig.defaults(dir).withPorts(freeTcpPort(), freeUdpPort(), -1).withHttpHost("127.0.0.1")
+        SidecarConfig sc = SidecarConfig.defaults(dir).withP2p(io.ams.sfu.room.P2pSettings.off()).withPorts(freeTcpPort(), freeUdpPort(), -1).withHttpHost("127.0.0.1")
                 .withEngine("127.0.0.1:" + enginePort).withMix(new MixSettings(640, 360, 15, 600, LayoutKind.GRID));
         Engine engine = Engine.start(ec);
         Sidecar sidecar = null;
@@ -117,7 +117,7 @@ class SidecarRestartIT {
 
             // a sidecar with a new key (another data folder) no longer knows the links: refused, and final
             sidecar.close();
-            sidecar = startOnTheSamePorts(SidecarConfig.defaults(dir.resolve("other-key"))
+            sidecar = startOnTheSamePorts(SidecarConfig.defaults(dir.resolve("other-key")).withP2p(io.ams.sfu.room.P2pSettings.off())
                     .withPorts(sc.httpPort(), sc.mediaPort(), -1).withHttpHost("127.0.0.1")
                     .withEngine("127.0.0.1:" + enginePort).withMix(sc.mix()));
             for (Browser x : both) {

@@ -51,12 +51,14 @@ final class P2pControl {
     private String failedPair;
     private long failedUntil;
     private String lastReason = "";
+    private String lastPair = "";   // ids of the two in the call that ended last: their late messages are no error
     final AtomicLong sessions = new AtomicLong();      // P2P connections begun
     final AtomicLong connected = new AtomicLong();     // ... that came up
     final AtomicLong fallbacks = new AtomicLong();     // returns to the server
     final AtomicLong failures = new AtomicLong();      // ... of which P2P did not work
     final AtomicLong messagesRelayed = new AtomicLong();
     final AtomicLong messagesRefused = new AtomicLong();
+    final AtomicLong messagesLate = new AtomicLong();  // from the two of a call that just ended: dropped quietly
 
     P2pControl(P2pSettings settings, Room room) {
         this.settings = settings;
@@ -172,6 +174,7 @@ final class P2pControl {
             p.channel.p2p("media-mode", Map.of("mode", "server", "reason", reason));
             p.channel.p2p("p2p-stop", Map.of("reason", reason));
         }
+        lastPair = pairKey(List.of(offerer, answerer));
         offerer = null;
         answerer = null;
     }
@@ -190,6 +193,10 @@ final class P2pControl {
      */
     void onMessage(Peer from, String type, JsonNode m, long nowMillis) throws RoomException {
         Peer other = from == offerer ? answerer : from == answerer ? offerer : null;
+        if (other == null && ("+" + lastPair + "+").contains("+" + from.id + "+")) {
+            messagesLate.incrementAndGet(); // sent before it heard p2p-stop (a failure report crossing ours)
+            return;
+        }
         if (mode == Mode.SERVER || other == null) {
             messagesRefused.incrementAndGet();
             throw new RoomException("bad_message", "'" + type + "': no peer-to-peer call of yours is under way");

@@ -360,7 +360,7 @@ public final class SfuRoom implements AutoCloseable {
         return p2p.mode() + (p2p.reason().isEmpty() ? "" : " (" + p2p.reason() + ")") + ", sessions " + p2p.sessions.get()
                 + ", connected " + p2p.connected.get() + ", fallbacks " + p2p.fallbacks.get() + " (failed "
                 + p2p.failures.get() + "), messages relayed " + p2p.messagesRelayed.get() + ", refused "
-                + p2p.messagesRefused.get();
+                + p2p.messagesRefused.get() + ", late " + p2p.messagesLate.get();
     }
 
     /** The engine records this room (or stopped): everyone is told, and everyone who joins later. */

@@ -83,7 +83,8 @@ public final class SignalingServer implements AutoCloseable {
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "media-src 'self' blob: mediastream:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     public static final Set<String> CLIENT_TYPES = Set.of("join", "answer", "candidate", "pin", "mute", "leave", "ping",
-            "constraints-applied", "lock-room", "remove-participant", "request-mute", "record");
+            "constraints-applied", "lock-room", "remove-participant", "request-mute", "record",
+            "p2p-offer", "p2p-answer", "p2p-candidate", "p2p-state", "p2p-stats");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AttributeKey<Session> SESSION = AttributeKey.valueOf("ams.session");
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js",

@@ -180,6 +180,10 @@ class P2pControlTest {
         assertThat(control.mode()).isEqualTo(P2pControl.Mode.SERVER);
         assertThat(control.reason()).contains("p2's P2P connection failed: ICE failed");
         assertThat(control.failures.get()).isEqualTo(2);
+        // the other's own failure report, crossing the server's p2p-stop, is dropped quietly
+        control.onMessage(a, "p2p-state", json("{\"state\":\"failed\",\"reason\":\"not connected\"}"), 14_400);
+        assertThat(control.messagesLate.get()).isEqualTo(1);
+        assertThat(control.messagesRefused.get()).isZero();
     }
 
     @Test

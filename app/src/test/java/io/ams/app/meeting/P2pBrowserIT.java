@@ -1,0 +1,253 @@
+package io.ams.app.meeting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ams.proto.v1.LayoutKind;
+import io.ams.sfu.engine.MixSettings;
+import io.ams.sfu.room.P2pSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 1:1 calls peer to peer (issue 10) in headless Chromium: two participants go P2P (their P2P
+ * connection's selected pair is between the browsers, the sidecar receives no media from them, each
+ * sees the other's colour); a third joining moves them to the server (everyone sees main and mix; the
+ * two measure the gap in their main video); when it leaves they go back to P2P; a recording moves them
+ * to the server again; and two whose direct path is blocked stay on the server without an error.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class P2pBrowserIT {
+    static final String ROOM = "p2p-it";
+    static final Map<String, int[]> COLOURS = new LinkedHashMap<>();
+
+    static {
+        COLOURS.put("red", new int[] {230, 30, 30});
+        COLOURS.put("green", new int[] {30, 200, 30});
+        COLOURS.put("blue", new int[] {30, 30, 230});
+    }
+
+    @TempDir
+    static Path dir;
+    static Meeting meeting;
+    static final Map<String, Browser> browsers = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Browser.available(), "Debian chromium and chromium-driver are not installed (.ci/run installs them)");
+        meeting = new Meeting(dir, 0, new MixSettings(Meeting.MIX_W, Meeting.MIX_H, 15, 600, LayoutKind.GRID),
+                new P2pSettings(true, 1000, 8000, 60_000, List.of()));
+        for (var e : COLOURS.entrySet()) {
+            int[] c = e.getValue();
+            Path y4m = FakeMedia.colour(dir, e.getKey(), String.format("%02X%02X%02X", c[0], c[1], c[2]), 320, 240, 15);
+            Path wav = FakeMedia.tone(dir, e.getKey(), e.getKey().equals("red") ? 0.8 : 0);
+            browsers.put(e.getKey(), new Browser(e.getKey(), y4m, wav, Files.createDirectories(dir.resolve("profile-" + e.getKey()))));
+        }
+        browsers.get("red").open(meeting.url(ROOM, "red"));
+        browsers.get("green").open(meeting.url(ROOM, "green"));
+    }
+
+    @AfterAll
+    static void stop() {
+        browsers.values().forEach(Browser::close);
+        if (meeting != null) {
+            meeting.close();
+        }
+    }
+
+    static String mode(Browser b) {
+        return (String) b.field("mediaMode");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> p2pStats(Browser b) {
+        return (Map<String, Object>) b.stats().get("p2p");
+    }
+
+    /** Media RTP the sidecar received from {@code name}: all RTP less the padding-only probes (no media in them). */
+    static long rtpIn(String name) {
+        String id = meeting.idOf(ROOM, name);
+        var p = meeting.room(ROOM).snapshot().peers().stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+        return p.rtpIn() - (p.camera() == null ? 0 : p.camera().paddingIn());
+    }
+
+    static void awaitMode(String want, long seconds, Browser... bs) throws InterruptedException {
+        for (Browser b : bs) {
+            assertThat(Meeting.await(seconds, () -> want.equals(mode(b))))
+                    .as("%s in media mode %s; it is %s; server: %s; errors %s", b.label, want, mode(b),
+                            meeting.room(ROOM) == null ? "-" : meeting.room(ROOM).p2pSummary(), b.field("errors")).isTrue();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void twoGoPeerToPeerAndTheServerCarriesNoneOfTheirMedia() throws Exception {
+        Browser red = browsers.get("red");
+        Browser green = browsers.get("green");
+        awaitMode("p2p", 45, red, green);
+        for (Browser b : List.of(red, green)) {
+            Map<String, Object> p = p2pStats(b);
+            assertThat(p).as(b.label + " P2P stats").isNotNull();
+            assertThat(p.get("state")).isEqualTo("connected");
+            assertThat(((Number) p.get("remotePort")).intValue()).as(b.label + "'s P2P pair ends at the other browser, "
+                    + "not at the sidecar's media port").isNotEqualTo(meeting.server.sidecar().mediaPort()).isPositive();
+            assertThat(p.get("remoteAddress")).isNotNull();
+        }
+        Thread.sleep(1000); // what was in flight at the switch
+        long redBefore = rtpIn("red");
+        long greenBefore = rtpIn("green");
+        Thread.sleep(3000);
+        long fromRed = rtpIn("red") - redBefore;
+        long fromGreen = rtpIn("green") - greenBefore;
+        assertThat(fromRed).as("media RTP from red at the sidecar in 3 s of P2P (green: %d)", fromGreen).isLessThanOrEqualTo(2);
+        assertThat(fromGreen).as("media RTP from green at the sidecar in 3 s of P2P").isLessThanOrEqualTo(2);
+        assertThat(Meeting.await(15, () -> Meeting.near(red.sample("main", 0.5, 0.5), COLOURS.get("green"), 60)))
+                .as("red sees green directly: " + red.sample("main", 0.5, 0.5)).isTrue();
+        assertThat(Meeting.await(15, () -> Meeting.near(green.sample("main", 0.5, 0.5), COLOURS.get("red"), 60)))
+                .as("green sees red directly: " + green.sample("main", 0.5, 0.5)).isTrue();
+        assertThat(meeting.room(ROOM).p2pSummary()).startsWith("P2P");
+        long p2pFrames = ((Number) p2pStats(red).get("framesDecoded")).longValue();
+        assertThat(p2pFrames).as("red decodes green's video from the P2P connection").isPositive();
+    }
+
+    @Test
+    @Order(2)
+    void aThirdJoiningMovesEveryoneToTheServer() throws Exception {
+        Browser red = browsers.get("red");
+        Browser green = browsers.get("green");
+        Browser blue = browsers.get("blue");
+        awaitMode("p2p", 30, red, green); // the switch measured below starts from a P2P call
+        for (Browser b : List.of(red, green)) {
+            b.js("window.__frames = []; const v = document.getElementById('main-video');"
+                    + "const cb = (now) => { window.__frames.push(now); v.requestVideoFrameCallback(cb); };"
+                    + "v.requestVideoFrameCallback(cb);");
+        }
+        double joinRed = ((Number) red.js("return performance.now();")).doubleValue();
+        double joinGreen = ((Number) green.js("return performance.now();")).doubleValue();
+        long joinedAt = System.currentTimeMillis();
+        blue.open(meeting.url(ROOM, "blue"));
+        awaitMode("server", 30, red, green);
+        long allSeeAll = -1;
+        long until = System.currentTimeMillis() + 60_000;
+        Map<String, long[]> base = new LinkedHashMap<>();
+        while (System.currentTimeMillis() < until) {
+            boolean ok = true;
+            for (Browser b : List.of(red, green, blue)) {
+                long main = b.framesDecoded("main");
+                long mix = b.framesDecoded("mix");
+                long[] first = base.computeIfAbsent(b.label, k -> new long[] {main, mix});
+                ok &= main > first[0] && mix > first[1] && "connected".equals(b.state());
+            }
+            if (ok) {
+                allSeeAll = System.currentTimeMillis() - joinedAt;
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(allSeeAll).as("all three decode main and mix from the server").isNotNegative();
+        Thread.sleep(3000);
+        double gapRed = maxGap(red, joinRed);
+        double gapGreen = maxGap(green, joinGreen);
+        System.out.printf("p2p -> server: all three decoding main and mix %d ms after the third joined; "
+                + "largest main-video gap red %.0f ms, green %.0f ms%n", allSeeAll, gapRed, gapGreen);
+        assertThat(gapRed).as("red's main video had frames across the switch").isPositive();
+        assertThat(gapGreen).isPositive();
+        assertThat(meeting.room(ROOM).p2pSummary()).startsWith("SERVER (3 participants)");
+    }
+
+    /** The largest interval between presented frames of the page's main video since {@code from} (ms). */
+    static double maxGap(Browser b, double from) {
+        @SuppressWarnings("unchecked")
+        List<Number> frames = (List<Number>) b.js("return window.__frames;");
+        double last = from;
+        double gap = 0;
+        for (Number n : frames) {
+            double t = n.doubleValue();
+            if (t >= from) {
+                gap = Math.max(gap, t - last);
+                last = t;
+            }
+        }
+        return gap;
+    }
+
+    @Test
+    @Order(3)
+    void theThirdLeavingTakesThemBackToPeerToPeer() throws Exception {
+        browsers.get("blue").js("window.amsClient.leave();");
+        awaitMode("p2p", 45, browsers.get("red"), browsers.get("green"));
+        assertThat(Meeting.await(15, () -> Meeting.near(browsers.get("red").sample("main", 0.5, 0.5), COLOURS.get("green"), 60)))
+                .as("red sees green directly again").isTrue();
+    }
+
+    @Test
+    @Order(4)
+    void aRecordingMovesThemToTheServerAndRecordsBoth() throws Exception {
+        Browser red = browsers.get("red");
+        Browser green = browsers.get("green");
+        meeting.server.sidecar().engine().setRecording(ROOM, true, "test");
+        awaitMode("server", 30, red, green);
+        assertThat(meeting.room(ROOM).p2pSummary()).startsWith("SERVER (the room is recorded)");
+        for (Browser b : List.of(red, green)) {
+            long before = b.framesDecoded("main");
+            assertThat(Meeting.await(20, () -> b.framesDecoded("main") > before + 10)).as(b.label + " decodes main from the server").isTrue();
+        }
+        // the recording has both: the engine decodes both cameras while it runs
+        assertThat(Meeting.await(20, () -> engineDecodesAll(2))).as("the engine decodes both cameras").isTrue();
+        meeting.server.sidecar().engine().setRecording(ROOM, false, "test");
+    }
+
+    static boolean engineDecodesAll(int n) {
+        io.grpc.ManagedChannel ch = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+                .forTarget("127.0.0.1:" + meeting.server.engine().grpcPort()).usePlaintext().build();
+        try {
+            var api = io.ams.proto.v1.MixerGrpc.newBlockingStub(ch);
+            var req = io.ams.proto.v1.GetStatsRequest.newBuilder().setRoomId(ROOM).build();
+            var a = api.getStats(req);
+            Thread.sleep(1000);
+            var b = api.getStats(req);
+            int decoding = 0;
+            for (int i = 0; i < Math.min(a.getParticipantsCount(), b.getParticipantsCount()); i++) {
+                if (b.getParticipants(i).getFramesDecoded() > a.getParticipants(i).getFramesDecoded()) {
+                    decoding++;
+                }
+            }
+            return decoding >= n && b.getOutputsList().stream().anyMatch(o -> o.getOutputId().startsWith("rec-"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            ch.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void twoWhoseDirectPathIsBlockedStayOnTheServerWithoutAnError() throws Exception {
+        String room = "p2p-blocked";
+        Browser red = browsers.get("red");
+        Browser green = browsers.get("green");
+        red.open(meeting.url(room, "red") + "&p2pBlock=1");
+        green.open(meeting.url(room, "green") + "&p2pBlock=1");
+        assertThat(Meeting.await(60, () -> meeting.room(room) != null && meeting.room(room).p2pSummary().contains("(failed 1)")))
+                .as("the P2P attempt failed: " + (meeting.room(room) == null ? "-" : meeting.room(room).p2pSummary())).isTrue();
+        for (Browser b : List.of(red, green)) {
+            assertThat(mode(b)).isEqualTo("server");
+            assertThat(b.state()).isEqualTo("connected");
+            assertThat((List<?>) b.field("errors")).as(b.label + " shows no error").isEmpty();
+            long before = b.framesDecoded("main");
+            assertThat(Meeting.await(20, () -> b.framesDecoded("main") > before + 10)).as(b.label + " decodes main").isTrue();
+        }
+        System.out.println("p2p blocked: " + meeting.room(room).p2pSummary());
+    }
+}
