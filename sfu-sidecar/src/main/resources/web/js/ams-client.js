@@ -1,6 +1,8 @@
 // AMS web client: signaling (docs/SIGNALING.md) and the RTCPeerConnection.
 // The server is the offerer: mid 0 = our microphone, mid 1 = our camera (we answer sendonly),
-// mid 2 = the main speaker's video, mid 3 = the mix, mid 4.. = other participants' audio.
+// mid 2 = the main speaker's video, mid 3 = the mix, mid 4.. = other participants' audio, mid "ma" = the
+// engine's mixed audio for us (offered once the room reaches the audio mix threshold; message "audio" says
+// which of the two the server sends now: every audio track is played, the server sends on one kind only).
 //
 // Peer to peer (p2p.js): in a room of two the server may ask both clients to talk directly; this
 // client keeps its server connection up with what it sends paused, and switches back at the server's word.
@@ -71,6 +73,7 @@ export class AmsClient extends EventTarget {
     this.mainSpeaker = null;
     this.previousSpeaker = null;
     this.mixAvailable = false;
+    this.audioMode = 'forwarded'; // what the server sends us (message "audio"): 'mixed' (one stream) or 'forwarded'
     this.quality = {};         // participant id -> {id, name, uplink, downlink} (message "quality")
     this.bandwidth = null;     // the server's view of our downlink (message "bandwidth"): estimate, layer, mixOnly
     this.errors = [];
@@ -293,6 +296,7 @@ export class AmsClient extends EventTarget {
     this._set('participants', []);
     this._set('mainSpeaker', null);
     this._set('mixAvailable', false);
+    this._set('audioMode', 'forwarded');
     this._set('quality', {});
     this._set('bandwidth', null);
     this.lockedBy = null;
@@ -331,6 +335,9 @@ export class AmsClient extends EventTarget {
         break;
       case 'mix':
         this._set('mixAvailable', !!m.available);
+        break;
+      case 'audio':
+        this._set('audioMode', m.mode === 'mixed' ? 'mixed' : 'forwarded');
         break;
       case 'constraints':
         this.sendConstraints = m;
@@ -737,7 +744,7 @@ export class AmsClient extends EventTarget {
 
   /** Per-track receive and send statistics of the current peer connection, for the UI and for tests. */
   async stats() {
-    const out = { main: null, mix: null, audioIn: 0, outbound: { video: null, audio: null }, outboundLayers: [],
+    const out = { main: null, mix: null, audioIn: 0, audioMode: this.audioMode, audioInbound: [], outbound: { video: null, audio: null }, outboundLayers: [],
       availableOutgoingBitrate: 0, bandwidth: this.bandwidth, mediaMode: this.mediaMode,
       p2p: this.p2p ? await this.p2p.stats().catch(() => null) : null };
     // a rejoin may replace both while getStats() runs: read one session's
@@ -760,6 +767,10 @@ export class AmsClient extends EventTarget {
             framesPerSecond: r.framesPerSecond || 0, keyFramesDecoded: r.keyFramesDecoded || 0 };
         } else if (r.kind === 'audio') {
           out.audioIn += 1;
+          // per receiving audio section: which role, and how much arrived (a test tells which one is flowing)
+          out.audioInbound.push({ mid, role: role.role, participantId: role.participantId || null,
+            packetsReceived: r.packetsReceived || 0, bytesReceived: r.bytesReceived || 0,
+            totalSamplesReceived: r.totalSamplesReceived || 0, concealedSamples: r.concealedSamples || 0 });
         }
       } else if (r.type === 'outbound-rtp') {
         if (r.kind === 'video') {

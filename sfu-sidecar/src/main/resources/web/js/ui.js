@@ -144,12 +144,14 @@ client.addEventListener('track', (e) => {
   const { role, participantId, stream } = e.detail;
   if (role === 'main') { $('main-video').srcObject = stream; play($('main-video')); }
   else if (role === 'mix') { $('mix-video').srcObject = stream; play($('mix-video')); }
-  else if (role === 'audio') {
-    let a = document.querySelector('audio[data-participant="' + CSS.escape(participantId) + '"]');
+  else if (role === 'audio' || role === 'mixed-audio') {
+    // the engine's mixed audio plays in an element of its own; the server sends it or the forwarded ones
+    const who = role === 'mixed-audio' ? 'mixed' : participantId;
+    let a = document.querySelector('audio[data-participant="' + CSS.escape(who) + '"]');
     if (!a) {
       a = document.createElement('audio');
       a.autoplay = true;
-      a.dataset.participant = participantId;
+      a.dataset.participant = who;
       $('audio-sinks').append(a);
     }
     a.srcObject = stream;

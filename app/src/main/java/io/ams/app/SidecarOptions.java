@@ -104,6 +104,11 @@ public final class SidecarOptions {
             description = "Participants per room (default: ${DEFAULT-VALUE}).")
     int maxParticipants;
 
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--audio-mix-threshold", paramLabel = "N", defaultValue = "6",
+            description = "In rooms of more than N participants each one hears one mixed audio stream from the engine "
+                    + "instead of one forwarded stream per other participant; 0: always mixed, -1: never (default: ${DEFAULT-VALUE}).")
+    int audioMixThreshold;
+
     SidecarConfig config(picocli.CommandLine cmd, String defaultHttpHost, String engineTarget) {
         String[] wh = mixSize.toLowerCase().split("x");
         int w;
@@ -119,6 +124,10 @@ public final class SidecarOptions {
         }
         if (mixFps < 1 || mixFps > 60) {
             throw new ParameterException(cmd, "--mix-fps " + mixFps + " is out of range 1..60");
+        }
+        if (audioMixThreshold < -1 || audioMixThreshold > 500) {
+            throw new ParameterException(cmd, "--audio-mix-threshold " + audioMixThreshold
+                    + " is out of range: -1 (never), 0 (always) or 1..500 participants");
         }
         LayoutKind layout;
         try {
@@ -174,7 +183,7 @@ public final class SidecarOptions {
         try {
             return new SidecarConfig(httpHost != null ? httpHost : defaultHttpHost, httpPort, bind, mediaPort, advertise,
                     engineTarget, mixAt, dataDir.resolve("token.key"), tlsCert, tlsKey, grpcPort,
-                    new MixSettings(w, h, mixFps, 1200, layout), maxParticipants, 100, Duration.ofHours(12), grpcHost,
+                    new MixSettings(w, h, mixFps, 1200, layout, audioMixThreshold), maxParticipants, 100, Duration.ofHours(12), grpcHost,
                     token, insecureControl, p2pSettings);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cmd, e.getMessage());

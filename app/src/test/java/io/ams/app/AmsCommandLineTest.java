@@ -73,6 +73,8 @@ class AmsCommandLineTest {
         assertUsageError(new String[] {"ctl"}, "missing command");
         assertUsageError(new String[] {"--mix-size", "12x"}, "--mix-size");
         assertUsageError(new String[] {"--mix-layout", "mosaic"}, "--mix-layout");
+        assertUsageError(new String[] {"--audio-mix-threshold", "-2"}, "--audio-mix-threshold -2 is out of range", "-1 (never)");
+        assertUsageError(new String[] {"sidecar", "--audio-mix-threshold", "501"}, "--audio-mix-threshold 501 is out of range");
         assertUsageError(new String[] {"--tls-cert", "c.pem"}, "--tls-key");
         assertUsageError(new String[] {"ctl", "rooms", "lst"}, "lst");
     }

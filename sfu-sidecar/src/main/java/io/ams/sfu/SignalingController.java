@@ -349,6 +349,13 @@ final class SignalingController implements SignalingHandler {
         }
 
         @Override
+        public void audioMode(String mode) {
+            ObjectNode o = SignalingServer.message("audio");
+            o.put("mode", mode);
+            s.send(o);
+        }
+
+        @Override
         public void recording(boolean active, String by) {
             ObjectNode o = SignalingServer.message("recording");
             o.put("active", active);

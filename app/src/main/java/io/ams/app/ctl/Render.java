@@ -67,15 +67,21 @@ final class Render {
                 room.getPinnedSpeakerId().isEmpty() ? "voice activity" : "set by operator", dash(room.getPreviousSpeakerId()));
         out.printf("mix: %s, %d packets; engine %s; %d speaker switches%n", room.getMixAvailable() ? "available" : "unavailable",
                 room.getMixPackets(), room.getEngineConnected() ? "connected" : "not connected", room.getSpeakerSwitches());
+        out.printf("audio: %s (threshold %s); from the engine %d mixed packets, dropped: %d unknown SSRC (%d early), %d before "
+                + "a slot, %d after a leave, %d wrong payload type; %d mode switches%n", room.getAudioMixed() ? "mixed" : "forwarded",
+                room.getAudioMixThreshold() < 0 ? "never mixed" : room.getAudioMixThreshold() == 0 ? "always mixed"
+                : room.getAudioMixThreshold() + " participants", room.getMixedAudioPackets(), room.getMixedAudioUnknownSsrc(), room.getMixedAudioEarly(),
+                room.getMixedAudioNoSlot(), room.getMixedAudioRetired(), room.getMixWrongPayloadType(), room.getAudioModeSwitches());
         out.printf("access: %s%n", room.getLocked() ? "locked by " + room.getLockedBy() + " (nobody new can join)"
                 : "open to anyone with a valid link");
         if (room.getParticipantsCount() == 0) {
             return;
         }
-        Table table = new Table("ID", "NAME", "ROLE", "SEES", "PINNED", "RTP-IN", "DROPPED", "FORWARDED", "NACKS-SENT",
+        Table table = new Table("ID", "NAME", "ROLE", "SEES", "PINNED", "HEARS", "RTP-IN", "DROPPED", "FORWARDED", "NACKS-SENT",
                 "RECOVERED", "LOST", "NACKS-ANSWERED", "PLI-SENT", "TRANSPORT");
         for (SfuParticipant p : room.getParticipantsList()) {
-            table.row(p.getId(), p.getDisplayName(), dash(p.getRole()), dash(p.getMainSource()), dash(p.getPinned()), p.getRtpIn(),
+            table.row(p.getId(), p.getDisplayName(), dash(p.getRole()), dash(p.getMainSource()), dash(p.getPinned()),
+                    audioMode(p.getAudio()), p.getRtpIn(),
                     p.getRtpDropped(), p.getForwarded(), p.getNacksSent(), p.getUplinkRecovered(), p.getUplinkLost(),
                     p.getNacksAnswered() + "/" + (p.getNacksAnswered() + p.getNacksMissed()), p.getPlisSent(), p.getTransport());
         }
@@ -83,6 +89,16 @@ final class Render {
         sfuLayers(out, room);
         sfuQuality(out, room);
         sfuDownlinks(out, room);
+    }
+
+    /** How a participant hears the others: "forwarded", "mixed", "forwarded (mixed slot pending)". */
+    static String audioMode(SfuParticipant.Audio a) {
+        String mode = a.getMode().isEmpty() ? "forwarded" : a.getMode();
+        if ("forwarded".equals(mode) && a.getMixedSlot()) {
+            return mode + (!a.getMixedNegotiated() ? " (mixed slot not answered)"
+                    : a.getEngineAgeMs() < 0 ? " (no mixed audio yet)" : a.getEngineAgeMs() > 100 ? " (mix silent " + a.getEngineAgeMs() + " ms)" : "");
+        }
+        return mode;
     }
 
     /** The downlink block of {@code ams ctl sfu get}: each participant's estimate and what it gets. */

@@ -115,6 +115,9 @@ class SfuCtlTest {
         assertThat(rows).hasSize(2);
         assertThat(rows.get(0).split("\\s+")).startsWith("p1", "Ada");
         assertThat(rows.get(1).split("\\s+")).startsWith("p2", "Grace");
+        assertThat(get.out()).contains("audio: forwarded (threshold 6 participants)");
+        assertThat(get.out().lines().filter(l -> l.contains("HEARS")).count()).as("a HEARS column: " + get.out()).isEqualTo(1);
+        assertThat(rows).allMatch(r -> r.contains(" forwarded "), "each participant hears forwarded audio (2 of 6)");
         assertThat(get.out()).contains("connection quality (uplink: what the server receives from them");
         assertThat(get.out()).contains("downlink bandwidth (send-side estimate");
         assertThat(get.out().lines().filter(l -> l.matches("\\s+p[12]\\s+(-|\\d+ kbps)\\s+\\S+\\s+\\d+ kbps.*")).count())

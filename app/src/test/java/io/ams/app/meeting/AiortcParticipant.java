@@ -32,6 +32,7 @@ final class AiortcParticipant implements AutoCloseable {
 
     private final Process py;
     private final WebSocket ws;
+    private final OutputStream toPy;
     final List<JsonNode> fromServer = new CopyOnWriteArrayList<>();
     volatile JsonNode report;
 
@@ -56,9 +57,20 @@ final class AiortcParticipant implements AutoCloseable {
 
     /** With {@code nat} non-null, its media goes through that NAT (the SDP candidates are rewritten both ways). */
     AiortcParticipant(int httpPort, String room, String name, String token, int[] rgb, Path log, LossyNat nat) throws Exception {
-        py = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), rgb[0] + "," + rgb[1] + "," + rgb[2])
+        this(httpPort, room, name, token, rgb, log, nat, 440, List.of());
+    }
+
+    /**
+     * Its microphone sends a tone of {@code toneHz}; what it hears is searched for the tones {@code listenFor}
+     * (see {@link #audio()}).
+     */
+    AiortcParticipant(int httpPort, String room, String name, String token, int[] rgb, Path log, LossyNat nat, int toneHz,
+                      List<Integer> listenFor) throws Exception {
+        py = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), rgb[0] + "," + rgb[1] + "," + rgb[2],
+                String.valueOf(toneHz), String.join(",", listenFor.stream().map(String::valueOf).toList()))
                 .redirectError(log.toFile()).start();
         OutputStream toPy = py.getOutputStream();
+        this.toPy = toPy;
         ws = HTTP.newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/ws"), new WebSocket.Listener() {
                     private final StringBuilder partial = new StringBuilder();
@@ -117,6 +129,28 @@ final class AiortcParticipant implements AutoCloseable {
     String state() {
         JsonNode r = report;
         return r == null ? "" : r.path("state").asText();
+    }
+
+    /**
+     * The audio tracks it receives by mid, from the latest report: {role ("audio"/"mixed-audio"), participantId,
+     * frames, recent (frames in the last second), tones: {hz: dB share of the last second's energy}}.
+     */
+    JsonNode audio() {
+        JsonNode r = report;
+        return r == null ? JSON.createObjectNode() : r.path("audio");
+    }
+
+    /** The longest time without an audio frame on any track since {@link #resetAudioGap()} (ms). */
+    double audioGapMs() {
+        JsonNode r = report;
+        return r == null ? -1 : r.path("audioGapMs").asDouble(-1);
+    }
+
+    void resetAudioGap() throws IOException {
+        synchronized (toPy) {
+            toPy.write("{\"type\":\"reset-gap\"}\n".getBytes(StandardCharsets.UTF_8));
+            toPy.flush();
+        }
     }
 
     long frames(String which) {

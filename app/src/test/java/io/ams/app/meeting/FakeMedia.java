@@ -44,10 +44,15 @@ final class FakeMedia {
         return out;
     }
 
-    /** A WAV microphone: a steady tone at {@code volume} (0 = silence). */
+    /** A WAV microphone: a steady 440 Hz tone at {@code volume} (0 = silence). */
     static Path tone(Path dir, String name, double volume) throws Exception {
+        return tone(dir, name, volume, 440);
+    }
+
+    /** A WAV microphone: a steady tone of {@code hz} at {@code volume} (0 = silence). */
+    static Path tone(Path dir, String name, double volume, int hz) throws Exception {
         Path out = dir.resolve(name + ".wav");
-        String src = volume > 0 ? "sine=frequency=440:sample_rate=48000" : "anullsrc=r=48000:cl=mono";
+        String src = volume > 0 ? "sine=frequency=" + hz + ":sample_rate=48000" : "anullsrc=r=48000:cl=mono";
         FfmpegCli.runOrFail(Duration.ofSeconds(60), List.of("-y", "-f", "lavfi", "-i", src, "-t", "5", "-af",
                 "volume=" + volume, "-ac", "1", "-ar", "48000", out.toString()));
         return out;

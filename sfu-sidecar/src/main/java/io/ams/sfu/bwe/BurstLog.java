@@ -6,19 +6,19 @@ import org.slf4j.Logger;
  * Logs the first of a burst of similar problems and counts the rest: after {@value #QUIET_MS} ms without
  * one, the next is logged again with the number suppressed meanwhile. Not thread-safe.
  */
-final class BurstLog {
-    static final long QUIET_MS = 10_000;
+public final class BurstLog {
+    public static final long QUIET_MS = 10_000;
 
     private final Logger log;
     private long lastMs = Long.MIN_VALUE / 2;
     private long suppressed;
 
-    BurstLog(Logger log) {
+    public BurstLog(Logger log) {
         this.log = log;
     }
 
     /** @return whether it logged */
-    boolean warn(long nowMs, String format, Object... args) {
+    public boolean warn(long nowMs, String format, Object... args) {
         boolean quiet = nowMs - lastMs >= QUIET_MS;
         lastMs = nowMs;
         if (!quiet) {

@@ -148,6 +148,10 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                 .setMixSender(s.mixSender())
                 .setEngineConnected(engine.connected())
                 .setLocked(access.locked(s.id())).setLockedBy(nz(access.lockedBy(s.id())));
+        RoomSnapshot.MixedAudioSnapshot ma = s.mixedAudio();
+        b.setAudioMixThreshold(ma.threshold()).setAudioMixed(ma.roomMixed()).setMixedAudioPackets(ma.packets())
+                .setMixedAudioUnknownSsrc(ma.unknownSsrc()).setMixedAudioEarly(ma.early()).setMixedAudioNoSlot(ma.noSlot()).setMixedAudioRetired(ma.retired())
+                .setMixWrongPayloadType(ma.wrongPayloadType()).setAudioModeSwitches(ma.switches());
         io.ams.sfu.room.SfuRoom room = rooms.get(s.id());
         java.util.Map<String, ParticipantQuality> quality = room == null ? java.util.Map.of() : room.quality();
         for (RoomSnapshot.PeerSnapshot p : s.peers()) {
@@ -161,6 +165,7 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                     .mergeFrom(cameraProto(p.camera()))
                     .mergeFrom(QualityProto.of(quality.get(p.id())))
                     .setBwe(toProto(p.bwe()))
+                    .setAudio(toProto(p.audio()))
                     .setRole(access.roleOf(s.id(), p.id()).claim()));
         }
         return b.build();
@@ -177,6 +182,12 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                     .setKeyframes(l.keyframes()).setRequested(l.requested()));
         }
         return b.build();
+    }
+
+    private static SfuParticipant.Audio toProto(RoomSnapshot.AudioSnapshot a) {
+        return SfuParticipant.Audio.newBuilder().setMode(a.mode()).setMixedSlot(a.mixedSlot())
+                .setMixedNegotiated(a.mixedNegotiated()).setEngineMixSsrc((int) a.engineMixSsrc()).setMixedSent(a.mixedSent())
+                .setToEngine(a.toEngine()).setEngineAgeMs(a.engineAgeMillis()).build();
     }
 
     private static SfuParticipant.Bwe toProto(io.ams.sfu.bwe.BweStats b) {

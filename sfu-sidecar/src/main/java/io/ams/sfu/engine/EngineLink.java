@@ -1,18 +1,10 @@
 package io.ams.sfu.engine;
 
-import io.ams.proto.v1.AddDestinationRequest;
-import io.ams.proto.v1.AddParticipantRequest;
 import io.ams.proto.v1.AddParticipantResponse;
-import io.ams.proto.v1.Canvas;
-import io.ams.proto.v1.Codec;
-import io.ams.proto.v1.CreateRoomRequest;
 import io.ams.proto.v1.DeleteRoomRequest;
-import io.ams.proto.v1.Destination;
 import io.ams.proto.v1.Event;
-import io.ams.proto.v1.Layout;
 import io.ams.proto.v1.ListRoomsRequest;
 import io.ams.proto.v1.MixerGrpc;
-import io.ams.proto.v1.RemoveParticipantRequest;
 import io.ams.proto.v1.RequestKeyframeRequest;
 import io.ams.proto.v1.Recording;
 import io.ams.proto.v1.Room;
@@ -73,47 +65,22 @@ public final class EngineLink implements AutoCloseable {
         /** The room is (no longer) being recorded by the engine; {@code by}: who started it. */
         default void onRecording(String roomId, boolean active, String by) {
         }
-    }
 
-    private record WantedParticipant(String id, String name, long ssrc) {
-    }
-
-    private static final class WantedRoom {
-        final String id;
-        final InetSocketAddress mixTarget;
-        final Map<String, WantedParticipant> participants = new LinkedHashMap<>();
-        String mainSpeaker = "";
-        Boolean recording;       // null: no wish (an operator's recordings are left alone)
-        String recordingBy = "";
-
-        WantedRoom(String id, InetSocketAddress mixTarget) {
-            this.id = id;
-            this.mixTarget = mixTarget;
-        }
-    }
-
-    /** What the engine has, as far as this link knows. */
-    private static final class ActualRoom {
-        final InetSocketAddress mixTarget;
-        final Set<String> participants = new HashSet<>();
-        String mainSpeaker = "";
-        boolean ready;
-        String recordingId;      // the recording this link started, while it runs
-        String reportedRecording = ""; // "" none, else who started the running one (as told to the listener)
-
-        ActualRoom(InetSocketAddress mixTarget) {
-            this.mixTarget = mixTarget;
+        /**
+         * The engine sends the participant's mixed audio (what they should hear) on {@code ssrc}: on every
+         * AddParticipant answer, so a re-created room (engine restart) brings the new SSRC.
+         */
+        default void onMixAudioSsrc(String roomId, String participantId, long ssrc) {
         }
     }
 
     private final ManagedChannel channel;                                         // passed in; the caller shuts it down
     private final MixerGrpc.MixerBlockingStub stub;
     private final MixerGrpc.MixerStub asyncStub;
-    private final MixSettings settings;
     private final Listener listener;
     private final ScheduledExecutorService thread;
-    private final Map<String, WantedRoom> wanted = new LinkedHashMap<>();          // guarded by this
-    private final Map<String, ActualRoom> actual = new HashMap<>();               // link thread only
+    private final Map<String, RoomWish> wanted = new LinkedHashMap<>();          // guarded by this
+    private final Map<String, EngineRoom> actual = new HashMap<>();               // link thread only
     private final Map<String, InetSocketAddress> routes = new ConcurrentHashMap<>(); // room/participant -> engine RTP port
     private final Map<String, Long> lastKeyframeRequest = new ConcurrentHashMap<>();
     private final Map<String, Integer> wantedRtt = new ConcurrentHashMap<>();        // room/participant -> uplink RTT ms
@@ -124,7 +91,7 @@ public final class EngineLink implements AutoCloseable {
     private volatile String lastError = "";
     private boolean eventsOpen;                                                   // link thread only
     private volatile boolean closed;
-    private final int rtpSenderPort;                                              // 0: the engine latches the first
+    private final RoomSetup setup;                                                // link thread only
 
     public EngineLink(ManagedChannel channel, MixSettings settings, Listener listener) {
         this(channel, settings, listener, 0);
@@ -135,12 +102,11 @@ public final class EngineLink implements AutoCloseable {
      * from; the engine takes each participant's RTP from that port of this link's host only.
      */
     public EngineLink(ManagedChannel channel, MixSettings settings, Listener listener, int rtpSenderPort) {
-        this.rtpSenderPort = rtpSenderPort;
         this.channel = Objects.requireNonNull(channel);
         this.stub = MixerGrpc.newBlockingStub(channel);
         this.asyncStub = MixerGrpc.newStub(channel);
-        this.settings = settings;
         this.listener = listener;
+        this.setup = new RoomSetup(stub, settings, listener, DEADLINE_MS, rtpSenderPort);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "engine-link");
             t.setDaemon(true);
@@ -166,13 +132,13 @@ public final class EngineLink implements AutoCloseable {
     }
 
     /**
-     * Want a mix for this room, sent as RTP to {@code mixTarget}. Every time the link (re-)creates the
-     * room in an engine the mix gets a new SSRC, so receivers see an engine restart as a new source
-     * (picked up at its first keyframe) rather than a jump in one stream's numbering.
+     * Want a mix for this room, sent as RTP to {@code mixTarget}, and (unless the audio mix threshold is -1) the
+     * room's mixed audio to the same socket. Every time the link (re-)creates the room in an engine the mix gets
+     * a new SSRC (see {@link RoomSetup#create}).
      */
     public void openRoom(String roomId, InetSocketAddress mixTarget) {
         synchronized (this) {
-            wanted.putIfAbsent(roomId, new WantedRoom(roomId, mixTarget));
+            wanted.putIfAbsent(roomId, new RoomWish(roomId, mixTarget));
         }
         kick();
     }
@@ -186,10 +152,19 @@ public final class EngineLink implements AutoCloseable {
 
     /** Want this participant decoded into the room's mix; its video is expected with {@code ssrc} (0: any). */
     public void addParticipant(String roomId, String participantId, String displayName, long ssrc) {
+        addParticipant(roomId, participantId, displayName, ssrc, 0);
+    }
+
+    /**
+     * Want this participant decoded into the room's mix: its video with {@code ssrc} (0: any) and its Opus
+     * (payload type 111, sent to the same port) with the RFC 6464 audio level in {@code audioLevelExtId}
+     * (0 or less: not negotiated).
+     */
+    public void addParticipant(String roomId, String participantId, String displayName, long ssrc, int audioLevelExtId) {
         synchronized (this) {
-            WantedRoom r = wanted.get(roomId);
+            RoomWish r = wanted.get(roomId);
             if (r != null) {
-                r.participants.put(participantId, new WantedParticipant(participantId, displayName, ssrc));
+                r.participants.put(participantId, new RoomWish.Participant(participantId, displayName, ssrc, audioLevelExtId));
             }
         }
         kick();
@@ -197,7 +172,7 @@ public final class EngineLink implements AutoCloseable {
 
     public void removeParticipant(String roomId, String participantId) {
         synchronized (this) {
-            WantedRoom r = wanted.get(roomId);
+            RoomWish r = wanted.get(roomId);
             if (r != null) {
                 r.participants.remove(participantId);
             }
@@ -209,7 +184,7 @@ public final class EngineLink implements AutoCloseable {
 
     public void setMainSpeaker(String roomId, String participantId) {
         synchronized (this) {
-            WantedRoom r = wanted.get(roomId);
+            RoomWish r = wanted.get(roomId);
             if (r != null) {
                 r.mainSpeaker = participantId == null ? "" : participantId;
             }
@@ -297,10 +272,11 @@ public final class EngineLink implements AutoCloseable {
         if (!connected) {
             connected = true;
             lastError = "";
+            setup.engineReconnected();
             LOG.info("engine link: engine reachable, {} room(s) to set up", snapshot().size());
         }
         openEvents();
-        Map<String, WantedRoom> want = snapshot();
+        Map<String, RoomWish> want = snapshot();
         // 2. forget what the engine lost (restart), drop what we no longer want
         for (var it = actual.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
@@ -325,53 +301,37 @@ public final class EngineLink implements AutoCloseable {
             }
         }
         // 3. create and fill what we want
-        for (WantedRoom w : want.values()) {
-            ActualRoom a = actual.get(w.id);
+        for (RoomWish w : want.values()) {
+            EngineRoom a = actual.get(w.id);
             if (a == null) {
                 if (engineRooms.containsKey(w.id)) {
                     // left over from an earlier sidecar run, with destinations we know nothing about
                     stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS)
                             .deleteRoom(DeleteRoomRequest.newBuilder().setRoomId(w.id).build());
                 }
-                createRoom(w);
-                a = new ActualRoom(w.mixTarget);
+                setup.create(w);
+                a = new EngineRoom(w.mixTarget);
                 actual.put(w.id, a);
             }
-            for (WantedParticipant p : w.participants.values()) {
+            setup.setAudioOutput(w, a);
+            for (RoomWish.Participant p : w.participants.values()) {
                 if (!a.participants.contains(p.id())) {
-                    AddParticipantRequest req = AddParticipantRequest.newBuilder().setRoomId(w.id).setParticipantId(p.id())
-                            .setDisplayName(p.name()).setCodec(Codec.VP8).setPayloadType(96).setSsrc((int) p.ssrc())
-                            .setSenderPort(rtpSenderPort).build(); // sender host: the address this link calls from
-                    AddParticipantResponse resp;
-                    try {
-                        resp = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).addParticipant(req);
-                    } catch (StatusRuntimeException e) {
-                        if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
-                            throw e;
-                        }
-                        // a half-finished earlier attempt: start this participant afresh
-                        stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).removeParticipant(
-                                RemoveParticipantRequest.newBuilder().setRoomId(w.id).setParticipantId(p.id()).build());
-                        resp = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).addParticipant(req);
-                    }
+                    AddParticipantResponse resp = setup.addParticipant(w.id, p);
                     a.participants.add(p.id());
                     sentRtt.remove(key(w.id, p.id())); // a new ingress in the engine: tell it the RTT again
                     routes.put(key(w.id, p.id()), new InetSocketAddress(resp.getRtpHost(), resp.getRtpPort()));
-                    LOG.info("engine link: {}/{} decoded by the engine from {}:{}", w.id, p.id(), resp.getRtpHost(), resp.getRtpPort());
+                    LOG.info("engine link: {}/{} decoded by the engine from {}:{}{}", w.id, p.id(), resp.getRtpHost(),
+                            resp.getRtpPort(), resp.getMixAudioSsrc() != 0 ? ", its mixed audio on SSRC " + Integer.toUnsignedString(resp.getMixAudioSsrc()) : "");
+                    if (resp.getMixAudioSsrc() != 0) {
+                        listener.onMixAudioSsrc(w.id, p.id(), resp.getMixAudioSsrc() & 0xFFFFFFFFL);
+                    }
                     listener.onKeyframeNeeded(w.id, p.id());
                 }
             }
             for (var it = a.participants.iterator(); it.hasNext(); ) {
                 String pid = it.next();
                 if (!w.participants.containsKey(pid)) {
-                    try {
-                        stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).removeParticipant(
-                                RemoveParticipantRequest.newBuilder().setRoomId(w.id).setParticipantId(pid).build());
-                    } catch (StatusRuntimeException e) {
-                        if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-                            throw e;
-                        }
-                    }
+                    setup.removeParticipant(w.id, pid);
                     it.remove();
                     routes.remove(key(w.id, pid));
                 }
@@ -400,7 +360,7 @@ public final class EngineLink implements AutoCloseable {
      */
     public boolean setRecording(String roomId, boolean on, String by) {
         synchronized (this) {
-            WantedRoom r = wanted.get(roomId);
+            RoomWish r = wanted.get(roomId);
             if (r == null) {
                 return false;
             }
@@ -411,7 +371,7 @@ public final class EngineLink implements AutoCloseable {
         return true;
     }
 
-    private void reconcileRecording(WantedRoom w, ActualRoom a, Room inEngine) {
+    private void reconcileRecording(RoomWish w, EngineRoom a, Room inEngine) {
         List<Recording> running = new ArrayList<>();
         if (inEngine != null) {
             inEngine.getRecordingsList().stream().filter(Recording::getRunning).forEach(running::add);
@@ -453,7 +413,7 @@ public final class EngineLink implements AutoCloseable {
     }
 
     private synchronized void clearRecordingWish(String roomId, boolean was) {
-        WantedRoom r = wanted.get(roomId);
+        RoomWish r = wanted.get(roomId);
         if (r != null && Boolean.valueOf(was).equals(r.recording)) {
             r.recording = null;
         }
@@ -486,43 +446,6 @@ public final class EngineLink implements AutoCloseable {
     static boolean rttMoved(int sent, int want) {
         int d = Math.abs(want - sent);
         return d >= 10 && d * 5 >= sent;
-    }
-
-    private void createRoom(WantedRoom w) {
-        stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).createRoom(CreateRoomRequest.newBuilder()
-                .setRoomId(w.id)
-                .setCanvas(Canvas.newBuilder().setWidth(settings.width()).setHeight(settings.height()))
-                .setFps(settings.fps()).setCodec(Codec.VP8).setBitrateKbps(settings.bitrateKbps())
-                .setLayout(Layout.newBuilder().setKind(settings.layout()).setHighlightSpeaker(true))
-                .build());
-        Destination d = stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).addDestination(
-                AddDestinationRequest.newBuilder()
-                .setRoomId(w.id).setOutputId("main").setDestinationId("sidecar")
-                .setHost(w.mixTarget.getHostString()).setPort(w.mixTarget.getPort())
-                .setSsrc(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE))
-                .setPayloadType(96).build());
-        listener.onMixSender(w.id, mixSender(d, w.mixTarget));
-        // the engine sends from the moment the destination exists, before the room here takes the mix from
-        // its new sender: the new encoder's first keyframe is dropped there, and receivers would wait for
-        // the next one (a GOP, 4 s) after a re-created room; ask for one now that the sender is pinned
-        try {
-            stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS)
-                    .requestKeyframe(RequestKeyframeRequest.newBuilder().setRoomId(w.id).build());
-        } catch (StatusRuntimeException e) {
-            LOG.debug("engine link: keyframe request for the new room '{}' failed: {}", w.id, e.getStatus());
-        }
-        LOG.info("engine link: room '{}' created in the engine ({}x{}@{} {}), mix to {}", w.id, settings.width(),
-                settings.height(), settings.fps(), settings.layout(), w.mixTarget);
-    }
-
-    /**
-     * Where the engine's output sends from: its sender_host:sender_port (a mix sent to loopback comes
-     * from loopback). Port 0: an engine too old to say; the room then takes the mix from anywhere.
-     */
-    static InetSocketAddress mixSender(Destination d, InetSocketAddress mixTarget) {
-        boolean loopback = mixTarget.getAddress() != null && mixTarget.getAddress().isLoopbackAddress();
-        String host = loopback || d.getSenderHost().isEmpty() ? "127.0.0.1" : d.getSenderHost();
-        return new InetSocketAddress(host, d.getSenderPort());
     }
 
     private void openEvents() {
@@ -598,15 +521,10 @@ public final class EngineLink implements AutoCloseable {
         };
     }
 
-    private synchronized Map<String, WantedRoom> snapshot() {
-        Map<String, WantedRoom> copy = new LinkedHashMap<>();
-        for (WantedRoom w : wanted.values()) {
-            WantedRoom c = new WantedRoom(w.id, w.mixTarget);
-            c.participants.putAll(w.participants);
-            c.mainSpeaker = w.mainSpeaker;
-            c.recording = w.recording;
-            c.recordingBy = w.recordingBy;
-            copy.put(w.id, c);
+    private synchronized Map<String, RoomWish> snapshot() {
+        Map<String, RoomWish> copy = new LinkedHashMap<>();
+        for (RoomWish w : wanted.values()) {
+            copy.put(w.id, w.copy());
         }
         return copy;
     }

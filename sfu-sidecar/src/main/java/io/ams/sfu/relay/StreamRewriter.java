@@ -5,7 +5,7 @@ import io.ams.rtp.VideoCodec;
 
 /**
  * Turns packets of changing source streams into one continuous outgoing stream for one receiver
- * slot (for example "the main speaker's video as Bob sees it"): fixed outgoing SSRC and payload
+ * slot (for example "the main speaker's video as Bob sees it", or Bob's mixed audio): fixed outgoing SSRC and payload
  * type, sequence numbers and timestamps continuous across source switches, and for VP8 the
  * PictureID (7 or 15 bits, each packet keeps the width of its field) and TL0PICIDX continuous too.
  *
@@ -56,6 +56,7 @@ public final class StreamRewriter {
     private int tl0Delta;
     private int startExtSeq;
     private int highestExtSeq;
+    private boolean episodeStarted; // the episode's first packet is not rewritten yet (it is the newest, too)
 
     // newest packet sent so far
     private boolean sentAny;
@@ -108,6 +109,17 @@ public final class StreamRewriter {
     }
 
     /**
+     * An audio slot (Opus, 48 kHz) with random initial sequence number and timestamp: every packet can start a
+     * source (there are no keyframes), so a switch takes effect at the new source's first packet and the output
+     * stays continuous (sequence + 1, timestamp advanced by the wall-clock time since the last packet sent).
+     */
+    public static StreamRewriter audio(long outSsrc, int outPayloadType) {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return new StreamRewriter(outSsrc, outPayloadType, null, 48_000, r.nextInt(0x10000), r.nextLong(0x100000000L),
+                Long.MAX_VALUE, null);
+    }
+
+    /**
      * Asks to forward {@code sourceSsrc} from its next keyframe on and requests that keyframe.
      * Switching to the current source cancels a pending switch.
      */
@@ -156,9 +168,9 @@ public final class StreamRewriter {
         if (ssrc == pending) {
             int seq = p.sequenceNumber();
             boolean newerSeen = pendingNewestSeq >= 0 && (short) (pendingNewestSeq - seq) > 0;
-            if (Keyframes.isKeyframeStart(codec, p.buffer(), p.payloadOffset(), p.payloadLength())) {
+            if (codec == null || Keyframes.isKeyframeStart(codec, p.buffer(), p.payloadOffset(), p.payloadLength())) {
                 startEpisode(p, nowNanos);
-                if (newerSeen) {
+                if (newerSeen && codec != null) {
                     // the keyframe's first packet came late (a repaired loss): the packets after it were dropped
                     // while we waited, so this keyframe arrives broken; ask for another one at once
                     incompleteStarts++;
@@ -187,7 +199,8 @@ public final class StreamRewriter {
             dropped++;
             return DROPPED;
         }
-        boolean newest = ext > highestExtSeq || !sentAny;
+        boolean newest = ext > highestExtSeq || !sentAny || episodeStarted;
+        episodeStarted = false;
         if (ext > highestExtSeq) {
             highestExtSeq = ext;
         }
@@ -260,6 +273,7 @@ public final class StreamRewriter {
         pending = NONE;
         startExtSeq = seq;
         highestExtSeq = seq;
+        episodeStarted = true;
         switches++;
     }
 

@@ -2,6 +2,8 @@ package io.ams.sfu.room;
 
 import io.ams.rtp.RtpFormatException;
 import io.ams.rtp.RtpPacket;
+import io.ams.sfu.bwe.BurstLog;
+import io.ams.sfu.sdp.OfferBuilder;
 import io.ams.sfu.quality.StreamKind;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -19,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * every receiver, the stages in order
  * <pre>
  *   receive   datagrams only from the engine's sending address (MixSource); not RTP: counted, dropped
+ *   demux     by payload type: 96 the mix video (below), 111 mixed audio (MixedAudioIn, by SSRC to its receiver);
+ *             any other: counted, dropped, logged once per burst
  *   rewrite   per receiver into its mix slot (its own SSRC and numbering; a new engine SSRC starts at a keyframe)
  *   send      to the receiver's transport, kept in its mix cache for NACKs, counted for its downlink quality
  *   probe     padding after a frame's last packet while the receiver's estimator probes (MixPadding)
@@ -35,12 +39,16 @@ final class MixReceiver implements AutoCloseable {
     private final MixSource source = new MixSource();
     private final AtomicLong packets = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong wrongPayloadType = new AtomicLong();
+    private final BurstLog wrongPtLog = new BurstLog(LOG); // mix thread only
+    private final MixedAudioIn audio;
     private volatile long lastPacketMillis;
     private volatile boolean closed;
 
-    MixReceiver(String roomId, InetAddress bind, Supplier<Peer[]> peers) throws SocketException {
+    MixReceiver(String roomId, InetAddress bind, Supplier<Peer[]> peers, MixedAudioIn audio) throws SocketException {
         this.roomId = roomId;
         this.peers = peers;
+        this.audio = audio;
         this.socket = new DatagramSocket(new InetSocketAddress(bind, 0));
         this.socket.setReceiveBufferSize(1 << 20);
         this.thread = new Thread(this::run, "mix-in-" + roomId);
@@ -65,6 +73,11 @@ final class MixReceiver implements AutoCloseable {
     /** Datagrams that were not RTP. */
     long dropped() {
         return dropped.get();
+    }
+
+    /** RTP with neither the video's nor the audio's payload type. */
+    long wrongPayloadType() {
+        return wrongPayloadType.get();
     }
 
     long wrongSender() {
@@ -105,6 +118,17 @@ final class MixReceiver implements AutoCloseable {
                 pkt = RtpPacket.parse(buf, 0, dp.getLength());
             } catch (RtpFormatException e) {
                 dropped.incrementAndGet();
+                continue;
+            }
+            if (pkt.payloadType() == OfferBuilder.OPUS_PT) {
+                audio.onPacket(pkt, peers.get(), System.nanoTime());
+                continue;
+            }
+            if (pkt.payloadType() != OfferBuilder.VP8_PT) {
+                wrongPayloadType.incrementAndGet();
+                wrongPtLog.warn(System.currentTimeMillis(), "room '{}': RTP with payload type {} on the mix socket dropped: "
+                        + "the engine sends the mix as {} and mixed audio as {}", roomId, pkt.payloadType(), OfferBuilder.VP8_PT,
+                        OfferBuilder.OPUS_PT);
                 continue;
             }
             packets.incrementAndGet();

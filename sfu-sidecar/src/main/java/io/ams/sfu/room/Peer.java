@@ -51,6 +51,8 @@ final class Peer {
     /** Send-side bandwidth estimation and allocation of everything we send to this peer (thread-safe). */
     final DownlinkBwe bwe;
     volatile AudioSlot[] audioSlotView = new AudioSlot[0];
+    /** Its mixed-audio slot, once the room reached the audio mix threshold (MixedAudioControl); null before. */
+    volatile MixedAudio mixedAudio;
     volatile String mainSource;   // participant id shown in the main slot
     volatile String pinned;       // participant this peer pinned as its own main video, or null
     /** Highest layer index its downlink carries for the main video (the allocator's choice). */
@@ -104,6 +106,7 @@ final class Peer {
     final AtomicLong rtcpIn = new AtomicLong();
     final AtomicLong rtcpMalformed = new AtomicLong();
     final AtomicLong forwarded = new AtomicLong();
+    final AtomicLong audioToEngine = new AtomicLong();    // its Opus packets sent to the engine (for the audio mix)
     final AtomicLong nacksAnswered = new AtomicLong();
     final AtomicLong nacksMissed = new AtomicLong();
     final AtomicLong nacksSent = new AtomicLong();        // NACKs we sent to this participant for its camera

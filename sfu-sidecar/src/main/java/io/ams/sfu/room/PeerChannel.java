@@ -49,6 +49,10 @@ public interface PeerChannel {
     default void recording(boolean active, String by) {
     }
 
+    /** This participant now hears {@code mode} audio: "mixed" (one stream from the engine) or "forwarded". */
+    default void audioMode(String mode) {
+    }
+
     /**
      * A peer-to-peer message (docs/SIGNALING.md "Peer to peer"): {@code type} with these fields (values:
      * strings, numbers, booleans, null, lists and maps of them).

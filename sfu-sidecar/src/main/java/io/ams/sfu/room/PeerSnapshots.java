@@ -12,6 +12,13 @@ final class PeerSnapshots {
     private PeerSnapshots() {
     }
 
+    /** How {@code q} hears the others (see {@link MixedAudioControl}). */
+    static RoomSnapshot.AudioSnapshot audio(Peer q, MixedAudioIn in, long nowNanos) {
+        MixedAudio m = q.mixedAudio;
+        return new RoomSnapshot.AudioSnapshot(MixedAudioControl.modeOf(q).wire(), m != null, m != null && m.negotiated,
+                in.ssrcOf(q.id), m == null ? 0 : m.sent.get(), q.audioToEngine.get(), m == null ? -1 : m.engineAgeMillis(nowNanos));
+    }
+
     /** {@code q}'s camera layers, the layer the engine decodes, and the layer of {@code mainSource} relayed to q. */
     static RoomSnapshot.CameraSnapshot camera(Peer q, Peer mainSource, long nowNanos) {
         List<RoomSnapshot.LayerSnapshot> layers = new ArrayList<>();

@@ -147,6 +147,14 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
     }
 
     @Override
+    public void onMixAudioSsrc(String roomId, String participantId, long ssrc) {
+        SfuRoom r = rooms.get(roomId);
+        if (r != null) {
+            r.mixAudioSsrc(participantId, ssrc); // a concurrent map: the mix thread reads it, no lane needed
+        }
+    }
+
+    @Override
     public void onRecording(String roomId, boolean active, String by) {
         SfuRoom r = rooms.get(roomId);
         if (r != null) {

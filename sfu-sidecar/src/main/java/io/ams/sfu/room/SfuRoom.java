@@ -1,14 +1,9 @@
 package io.ams.sfu.room;
 
-import io.ams.rtp.RtpFormatException;
-import io.ams.rtp.RtpPacket;
-import io.ams.rtp.ext.HeaderExtensions;
-import io.ams.rtp.ext.TransportSequenceNumber;
 import io.ams.rtp.rtcp.RtcpWriter;
 import io.ams.sfu.layers.CameraLayer;
 import io.ams.sfu.relay.StreamRewriter;
 import io.ams.sfu.relay.SpeakerSelector;
-import io.ams.sfu.relay.TwccFeedback;
 import io.ams.sfu.quality.ParticipantQuality;
 import io.ams.sfu.sdp.Direction;
 import io.ams.sfu.sdp.MediaDescription;
@@ -67,6 +62,8 @@ public final class SfuRoom implements AutoCloseable {
     private final Map<String, Peer> peers = new LinkedHashMap<>(); // guarded by this
     private volatile Peer[] peerView = new Peer[0];
     private final MixReceiver mix;
+    private final MixedAudioIn mixedIn;
+    private final MixedAudioControl audioMix;
     private final ScheduledFuture<?> tick;
     private final AtomicLong speakerSwitches = new AtomicLong();
     private final QualityReporter quality = new QualityReporter(); // timer thread only
@@ -87,7 +84,9 @@ public final class SfuRoom implements AutoCloseable {
         this.lane = lane;
         this.layers = new LayerControl(id, ctx.mix());
         this.downlinks = new DownlinkControl(id, ctx.mix() == null ? 0 : ctx.mix().bitrateKbps() * 1000L);
-        this.mix = new MixReceiver(id, ctx.mixBindAddress(), () -> peerView);
+        this.mixedIn = new MixedAudioIn(id);
+        this.audioMix = new MixedAudioControl(id, ctx.mix() == null ? -1 : ctx.mix().audioMixThreshold());
+        this.mix = new MixReceiver(id, ctx.mixBindAddress(), () -> peerView, mixedIn);
         this.p2p = new P2pControl(ctx.p2p(), new P2pControl.Room() {
             @Override
             public String id() {
@@ -141,7 +140,11 @@ public final class SfuRoom implements AutoCloseable {
         PeerTransport transport = ctx.mediaPort().newPeer(id + "/" + pid);
         Peer p = new Peer(pid, name, channel, transport, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
                 randomSsrc(), randomSsrc(), randomSsrc(), this::requestKeyframeOfSsrc, ssrc -> ctx.engine().requestKeyframe(id));
-        transport.setListener(new MediaListener(p));
+        transport.setListener(new PeerMediaListener(id, p, new CameraReceiver(p, cameraRoom, System::nanoTime),
+                new AudioReceiver(p, audioRoom), new RtcpReceiver(p, rtcpRoom), () -> {
+                    requestKeyframe(p); // the new receiver needs a picture now: keyframes of its main source and of the mix
+                    ctx.engine().requestKeyframe(id);
+                }));
         transport.setRtpSendHook(p.bwe.sendHook()); // bandwidth estimation: our transport-wide seq on all we send
         for (Peer q : peers.values()) {
             assignSlot(q, p.id);
@@ -149,6 +152,7 @@ public final class SfuRoom implements AutoCloseable {
         }
         peers.put(pid, p);
         publishPeers();
+        audioMix.addSlots(peers.values()); // start() offers to everyone
         LOG.info("room '{}': {} joined ({} participant(s))", id, p, peers.size());
         return p;
     }
@@ -222,8 +226,8 @@ public final class SfuRoom implements AutoCloseable {
         // bandwidth estimation: stamp what we send once the answer kept transport-cc there (BUNDLE: one id for all)
         MediaDescription sent = d.byMid("2");
         p.bwe.enableTransportCc(sent == null || sent.rejected() ? -1 : sent.extensionId(OfferBuilder.URI_TRANSPORT_CC));
-        if (!p.engineAdded && !cam.rejected() && cam.direction().sends()) {
-            ctx.engine().addParticipant(id, p.id, p.name, p.engineSsrc);
+        if (!p.engineAdded && (!cam.rejected() && cam.direction().sends() || !mic.rejected() && mic.direction().sends())) {
+            ctx.engine().addParticipant(id, p.id, p.name, p.engineSsrc, p.audioLevelExtId);
             p.engineAdded = true;
         }
         for (Peer.AudioSlot s : p.audioSlots) {
@@ -231,6 +235,7 @@ public final class SfuRoom implements AutoCloseable {
             s.negotiated = s.senderId != null && m != null && !m.rejected() && m.direction() != Direction.INACTIVE
                     && s.offeredIn <= p.offerVersion;
         }
+        MixedAudioControl.answered(p, d);
         updateMainSources();
         if (p.needsOffer) {
             sendOffer(p);
@@ -280,6 +285,8 @@ public final class SfuRoom implements AutoCloseable {
         LOG.info("room '{}': {} left ({}), {} participant(s) remain", id, p, reason, peers.size());
         p.transport.close();
         ctx.engine().removeParticipant(id, p.id);
+        mixedIn.forget(p.id);
+        audioMix.update(peers.values(), System.nanoTime()); // back to the threshold: forwarded again at once
         synchronized (speakers) {
             speakers.remove(p.id, System.currentTimeMillis());
         }
@@ -412,7 +419,12 @@ public final class SfuRoom implements AutoCloseable {
         sections.add(OfferBuilder.Section.send("3", "video", p.mixSsrc, "ams-mix", "mix"));
         roles.put("3", new PeerChannel.TrackRole("mix", null));
         long version = p.offerVersion + 1;
-        for (Peer.AudioSlot s : p.audioSlots) {
+        for (int i = 0; i <= p.audioSlots.size(); i++) {
+            MixedAudioControl.offerSection(p, i, version, sections, roles); // where the mixed-audio section sits
+            if (i == p.audioSlots.size()) {
+                break;
+            }
+            Peer.AudioSlot s = p.audioSlots.get(i);
             if (s.senderId != null) {
                 sections.add(OfferBuilder.Section.send(s.mid, "audio", s.ssrc, "ams-audio-" + s.senderId, s.senderId + "-audio"));
                 roles.put(s.mid, new PeerChannel.TrackRole("audio", s.senderId));
@@ -581,6 +593,10 @@ public final class SfuRoom implements AutoCloseable {
                     ctx.engine().requestKeyframe(id);
                 }
             }
+            for (Peer q : audioMix.addSlots(peers.values())) {
+                sendOffer(q); // the room went over the audio mix threshold
+            }
+            audioMix.update(peers.values(), nowNanos);
             p2p.tick(peers.values(), now);
             announceParticipants(false);
             layers.updateConstraints(peers.values(), announcedMain, quality.latest(), now, nowNanos);
@@ -709,6 +725,16 @@ public final class SfuRoom implements AutoCloseable {
                 onLane(SfuRoom.this::applySpeakerChangeLocked);
             }
         }
+
+        @Override
+        public InetSocketAddress engineRoute(Peer p) {
+            return ctx.engine().route(id, p.id);
+        }
+
+        @Override
+        public void sendToEngine(DatagramPacket dp) throws IOException {
+            ctx.engineOut().send(dp);
+        }
     };
 
     /** What each participant's RTCP path sees of the room. */
@@ -724,102 +750,9 @@ public final class SfuRoom implements AutoCloseable {
         }
     };
 
-    private final class MediaListener implements PeerTransport.Listener {
-        private final Peer p;
-        private final HeaderExtensions ext = new HeaderExtensions();
-        private final CameraReceiver camera;
-        private final AudioReceiver audio;
-        private final RtcpReceiver rtcp;
-
-        MediaListener(Peer p) {
-            this.p = p;
-            this.camera = new CameraReceiver(p, cameraRoom, System::nanoTime);
-            this.audio = new AudioReceiver(p, audioRoom);
-            this.rtcp = new RtcpReceiver(p, rtcpRoom);
-        }
-
-        @Override
-        public void onState(PeerTransport.State s, String reason) {
-            LOG.info("room '{}': {} transport {}{}", id, p, s, reason == null || reason.isEmpty() ? "" : " (" + reason + ")");
-            if (s == PeerTransport.State.READY) {
-                // the new receiver needs a picture now: keyframes of its main source and of the mix
-                // whatever was relayed before the transport was ready is lost (sends dropped), so the main slot
-                // starts again at a fresh keyframe; while it waits the rewriter re-asks every 500 ms, so a request
-                // swallowed by the PLI rate limit (or a lost PLI) cannot leave this receiver without a picture
-                long now = System.nanoTime();
-                synchronized (p.mainRewriter) {
-                    long src = p.mainRewriter.pendingSource() != StreamRewriter.NONE ? p.mainRewriter.pendingSource()
-                            : p.mainRewriter.currentSource();
-                    if (src != StreamRewriter.NONE) {
-                        p.mainRewriter.stop();
-                        p.mainRewriter.switchTo(src, now);
-                    }
-                }
-                requestKeyframe(p);
-                ctx.engine().requestKeyframe(id);
-            } else if (s == PeerTransport.State.FAILED) {
-                p.channel.error("connection_failed", "the media connection failed: " + reason);
-                p.channel.bye("media connection failed"); // closes the session: the registry then removes the peer
-            }
-        }
-
-        @Override
-        public void onRtp(byte[] b, int off, int len) {
-            RtpPacket pkt;
-            try {
-                pkt = RtpPacket.parse(b, off, len);
-            } catch (RtpFormatException e) {
-                p.rtpDropped.incrementAndGet();
-                return;
-            }
-            p.rtpIn.incrementAndGet();
-            long ssrc = pkt.ssrc();
-            int pt = pkt.payloadType();
-            TwccFeedback twcc = p.twcc;
-            if (twcc == null && p.twccExtId > 0) {
-                // the feedback names one of the sender's own SSRCs as media source (Chrome drops it otherwise);
-                // under simulcast none is announced, so the first packet's SSRC is taken
-                twcc = new TwccFeedback(SFU_SSRC, ssrc, TimeUnit.MILLISECONDS.toNanos(100));
-                p.twcc = twcc; // this peer's receive thread only
-            }
-            if (twcc != null) {
-                try {
-                    if (ext.wrap(b, off, len)) {
-                        int seq = TransportSequenceNumber.read(ext, p.twccExtId);
-                        if (seq >= 0) {
-                            synchronized (twcc) {
-                                twcc.onPacket(seq, System.nanoTime());
-                            }
-                        }
-                    }
-                } catch (RtpFormatException e) {
-                    p.rtpDropped.incrementAndGet();
-                    return;
-                }
-            }
-            if (ssrc == p.micSsrc || p.micSsrc == 0 && pt == OfferBuilder.OPUS_PT) {
-                p.micSsrc = ssrc;
-                audio.onPacket(pkt, b, off, len);
-            } else if (pt == OfferBuilder.VP8_PT || pt == OfferBuilder.RTX_PT) {
-                camera.onPacket(pkt, b, off, len);
-            } else {
-                p.rtpDropped.incrementAndGet();
-            }
-        }
-
-        @Override
-        public void onRtcp(byte[] b, int off, int len) {
-            rtcp.onRtcp(b, off, len);
-        }
-    }
-
-    private Peer peerById(String pid) {
-        for (Peer q : peerView) {
-            if (q.id.equals(pid)) {
-                return q;
-            }
-        }
-        return null;
+    /** The engine sends {@code participantId}'s mixed audio on {@code ssrc} (engine link thread). */
+    public void mixAudioSsrc(String participantId, long ssrc) {
+        mixedIn.learn(participantId, ssrc);
     }
 
     /** The engine's output for this room sends from {@code sender} (engine link thread). */
@@ -851,14 +784,16 @@ public final class SfuRoom implements AutoCloseable {
                     q.nacksAnswered.get(), q.nacksMissed.get(), q.plisSent.get(), q.keyframeRequestsIn.get(), q.joinedAtMillis,
                     q.nacksSent.get(), q.camera.recovered(), q.camera.lost(),
                     PeerSnapshots.camera(q, q.mainSource == null ? null : peers.get(q.mainSource), now),
-                    q.bwe.stats(now)));
+                    q.bwe.stats(now), PeerSnapshots.audio(q, mixedIn, now)));
         }
         String override;
         synchronized (speakers) {
             override = speakers.override();
         }
         return new RoomSnapshot(id, list, announcedMain, announcedPrevious, override, mixAvailableSent,
-                mix.packets(), mix.dropped(), speakerSwitches.get(), mix.wrongSender(), mix.sender());
+                mix.packets(), mix.dropped(), speakerSwitches.get(), mix.wrongSender(), mix.sender(),
+                new RoomSnapshot.MixedAudioSnapshot(audioMix.threshold(), audioMix.roomMixed(), mixedIn.packets.get(),
+                        mixedIn.unknownSsrc.get(), mixedIn.early.get(), mixedIn.noSlot.get(), mixedIn.retired.get(), mix.wrongPayloadType(), audioMix.switches.get()));
     }
 
     @Override

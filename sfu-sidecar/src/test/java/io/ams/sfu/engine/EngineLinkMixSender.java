@@ -10,6 +10,6 @@ public final class EngineLinkMixSender {
     }
 
     public static InetSocketAddress of(Destination d, InetSocketAddress mixTarget) {
-        return EngineLink.mixSender(d, mixTarget);
+        return RoomSetup.mixSender(d, mixTarget);
     }
 }

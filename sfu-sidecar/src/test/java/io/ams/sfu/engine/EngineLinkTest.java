@@ -305,6 +305,80 @@ class EngineLinkTest {
     }
 
     /** Just enough of the engine's Mixer service for the link: rooms, participants, one mix destination each. */
+    /** A listener that keeps what it is told about mixed audio. */
+    private static final class AudioListener implements EngineLink.Listener {
+        final Map<String, Long> mixAudioSsrc = new java.util.concurrent.ConcurrentHashMap<>();
+        final AtomicInteger ready = new AtomicInteger();
+
+        @Override
+        public void onMixReady(String roomId, boolean r) {
+            if (r) {
+                ready.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void onKeyframeNeeded(String roomId, String participantId) {
+        }
+
+        @Override
+        public void onMixAudioSsrc(String roomId, String participantId, long ssrc) {
+            mixAudioSsrc.put(roomId + "/" + participantId, ssrc);
+        }
+    }
+
+    @Test
+    void participantsAreAddedWithTheirAudioAndTheRoomsMixedAudioGoesToTheMixSocketAgainAfterAnEngineRestart() throws Exception {
+        engine.audioOutputImplemented = true;
+        AudioListener listener = new AudioListener();
+        InetSocketAddress target = new InetSocketAddress("127.0.0.1", 40011);
+        link = new EngineLink(channel, MixSettings.defaults(), listener);
+        link.start();
+        link.openRoom("r", target);
+        link.addParticipant("r", "p1", "Ada", 1234, 1);
+        link.addParticipant("r", "p2", "Bob", 5678, 0);
+        assertThat(await(() -> listener.mixAudioSsrc.size() == 2)).isTrue();
+        assertThat(engine.audioOutputs).containsExactly("r->127.0.0.1:40011 pt 111 32 kbps 3 speakers");
+        assertThat(engine.audioParams).containsEntry("p1", "pt 111 level 1").containsEntry("p2", "pt 111 level 0");
+        long first = listener.mixAudioSsrc.get("r/p1");
+        assertThat(first).isEqualTo(engine.mixAudioSsrcOf("r", "p1"));
+
+        engine.restart(); // a new engine: new SSRCs, and it needs to be told where mixed audio goes again
+        assertThat(await(() -> engine.audioOutputs.size() == 2 && listener.mixAudioSsrc.get("r/p1") != first)).isTrue();
+        assertThat(engine.audioOutputs.get(1)).isEqualTo("r->127.0.0.1:40011 pt 111 32 kbps 3 speakers");
+        assertThat(listener.mixAudioSsrc.get("r/p1")).isEqualTo(engine.mixAudioSsrcOf("r", "p1"));
+        Thread.sleep(1200); // a periodic reconcile: not asked again
+        assertThat(engine.audioOutputs).hasSize(2);
+    }
+
+    @Test
+    void anEngineWithoutMixedAudioIsToldOnceAndTheRoomWorksOn() throws Exception {
+        AudioListener listener = new AudioListener(); // FakeEngine answers UNIMPLEMENTED for SetAudioOutput by default
+        link = new EngineLink(channel, MixSettings.defaults(), listener);
+        link.start();
+        link.openRoom("r", new InetSocketAddress("127.0.0.1", 40012));
+        link.addParticipant("r", "p1", "Ada", 1234, 1);
+        assertThat(await(() -> engine.participants("r").equals(Set.of("p1")) && listener.ready.get() == 1)).isTrue();
+        Thread.sleep(1200);
+        assertThat(engine.audioOutputCalls.get()).as("asked once, not every second").isEqualTo(1);
+        assertThat(link.lastError()).isEmpty();
+        assertThat(listener.mixAudioSsrc).isEmpty(); // the old engine answers no mix_audio_ssrc
+    }
+
+    @Test
+    void withTheThresholdAtMinusOneTheEngineIsNeverAskedForMixedAudio() throws Exception {
+        engine.audioOutputImplemented = true;
+        AudioListener listener = new AudioListener();
+        link = new EngineLink(channel, MixSettings.defaults().withAudioMixThreshold(-1), listener);
+        link.start();
+        link.openRoom("r", new InetSocketAddress("127.0.0.1", 40013));
+        link.addParticipant("r", "p1", "Ada", 1234, 1);
+        assertThat(await(() -> engine.participants("r").equals(Set.of("p1")))).isTrue();
+        Thread.sleep(1200);
+        assertThat(engine.audioOutputCalls.get()).isZero();
+        assertThat(engine.audioParams).containsEntry("p1", "pt 111 level 1"); // its audio still goes in (recordings)
+    }
+
     private static final class FakeEngine extends MixerGrpc.MixerImplBase {
         private final Map<String, Set<String>> rooms = new LinkedHashMap<>();
         private final Map<String, String> destinations = new LinkedHashMap<>();
@@ -316,6 +390,30 @@ class EngineLinkTest {
 
         final Map<String, String> recording = new LinkedHashMap<>(); // room -> started_by, while one runs
         final AtomicInteger recordingsStarted = new AtomicInteger();
+
+        volatile boolean audioOutputImplemented;
+        final java.util.List<String> audioOutputs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final AtomicInteger audioOutputCalls = new AtomicInteger();
+        final Map<String, String> audioParams = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Long> mixAudioSsrcs = new LinkedHashMap<>();
+        private long nextMixAudioSsrc = 7000;
+
+        synchronized long mixAudioSsrcOf(String room, String participant) {
+            return mixAudioSsrcs.getOrDefault(room + "/" + participant, 0L);
+        }
+
+        @Override
+        public void setAudioOutput(io.ams.proto.v1.SetAudioOutputRequest req, StreamObserver<io.ams.proto.v1.AudioOutput> out) {
+            audioOutputCalls.incrementAndGet();
+            if (!audioOutputImplemented) {
+                super.setAudioOutput(req, out); // UNIMPLEMENTED, as an engine without the audio mix answers
+                return;
+            }
+            audioOutputs.add(req.getRoomId() + "->" + req.getHost() + ":" + req.getPort() + " pt " + req.getPayloadType() + " "
+                    + req.getBitrateKbps() + " kbps " + req.getSpeakers() + " speakers");
+            out.onNext(io.ams.proto.v1.AudioOutput.newBuilder().setRoomId(req.getRoomId()).setActive(true).build());
+            out.onCompleted();
+        }
 
         synchronized void restart() {
             rooms.clear();
@@ -423,7 +521,14 @@ class EngineLinkTest {
                 return;
             }
             senderPort = req.getSenderPort();
-            out.onNext(AddParticipantResponse.newBuilder().setRtpHost("127.0.0.1").setRtpPort(50000 + ps.size()).build());
+            audioParams.put(req.getParticipantId(), "pt " + req.getAudioPayloadType() + " level " + req.getAudioLevelExtId());
+            AddParticipantResponse.Builder resp = AddParticipantResponse.newBuilder().setRtpHost("127.0.0.1").setRtpPort(50000 + ps.size());
+            if (audioOutputImplemented) {
+                long ssrc = nextMixAudioSsrc++;
+                mixAudioSsrcs.put(req.getRoomId() + "/" + req.getParticipantId(), ssrc);
+                resp.setMixAudioSsrc((int) ssrc);
+            }
+            out.onNext(resp.build());
             out.onCompleted();
         }
 

@@ -1,0 +1,36 @@
+package io.ams.sfu.engine;
+
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What the sidecar wants the engine to have of one room (EngineLink's wish; copied for each reconcile). */
+final class RoomWish {
+    /**
+     * A participant the engine should decode: its camera on {@code ssrc} (0: any), its Opus with the RFC 6464
+     * audio level in extension {@code audioLevelExtId} (0: none negotiated).
+     */
+    record Participant(String id, String name, long ssrc, int audioLevelExtId) {
+    }
+
+    final String id;
+    final InetSocketAddress mixTarget;
+    final Map<String, Participant> participants = new LinkedHashMap<>();
+    String mainSpeaker = "";
+    Boolean recording;       // null: no wish (an operator's recordings are left alone)
+    String recordingBy = "";
+
+    RoomWish(String id, InetSocketAddress mixTarget) {
+        this.id = id;
+        this.mixTarget = mixTarget;
+    }
+
+    RoomWish copy() {
+        RoomWish c = new RoomWish(id, mixTarget);
+        c.participants.putAll(participants);
+        c.mainSpeaker = mainSpeaker;
+        c.recording = recording;
+        c.recordingBy = recordingBy;
+        return c;
+    }
+}

@@ -1,0 +1,53 @@
+package io.ams.sfu.room;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Peers without a transport (for stages that do not send), and a channel that records what the room told them. */
+final class TestPeers {
+    private TestPeers() {
+    }
+
+    static final class RecordingChannel implements PeerChannel {
+        final List<String> audioModes = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void offer(String sdp, Map<String, TrackRole> tracks) {
+        }
+
+        @Override
+        public void participants(List<ParticipantView> list) {
+        }
+
+        @Override
+        public void speaker(String main, String previous) {
+        }
+
+        @Override
+        public void mix(boolean available) {
+        }
+
+        @Override
+        public void error(String code, String message) {
+        }
+
+        @Override
+        public void bye(String reason) {
+        }
+
+        @Override
+        public void audioMode(String mode) {
+            audioModes.add(mode);
+        }
+    }
+
+    static Peer peer(String id) {
+        return new Peer(id, id, new RecordingChannel(), null, 1, SfuRoom.randomSsrc(), SfuRoom.randomSsrc(), SfuRoom.randomSsrc(),
+                ssrc -> { }, ssrc -> { });
+    }
+
+    static RecordingChannel channel(Peer p) {
+        return (RecordingChannel) p.channel;
+    }
+}
