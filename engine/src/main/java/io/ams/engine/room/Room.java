@@ -258,13 +258,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         if (n < 1 || n > 8) {
             throw EngineException.invalid("speakers " + n + " is out of range: allowed 1..8");
         }
-        InetAddress addr;
-        try {
-            addr = InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw EngineException.invalid("host '" + host + "' cannot be resolved");
-        }
-        guard.check(host, addr);
+        InetAddress addr = allowedAddress(host, guard);
         var settings = new io.ams.engine.audio.RoomAudioMix.Settings(new InetSocketAddress(addr, port), pt, kbps, n);
         audioMix.configure(settings);
         return settings;
@@ -361,13 +355,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         if (payloadType < 96 || payloadType > 127) {
             throw EngineException.invalid("payload_type " + payloadType + " is out of range: allowed 96..127");
         }
-        InetAddress addr;
-        try {
-            addr = InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw EngineException.invalid("host '" + host + "' cannot be resolved");
-        }
-        guard.check(host, addr);
+        InetAddress addr = allowedAddress(host, guard);
         String did = destinationId == null || destinationId.isEmpty() ? host + ":" + port : destinationId;
         Ids.check("destination_id", did);
         long s = ssrc != 0 ? ssrc : (random.nextInt() & 0xffffffffL);
@@ -378,6 +366,18 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         LOG.info("room {} output {}: RTP destination {} -> {}:{} ssrc {} pt {}", id, o.id(), did, host, port, s,
                 payloadType);
         return sink;
+    }
+
+    /** {@code host} resolved, if {@code guard} allows it (INVALID_ARGUMENT or PERMISSION_DENIED otherwise). */
+    private static InetAddress allowedAddress(String host, DestinationGuard guard) {
+        InetAddress addr;
+        try {
+            addr = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw EngineException.invalid("host '" + host + "' cannot be resolved");
+        }
+        guard.check(host, addr);
+        return addr;
     }
 
     /**
