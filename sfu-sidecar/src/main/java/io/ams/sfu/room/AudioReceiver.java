@@ -89,7 +89,7 @@ final class AudioReceiver {
             Peer.AudioSlot slot = q.audioSlotFor(p.id);
             if (slot != null && slot.negotiated) {
                 PacketEdits.setSsrc(plainBuf, slot.ssrc);
-                if (q.transport.sendRtp(plainBuf, 0, n)) {
+                if (q.media.sendRtp(plainBuf, 0, n)) {
                     p.forwarded.incrementAndGet();
                     q.quality.onSent(StreamKind.AUDIO, plainBuf, 0, n, now);
                 }

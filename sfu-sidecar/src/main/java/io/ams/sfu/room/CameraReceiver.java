@@ -161,7 +161,7 @@ final class CameraReceiver {
             }
             if (n > 0) {
                 q.mainCache.put(outBuf, 0, n, now);
-                if (q.transport.sendRtp(outBuf, 0, n)) {
+                if (q.media.sendRtp(outBuf, 0, n)) {
                     p.forwarded.incrementAndGet();
                     q.quality.onSent(StreamKind.MAIN, outBuf, 0, n, now);
                 }
@@ -186,7 +186,7 @@ final class CameraReceiver {
             keyframe = loss.takeKeyframeRequest();
         }
         if (nack != null) {
-            p.transport.sendRtcp(nack, 0, nack.length);
+            p.media.sendRtcp(nack, 0, nack.length);
             p.nacksSent.incrementAndGet();
         }
         if (keyframe) {

@@ -32,7 +32,7 @@ final class MixPadding {
         for (int i = 0; i < packets; i++) {
             int pad = Math.min(PaddingPackets.MAX_PADDING, due - sent);
             int n = PaddingPackets.write(buf, q.mixSsrc, PAYLOAD_TYPE, (seq + i) & 0xFFFF, ts, Math.max(1, pad));
-            q.transport.sendRtp(buf, 0, n);
+            q.media.sendRtp(buf, 0, n);
             sent += Math.max(1, pad);
         }
         return sent;

@@ -148,7 +148,7 @@ final class MixReceiver implements AutoCloseable {
             }
             if (n > 0) {
                 q.mixCache.put(out, 0, n, now);
-                if (q.transport.sendRtp(out, 0, n)) {
+                if (q.media.sendRtp(out, 0, n)) {
                     q.quality.onSent(StreamKind.MIX, out, 0, n, now);
                 }
                 if (pkt.marker()) {

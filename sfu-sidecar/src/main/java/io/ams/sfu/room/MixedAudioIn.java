@@ -103,7 +103,7 @@ final class MixedAudioIn {
             return;
         }
         int n = m.onEnginePacket(pkt, nowNanos, out);
-        if (n > 0 && q.transport.sendRtp(out, 0, n)) {
+        if (n > 0 && q.media.sendRtp(out, 0, n)) {
             m.sent.incrementAndGet();
             q.quality.onSent(StreamKind.AUDIO, out, 0, n, nowNanos);
         }

@@ -7,6 +7,7 @@ import io.ams.sfu.bwe.DownlinkBwe;
 import io.ams.sfu.relay.PacketCache;
 import io.ams.sfu.relay.StreamRewriter;
 import io.ams.sfu.relay.TwccFeedback;
+import io.ams.sfu.transport.MediaSink;
 import io.ams.sfu.transport.PeerTransport;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,8 @@ final class Peer {
     final String name;
     final PeerChannel channel;
     final PeerTransport transport;
+    /** What the media path sends this participant through: its transport (a recorder in stage tests). */
+    final MediaSink media;
     final long sessionId;
 
     // what it receives
@@ -121,10 +124,17 @@ final class Peer {
 
     Peer(String id, String name, PeerChannel channel, PeerTransport transport, long sessionId, long mainSsrc, long mixSsrc,
          long engineSsrc, StreamRewriter.KeyframeRequester keyframes, StreamRewriter.KeyframeRequester mixKeyframes) {
+        this(id, name, channel, transport, transport, sessionId, mainSsrc, mixSsrc, engineSsrc, keyframes, mixKeyframes);
+    }
+
+    /** With media going to {@code media} instead of a transport (stage tests; {@code transport} may be null). */
+    Peer(String id, String name, PeerChannel channel, PeerTransport transport, MediaSink media, long sessionId, long mainSsrc,
+         long mixSsrc, long engineSsrc, StreamRewriter.KeyframeRequester keyframes, StreamRewriter.KeyframeRequester mixKeyframes) {
         this.id = id;
         this.name = name;
         this.channel = channel;
         this.transport = transport;
+        this.media = media;
         this.sessionId = sessionId;
         this.mainSsrc = mainSsrc;
         this.mixSsrc = mixSsrc;

@@ -4,6 +4,7 @@ import io.ams.rtp.RtpFormatException;
 import io.ams.rtp.rtcp.RtcpPacket;
 import io.ams.rtp.rtcp.RtcpParser;
 import io.ams.sfu.relay.PacketCache;
+import io.ams.sfu.relay.StreamRewriter;
 import java.util.List;
 
 /**
@@ -11,7 +12,8 @@ import java.util.List;
  * quality) and about what we send it, by type
  * <pre>
  *   SR, RR          connection quality (uplink bitrate, downlink loss, jitter, RTT)
- *   PLI, FIR        keyframe of its main source's layer (main slot) or of the mix (mix slot)
+ *   PLI, FIR        keyframe of its main source's layer, or of the layer it switches to (main slot), or of
+ *                   the mix (mix slot)
  *   NACK            retransmission from the slot's packet cache
  *   transport-cc    downlink bandwidth estimation (DownlinkBwe)
  *   REMB            the same, where the receiver estimates itself
@@ -70,7 +72,7 @@ final class RtcpReceiver {
         PacketCache cache = nack.mediaSsrc() == p.mainSsrc ? p.mainCache : p.mixCache;
         for (int seq : nack.lostSequenceNumbers()) {
             byte[] again = cache.get(seq, now);
-            if (again != null && p.transport.sendRtp(again, 0, again.length)) {
+            if (again != null && p.media.sendRtp(again, 0, again.length)) {
                 p.nacksAnswered.incrementAndGet();
             } else {
                 p.nacksMissed.incrementAndGet();
@@ -81,7 +83,9 @@ final class RtcpReceiver {
     private void onKeyframeRequest(long mediaSsrc) {
         p.keyframeRequestsIn.incrementAndGet();
         if (mediaSsrc == p.mainSsrc) {
-            room.requestKeyframeOfLayer(p.mainRewriter.currentSource());
+            // while the slot waits for a keyframe of the layer it switches to, that is the one the receiver needs
+            long pending = p.mainRewriter.pendingSource();
+            room.requestKeyframeOfLayer(pending != StreamRewriter.NONE ? pending : p.mainRewriter.currentSource());
         } else if (mediaSsrc == p.mixSsrc) {
             room.requestMixKeyframe();
         }

@@ -656,7 +656,7 @@ public final class SfuRoom implements AutoCloseable {
             return;
         }
         byte[] pli = RtcpWriter.pli(SFU_SSRC, layer.ssrc());
-        if (src.transport.sendRtcp(pli, 0, pli.length)) {
+        if (src.media.sendRtcp(pli, 0, pli.length)) {
             src.plisSent.incrementAndGet();
         }
     }

@@ -30,7 +30,7 @@ final class UplinkFeedback {
                 rtt = loss.rttMillis();
             }
             if (nack != null) {
-                p.transport.sendRtcp(nack, 0, nack.length);
+                p.media.sendRtcp(nack, 0, nack.length);
                 p.nacksSent.incrementAndGet();
             }
             uplinkRtt = Math.max(uplinkRtt, rtt); // the layers share one uplink: take the worst measured
@@ -49,7 +49,7 @@ final class UplinkFeedback {
             fbs = twcc.poll(nowNanos);
         }
         for (byte[] fb : fbs) {
-            p.transport.sendRtcp(fb, 0, fb.length);
+            p.media.sendRtcp(fb, 0, fb.length);
         }
     }
 }

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>Owns: the agent (its sockets on the shared port), both threads, the DTLS transport and SRTP contexts.
  * The {@link MediaPort} is borrowed.
  */
-public final class PeerTransport implements AutoCloseable {
+public final class PeerTransport implements MediaSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
     private static final int RECEIVE_BUFFER = 1500 + SrtpSession.MAX_OVERHEAD;
     private static final Listener NO_LISTENER = new Listener() {
@@ -252,11 +252,13 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /** Protects and sends one plain RTP packet; false (counted) if not READY or the packet is unusable. */
+    @Override
     public boolean sendRtp(byte[] b, int off, int len) {
         return outbound.sendRtp(b, off, len);
     }
 
     /** Protects and sends one plain (compound) RTCP packet; false (counted) if not READY or unusable. */
+    @Override
     public boolean sendRtcp(byte[] b, int off, int len) {
         return outbound.sendRtcp(b, off, len);
     }
