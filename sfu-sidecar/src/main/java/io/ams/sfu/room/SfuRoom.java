@@ -1,15 +1,8 @@
 package io.ams.sfu.room;
 
-import io.ams.rtp.rtcp.RtcpWriter;
 import io.ams.sfu.layers.CameraLayer;
-import io.ams.sfu.relay.StreamRewriter;
 import io.ams.sfu.relay.SpeakerSelector;
 import io.ams.sfu.quality.ParticipantQuality;
-import io.ams.sfu.sdp.Direction;
-import io.ams.sfu.sdp.MediaDescription;
-import io.ams.sfu.sdp.OfferBuilder;
-import io.ams.sfu.sdp.SdpException;
-import io.ams.sfu.sdp.SessionDescription;
 import io.ams.sfu.transport.PeerTransport;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -46,7 +39,6 @@ public final class SfuRoom implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SfuRoom.class);
     /** The SSRC we use as the sender of our own RTCP (PLI, transport-cc feedback). */
     static final long SFU_SSRC = 0x414D5300L; // "AMS\0"
-    private static final long PLI_MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
     private static final long MIX_STALE_MILLIS = 2000;
     private static final long SPEAKING_HOLD_MILLIS = 600;
 
@@ -57,6 +49,8 @@ public final class SfuRoom implements AutoCloseable {
     private final AtomicLong ticksSkipped = new AtomicLong();
     private final AtomicLong ticks = new AtomicLong();
     private final LayerControl layers;
+    private final Negotiation negotiation;
+    private final KeyframeRequests keyframes = new KeyframeRequests(() -> this.peerView);
     private final DownlinkControl downlinks;
     private final SpeakerSelector speakers = SpeakerSelector.standard(); // guarded by itself
     private final Map<String, Peer> peers = new LinkedHashMap<>(); // guarded by this
@@ -83,6 +77,7 @@ public final class SfuRoom implements AutoCloseable {
         this.ctx = ctx;
         this.lane = lane;
         this.layers = new LayerControl(id, ctx.mix());
+        this.negotiation = new Negotiation(id, ctx.simulcast());
         this.downlinks = new DownlinkControl(id, ctx.mix() == null ? 0 : ctx.mix().bitrateKbps() * 1000L);
         this.mixedIn = new MixedAudioIn(id);
         this.audioMix = new MixedAudioControl(id, ctx.mix() == null ? -1 : ctx.mix().audioMixThreshold());
@@ -139,16 +134,16 @@ public final class SfuRoom implements AutoCloseable {
         String pid = "p" + (++nextPeer);
         PeerTransport transport = ctx.mediaPort().newPeer(id + "/" + pid);
         Peer p = new Peer(pid, name, channel, transport, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
-                randomSsrc(), randomSsrc(), randomSsrc(), this::requestKeyframeOfSsrc, ssrc -> ctx.engine().requestKeyframe(id));
+                randomSsrc(), randomSsrc(), randomSsrc(), keyframes::ofSsrc, ssrc -> ctx.engine().requestKeyframe(id));
         transport.setListener(new PeerMediaListener(id, p, new CameraReceiver(p, cameraRoom, System::nanoTime),
                 new AudioReceiver(p, audioRoom), new RtcpReceiver(p, rtcpRoom), () -> {
-                    requestKeyframe(p); // the new receiver needs a picture now: keyframes of its main source and of the mix
+                    keyframes.ofEngineFeed(p); // the new receiver needs a picture now: keyframes of its main source and of the mix
                     ctx.engine().requestKeyframe(id);
                 }));
         transport.setRtpSendHook(p.bwe.sendHook()); // bandwidth estimation: our transport-wide seq on all we send
         for (Peer q : peers.values()) {
-            assignSlot(q, p.id);
-            assignSlot(p, q.id);
+            Negotiation.assignSlot(q, p.id);
+            Negotiation.assignSlot(p, q.id);
         }
         peers.put(pid, p);
         publishPeers();
@@ -163,7 +158,7 @@ public final class SfuRoom implements AutoCloseable {
             return;
         }
         for (Peer q : peers.values()) {
-            sendOffer(q);
+            negotiation.sendOffer(q);
         }
         p.channel.mix(mixAvailableSent);
         if (recordingBy != null) {
@@ -180,65 +175,14 @@ public final class SfuRoom implements AutoCloseable {
         if (!peers.containsKey(p.id)) {
             throw new RoomException("bad_message", "not in room '" + id + "'");
         }
-        if (!p.awaitingAnswer) {
-            throw new RoomException("bad_message", "no offer is waiting for an answer");
-        }
-        SessionDescription d;
-        try {
-            d = SessionDescription.parse(sdp);
-        } catch (SdpException e) {
-            throw new RoomException("bad_message", "the answer's SDP is unusable: " + e.getMessage());
-        }
-        MediaDescription mic = d.byMid("0");
-        MediaDescription cam = d.byMid("1");
-        if (mic == null || cam == null) {
-            throw new RoomException("bad_message", "the answer lacks mid 0 (microphone) or mid 1 (camera)");
-        }
-        if (!cam.rejected() && cam.direction().sends() && cam.payloadTypeOf("VP8") != OfferBuilder.VP8_PT) {
-            throw new RoomException("bad_message", "the camera must be sent as VP8 with payload type 96");
-        }
-        p.awaitingAnswer = false;
-        if (!p.transportStarted) {
-            p.transport.setRemoteParameters(d.iceUfrag(), d.icePwd(), d.fingerprintSha256(), !"passive".equals(d.setup()));
-            for (String c : d.candidates()) {
-                p.transport.addRemoteCandidate(c);
-            }
-            p.transport.start();
-            p.transportStarted = true;
-        }
-        if (!mic.rejected() && mic.direction().sends()) {
-            if (!mic.ssrcs().isEmpty()) {
-                p.micSsrc = mic.ssrcs().get(0);
-            }
-            p.audioLevelExtId = mic.extensionId(OfferBuilder.URI_AUDIO_LEVEL);
-        }
-        if (!cam.rejected() && cam.direction().sends()) {
-            long announced = cam.simulcast() || cam.ssrcs().isEmpty() ? 0 : cam.ssrcs().get(0);
-            boolean changed = p.camera.negotiate(cam.simulcastRids(), announced, cam.rtxSsrcs().getOrDefault(announced, 0L));
-            p.twccExtId = cam.extensionId(OfferBuilder.URI_TRANSPORT_CC);
-            p.ridExtId = cam.extensionId(OfferBuilder.URI_RID);
-            p.repairedRidExtId = cam.extensionId(OfferBuilder.URI_REPAIRED_RID);
-            if (changed) {
-                LOG.info("room '{}': {} sends its camera as {}", id, p,
-                        cam.simulcast() ? "simulcast layers " + cam.simulcastRids() : "one stream");
-            }
-        }
-        // bandwidth estimation: stamp what we send once the answer kept transport-cc there (BUNDLE: one id for all)
-        MediaDescription sent = d.byMid("2");
-        p.bwe.enableTransportCc(sent == null || sent.rejected() ? -1 : sent.extensionId(OfferBuilder.URI_TRANSPORT_CC));
-        if (!p.engineAdded && (!cam.rejected() && cam.direction().sends() || !mic.rejected() && mic.direction().sends())) {
+        boolean sends = negotiation.applyAnswer(p, sdp);
+        if (!p.engineAdded && sends) {
             ctx.engine().addParticipant(id, p.id, p.name, p.engineSsrc, p.audioLevelExtId);
             p.engineAdded = true;
         }
-        for (Peer.AudioSlot s : p.audioSlots) {
-            MediaDescription m = d.byMid(s.mid);
-            s.negotiated = s.senderId != null && m != null && !m.rejected() && m.direction() != Direction.INACTIVE
-                    && s.offeredIn <= p.offerVersion;
-        }
-        MixedAudioControl.answered(p, d);
         updateMainSources();
         if (p.needsOffer) {
-            sendOffer(p);
+            negotiation.sendOffer(p);
         }
     }
 
@@ -301,7 +245,7 @@ public final class SfuRoom implements AutoCloseable {
                 }
             }
             q.publishSlots();
-            sendOffer(q);
+            negotiation.sendOffer(q);
         }
         applySpeakerChange();
         announceParticipants(true);
@@ -387,59 +331,6 @@ public final class SfuRoom implements AutoCloseable {
         }
         closed = true;
         return true;
-    }
-
-    // ------------------------------------------------------------------ negotiation
-
-    private void assignSlot(Peer receiver, String senderId) {
-        for (int i = 0; i < receiver.audioSlots.size(); i++) {
-            if (receiver.audioSlots.get(i).senderId == null) {
-                receiver.audioSlots.set(i, new Peer.AudioSlot(receiver.audioSlots.get(i).mid, randomSsrc(), senderId));
-                receiver.publishSlots();
-                return;
-            }
-        }
-        receiver.audioSlots.add(new Peer.AudioSlot(String.valueOf(4 + receiver.audioSlots.size()), randomSsrc(), senderId));
-        receiver.publishSlots();
-    }
-
-    private void sendOffer(Peer p) {
-        if (p.awaitingAnswer) {
-            p.needsOffer = true;
-            return;
-        }
-        p.needsOffer = false;
-        List<OfferBuilder.Section> sections = new ArrayList<>();
-        Map<String, PeerChannel.TrackRole> roles = new LinkedHashMap<>();
-        sections.add(OfferBuilder.Section.receive("0", "audio"));
-        sections.add(ctx.simulcast() ? OfferBuilder.Section.receiveSimulcast("1", OfferBuilder.CAMERA_RIDS)
-                : OfferBuilder.Section.receive("1", "video"));
-        sections.add(OfferBuilder.Section.send("2", "video", p.mainSsrc, "ams-main", "main"));
-        roles.put("2", new PeerChannel.TrackRole("main", null));
-        sections.add(OfferBuilder.Section.send("3", "video", p.mixSsrc, "ams-mix", "mix"));
-        roles.put("3", new PeerChannel.TrackRole("mix", null));
-        long version = p.offerVersion + 1;
-        for (int i = 0; i <= p.audioSlots.size(); i++) {
-            MixedAudioControl.offerSection(p, i, version, sections, roles); // where the mixed-audio section sits
-            if (i == p.audioSlots.size()) {
-                break;
-            }
-            Peer.AudioSlot s = p.audioSlots.get(i);
-            if (s.senderId != null) {
-                sections.add(OfferBuilder.Section.send(s.mid, "audio", s.ssrc, "ams-audio-" + s.senderId, s.senderId + "-audio"));
-                roles.put(s.mid, new PeerChannel.TrackRole("audio", s.senderId));
-                if (s.offeredIn == 0) {
-                    s.offeredIn = version;
-                }
-            } else {
-                sections.add(OfferBuilder.Section.inactive(s.mid, "audio"));
-            }
-        }
-        String sdp = OfferBuilder.build(p.sessionId, version, p.transport.localUfrag(), p.transport.localPassword(),
-                p.transport.localFingerprint(), p.transport.localCandidates(), sections);
-        p.offerVersion = version;
-        p.awaitingAnswer = true;
-        p.channel.offer(sdp, roles);
     }
 
     // ------------------------------------------------------------------ speakers
@@ -594,7 +485,7 @@ public final class SfuRoom implements AutoCloseable {
                 }
             }
             for (Peer q : audioMix.addSlots(peers.values())) {
-                sendOffer(q); // the room went over the audio mix threshold
+                negotiation.sendOffer(q); // the room went over the audio mix threshold
             }
             audioMix.update(peers.values(), nowNanos);
             p2p.tick(peers.values(), now);
@@ -629,48 +520,7 @@ public final class SfuRoom implements AutoCloseable {
             }
         }
         if (p != null) {
-            requestKeyframe(p);
-        }
-    }
-
-    /** A keyframe of what the engine decodes of {@code src} (its feed's layer, or the one it waits for). */
-    private void requestKeyframe(Peer src) {
-        long ssrc;
-        synchronized (src.engineRewriter) {
-            ssrc = src.engineRewriter.pendingSource() != StreamRewriter.NONE ? src.engineRewriter.pendingSource()
-                    : src.engineRewriter.currentSource();
-        }
-        CameraLayer layer = src.camera.bySsrc(ssrc);
-        if (layer == null) {
-            CameraLayer[] all = src.camera.all();
-            layer = all.length == 0 ? null : all[0];
-        }
-        if (layer != null) {
-            requestKeyframe(src, layer);
-        }
-    }
-
-    private void requestKeyframe(Peer src, CameraLayer layer) {
-        long now = System.nanoTime();
-        if (layer.ssrc() == 0 || !layer.pliDue(now, PLI_MIN_INTERVAL_NANOS)) {
-            return;
-        }
-        byte[] pli = RtcpWriter.pli(SFU_SSRC, layer.ssrc());
-        if (src.media.sendRtcp(pli, 0, pli.length)) {
-            src.plisSent.incrementAndGet();
-        }
-    }
-
-    private void requestKeyframeOfSsrc(long layerSsrc) {
-        if (layerSsrc == StreamRewriter.NONE || layerSsrc == 0) {
-            return;
-        }
-        for (Peer q : peerView) {
-            CameraLayer layer = q.camera.bySsrc(layerSsrc);
-            if (layer != null) {
-                requestKeyframe(q, layer);
-                return;
-            }
+            keyframes.ofEngineFeed(p);
         }
     }
 
@@ -693,7 +543,7 @@ public final class SfuRoom implements AutoCloseable {
 
         @Override
         public void requestKeyframe(Peer src, CameraLayer layer) {
-            SfuRoom.this.requestKeyframe(src, layer);
+            keyframes.ofLayer(src, layer);
         }
 
         @Override
@@ -741,7 +591,7 @@ public final class SfuRoom implements AutoCloseable {
     private final RtcpReceiver.Room rtcpRoom = new RtcpReceiver.Room() {
         @Override
         public void requestKeyframeOfLayer(long layerSsrc) {
-            requestKeyframeOfSsrc(layerSsrc);
+            keyframes.ofSsrc(layerSsrc);
         }
 
         @Override

@@ -11,9 +11,13 @@ final class TestPeers {
 
     static final class RecordingChannel implements PeerChannel {
         final List<String> audioModes = new CopyOnWriteArrayList<>();
+        final List<String> offers = new CopyOnWriteArrayList<>();
+        final List<Map<String, TrackRole>> offerTracks = new CopyOnWriteArrayList<>();
 
         @Override
         public void offer(String sdp, Map<String, TrackRole> tracks) {
+            offers.add(sdp);
+            offerTracks.add(Map.copyOf(tracks));
         }
 
         @Override
