@@ -109,6 +109,12 @@ public final class SidecarOptions {
                     + "instead of one forwarded stream per other participant; 0: always mixed, -1: never (default: ${DEFAULT-VALUE}).")
     int audioMixThreshold;
 
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--no-simulcast", negatable = false,
+            description = "Ask browsers for one camera stream each instead of simulcast layers (320x180, 640x360, 1280x720). "
+                    + "For clients or networks where simulcast misbehaves; costs uplink and engine decode time, since every "
+                    + "camera is then sent and decoded at full size whether its owner speaks or not.")
+    boolean noSimulcast;
+
     SidecarConfig config(picocli.CommandLine cmd, String defaultHttpHost, String engineTarget) {
         String[] wh = mixSize.toLowerCase().split("x");
         int w;
@@ -184,7 +190,7 @@ public final class SidecarOptions {
             return new SidecarConfig(httpHost != null ? httpHost : defaultHttpHost, httpPort, bind, mediaPort, advertise,
                     engineTarget, mixAt, dataDir.resolve("token.key"), tlsCert, tlsKey, grpcPort,
                     new MixSettings(w, h, mixFps, 1200, layout, audioMixThreshold), maxParticipants, 100, Duration.ofHours(12), grpcHost,
-                    token, insecureControl, p2pSettings);
+                    token, insecureControl, p2pSettings, !noSimulcast);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cmd, e.getMessage());
         }

@@ -170,6 +170,23 @@ class AmsCommandLineTest {
         assertUsageError(new String[] {"sidecar", "--sfu-grpc-host", "0.0.0.0"}, "--sfu-grpc-host 0.0.0.0 opens");
     }
 
+    @Test
+    void noSimulcastAsksBrowsersForOneCameraStream() {
+        assertThat(sidecarConfig("sidecar").simulcast()).as("simulcast by default").isTrue();
+        assertThat(sidecarConfig("sidecar", "--no-simulcast").simulcast()).isFalse();
+        CommandLine cmd = Ams.newCommandLine();
+        cmd.parseArgs("--no-simulcast");
+        assertThat(((Ams) cmd.getCommand()).sidecar.config(cmd, "127.0.0.1", "localhost:50051").simulcast())
+                .as("the all-in-one server takes it too").isFalse();
+    }
+
+    private static io.ams.sfu.SidecarConfig sidecarConfig(String... args) {
+        CommandLine cmd = Ams.newCommandLine();
+        cmd.parseArgs(args);
+        CommandLine sub = cmd.getSubcommands().get("sidecar");
+        return ((SidecarCommand) sub.getCommand()).options.config(sub, "0.0.0.0", "localhost:50051");
+    }
+
     private static EngineConfig engineConfig(String... args) {
         CommandLine cmd = Ams.newCommandLine();
         cmd.parseArgs(args);

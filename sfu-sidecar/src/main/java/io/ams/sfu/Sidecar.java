@@ -108,7 +108,7 @@ public final class Sidecar implements AutoCloseable {
             return t;
         });
         rooms.bind(new RoomContext(mediaPort, engine, engineOut, timer, config.mixBindAddress(), config.maxParticipants(),
-                config.mix(), true, config.p2p()));
+                config.mix(), config.simulcast(), config.p2p()));
         engine.start();
         if (config.grpcPort() >= 0) {
             ControlAuthInterceptor auth = config.controlToken() == null ? ControlAuthInterceptor.open()

@@ -30,12 +30,15 @@ import java.util.List;
  *                            the engine ({@code --control-token-file}, AMS_CONTROL_TOKEN)
  * @param insecureControl     {@code --insecure-control}: the control API beyond loopback without a token, on purpose
  * @param p2p                 peer-to-peer calls for rooms of two ({@code --p2p}, {@code --ice-server})
+ * @param simulcast           whether browsers are asked for simulcast layers of their camera ({@code --no-simulcast}: one
+ *                            stream each, which the engine decodes at full size and dynamic resolution cannot switch)
  */
 public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind, int mediaPort,
                             List<String> advertisedAddresses, String engineTarget, InetAddress mixBindAddress,
                             Path tokenKeyFile, Path tlsCert, Path tlsKey, int grpcPort, MixSettings mix,
                             int maxParticipants, int maxRooms, Duration tokenTtl, String grpcHost,
-                            ControlToken controlToken, boolean insecureControl, P2pSettings p2p) {
+                            ControlToken controlToken, boolean insecureControl, P2pSettings p2p,
+                            boolean simulcast) {
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT = 10000;
     public static final int DEFAULT_GRPC_PORT = 50052;
@@ -61,6 +64,17 @@ public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind
                 P2pSettings.defaults());
     }
 
+    /** Simulcast as by default. */
+    public SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind, int mediaPort,
+                         List<String> advertisedAddresses, String engineTarget, InetAddress mixBindAddress,
+                         Path tokenKeyFile, Path tlsCert, Path tlsKey, int grpcPort, MixSettings mix,
+                         int maxParticipants, int maxRooms, Duration tokenTtl, String grpcHost,
+                         ControlToken controlToken, boolean insecureControl, P2pSettings p2p) {
+        this(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress, tokenKeyFile,
+                tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl,
+                p2p, true);
+    }
+
     public SidecarConfig {
         p2p = p2p == null ? P2pSettings.defaults() : p2p;
         grpcHost = grpcHost == null || grpcHost.isBlank() ? DEFAULT_GRPC_HOST : grpcHost;
@@ -73,7 +87,7 @@ public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind
     public SidecarConfig withP2p(P2pSettings settings) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
                 tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken,
-                insecureControl, settings);
+                insecureControl, settings, simulcast);
     }
 
     public static SidecarConfig defaults(Path dataDir) {
@@ -84,43 +98,50 @@ public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind
 
     public SidecarConfig withPorts(int http, int media, int grpc) {
         return new SidecarConfig(httpHost, http, mediaBind, media, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpc, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p);
+                tokenKeyFile, tlsCert, tlsKey, grpc, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast);
     }
 
     public SidecarConfig withEngine(String target) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, target, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast);
     }
 
     public SidecarConfig withMix(MixSettings m) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, m, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, m, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast);
     }
 
     public SidecarConfig withHttpHost(String host) {
         return new SidecarConfig(host, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast);
     }
 
     public SidecarConfig withTls(Path cert, Path key) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, cert, key, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p);
+                tokenKeyFile, cert, key, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast);
     }
 
     public SidecarConfig withMedia(InetAddress bind, List<String> advertised) {
         return new SidecarConfig(httpHost, httpPort, bind, mediaPort, advertised, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast);
     }
 
     /** The control token (null: none) and --insecure-control. */
     public SidecarConfig withControl(ControlToken token, boolean insecure) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, token, insecure, p2p);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, token, insecure, p2p, simulcast);
     }
 
     /** The control API's listening address. */
     public SidecarConfig withGrpcHost(String host) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, host, controlToken, insecureControl, p2p);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, host, controlToken, insecureControl, p2p, simulcast);
+    }
+
+    /** Simulcast layers asked of browsers ({@code true}, the default) or one camera stream each. */
+    public SidecarConfig withSimulcast(boolean on) {
+        return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken,
+                insecureControl, p2p, on);
     }
 }

@@ -32,10 +32,15 @@ final class Meeting implements AutoCloseable {
     }
 
     Meeting(Path dir, int engineGrpcPort, MixSettings mix, io.ams.sfu.room.P2pSettings p2p) throws Exception {
+        this(dir, engineGrpcPort, mix, p2p, true);
+    }
+
+    /** @param simulcast false: browsers are asked for one camera stream each ({@code --no-simulcast}) */
+    Meeting(Path dir, int engineGrpcPort, MixSettings mix, io.ams.sfu.room.P2pSettings p2p, boolean simulcast) throws Exception {
         EngineConfig ec = new EngineConfig("127.0.0.1", engineGrpcPort, "127.0.0.1", 0, 0, EngineConfig.BackendChoice.CPU,
                 dir.resolve("recordings"));
         SidecarConfig sc = SidecarConfig.defaults(dir).withPorts(0, 0, 0).withHttpHost("127.0.0.1")
-                .withMix(mix).withP2p(p2p);
+                .withMix(mix).withP2p(p2p).withSimulcast(simulcast);
         server = AllInOne.start(ec, sc);
     }
 
