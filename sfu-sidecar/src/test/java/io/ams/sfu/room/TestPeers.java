@@ -36,8 +36,18 @@ final class TestPeers {
         public void error(String code, String message) {
         }
 
+        final List<String> byes = new CopyOnWriteArrayList<>();
+
         @Override
         public void bye(String reason) {
+            byes.add(reason);
+        }
+
+        final List<Bandwidth> bandwidth = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void bandwidth(Bandwidth b) {
+            bandwidth.add(b);
         }
 
         @Override
