@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * camera is hard to compress (noise) starts at Chrome's 300 kbps estimate and climbs well above it.
  * The sidecar sends no REMB and no receiver reports to senders, so the transport-cc feedback is the
  * only thing that can raise the estimate. A working loop, not a speed figure: the threshold is only
- * twice the starting point.
+ * one and a half times the starting point (without feedback the estimate stays at the start). Chrome's
+ * estimate grows only as far as the encoder fills it: a fresh-clone CI run, its encoder starved to 5 fps
+ * by the rest of the suite, read 530-550 kbps (below twice the start) for 45 s.
  */
 class BandwidthEstimateIT {
     static final double START_BPS = 300_000;
@@ -45,8 +47,8 @@ class BandwidthEstimateIT {
             assertThat(Meeting.await(40, () -> "connected".equals(sender.state()) && "connected".equals(viewer.state())))
                     .as("both connected: " + sender.state() + ", " + viewer.state()).isTrue();
             double first = estimate(sender);
-            assertThat(Meeting.await(45, () -> estimate(sender) > 2 * START_BPS))
-                    .as("the noisy sender's estimate climbs above twice the start (first " + first + "): " + sender.stats())
+            assertThat(Meeting.await(45, () -> estimate(sender) > 1.5 * START_BPS))
+                    .as("the noisy sender's estimate climbs above 1.5 times the start (first " + first + "): " + sender.stats())
                     .isTrue();
             Map<String, Object> s = sender.stats();
             System.out.printf("bandwidth estimate: %.0f kbps (started at %.0f), outbound video %s%n",

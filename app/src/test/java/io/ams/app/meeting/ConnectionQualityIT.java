@@ -182,9 +182,11 @@ class ConnectionQualityIT {
             assertThat(POOR.contains(uplinkLevelInBrowser(observer, lossyId))).as("still poor while the loss lasts").isTrue();
             assertThat(peer(sidecar, "lossy").uplinkRecovered()).as("the NACK repair filled the gaps (RTX)").isPositive();
 
-            // smart scale-down: a bad uplink is asked to send only its smallest layer (issue 7 part 5)
-            assertThat(Meeting.await(10, () -> Boolean.FALSE.equals(layerActive(lossy, "h")) && Boolean.TRUE.equals(layerActive(lossy, "q"))))
-                    .as("the lossy camera is asked to leave off its larger layers: " + lossy.field("sendConstraints")).isTrue();
+            // smart scale-down (issue 7 part 5, UplinkGuard): 2 s of a poor uplink leave off the top layer, 2 s of a bad one
+            // everything but the smallest. 1 in 10 lost reads poor, on a loaded machine now and then bad, so what must hold
+            // either way: the top layer off, the smallest on
+            assertThat(Meeting.await(10, () -> Boolean.FALSE.equals(layerActive(lossy, "f")) && Boolean.TRUE.equals(layerActive(lossy, "q"))))
+                    .as("the lossy camera is asked to leave off its top layer: " + lossy.field("sendConstraints")).isTrue();
             double scaledDown = (System.nanoTime() - on) / 1e9;
 
             nat.setLoss(0);
@@ -192,10 +194,11 @@ class ConnectionQualityIT {
             assertThat(Meeting.await(RECOVER_SECONDS, () -> GOOD.contains(uplinkLevelInBrowser(observer, lossyId))
                     && GOOD.contains(uplinkLevelInBrowser(lossy, lossyId))))
                     .as("good again after the loss stops: observer " + quality(observer)).isTrue();
-            assertThat(Meeting.await(25, () -> Boolean.TRUE.equals(layerActive(lossy, "h"))))
-                    .as("after 10 s of good upload its larger layer comes back: " + lossy.field("sendConstraints")).isTrue();
-            System.out.printf("connection quality (Chromium sender): asked for its small layer only %.1f s after the loss began;"
-                    + " large layer back %.1f s after the loss stopped%n", scaledDown, (System.nanoTime() - off) / 1e9);
+            // one layer back per 10 s of good upload: 10 s after a poor spell, 20 s after a bad one
+            assertThat(Meeting.await(35, () -> Boolean.TRUE.equals(layerActive(lossy, "f"))))
+                    .as("after good upload again its top layer comes back: " + lossy.field("sendConstraints")).isTrue();
+            System.out.printf("connection quality (Chromium sender): asked to leave off its top layer %.1f s after the loss began;"
+                    + " top layer back %.1f s after the loss stopped%n", scaledDown, (System.nanoTime() - off) / 1e9);
             System.out.printf("connection quality (Chromium sender): poor on both pages after %.1f s, good again %.1f s after;"
                     + " NAT dropped %d, RTX passed %d%n", fell, (System.nanoTime() - off) / 1e9, nat.videoDropped.get(),
                     nat.retransmissionsPassed.get());
