@@ -13,6 +13,7 @@ import java.util.List;
 final class OutboundStream {
     private static final int SR_HISTORY = 8;
     private static final long MAX_REPORT_GAP = 1 << 20; // packets between two reports beyond which the numbers make no sense
+    static final String DEFAULT_CNAME = "ams";
 
     final long ssrc;
     final StreamKind kind;
@@ -25,6 +26,12 @@ final class OutboundStream {
     private long windowOctetsBase;
     private final long[] srCompact = new long[SR_HISTORY]; // LSR values we may see echoed
     private int srNext;
+    // a relayed stream: whose clock its timestamps follow (null: our own stream, or not said)
+    private SenderClock source;
+    private long sourceSsrc;
+    private long sourceTsDelta;
+    private String cname = DEFAULT_CNAME;
+    private long reportsMapped;
 
     private boolean haveReport;
     private long reportExtHighest;
@@ -52,25 +59,53 @@ final class OutboundStream {
         sentAny = true;
     }
 
+    /**
+     * The packet just sent was relayed from stream {@code ssrc} of the participant whose clock is {@code clock},
+     * its timestamp moved by {@code tsDelta} (the main slot's rewriting; 0 for forwarded audio), under that
+     * participant's {@code cname}. The main slot's source changes with the speaker: the latest call counts.
+     */
+    synchronized void relayedFrom(SenderClock clock, long ssrc, long tsDelta, String cname) {
+        this.source = clock;
+        this.sourceSsrc = ssrc;
+        this.sourceTsDelta = tsDelta;
+        this.cname = cname;
+    }
+
     synchronized long lastSendNanos() {
         return sentAny ? lastSendNanos : Long.MIN_VALUE;
     }
 
     /**
-     * An SR for this stream followed by an SDES CNAME ("ams", as in the offer), or null before
-     * the first packet. The RTP timestamp is the newest sent, advanced by the time since it was sent.
+     * An SR for this stream followed by an SDES CNAME, or null before the first packet. The NTP time is ours
+     * (the receiver's LSR/DLSR echo gives the RTT). The RTP timestamp of a relayed stream is the one its source
+     * has at that instant by the source's own sender reports ({@link SenderClock}), so a browser lines the
+     * relayed audio and video of one participant up as they were captured; without a report of the source
+     * (our own streams: the mix; a sender that never reported), the newest timestamp sent, advanced by the
+     * time since it was sent.
      */
     synchronized byte[] senderReport(NtpClock clock, long nowNanos) {
         if (!sentAny) {
             return null;
         }
         long ts = (lastTs + (long) ((nowNanos - lastSendNanos) * (kind.clockRate / 1e9))) & 0xFFFFFFFFL;
+        if (source != null) {
+            long mapped = source.rtpAt(sourceSsrc, nowNanos, kind.clockRate);
+            if (mapped >= 0) {
+                ts = (mapped + sourceTsDelta) & 0xFFFFFFFFL;
+                reportsMapped++;
+            }
+        }
         long ntp = clock.ntp(nowNanos);
         srCompact[srNext] = (ntp >>> 16) & 0xFFFFFFFFL;
         srNext = (srNext + 1) % SR_HISTORY;
         return RtcpWriter.compound(
                 RtcpWriter.senderReport(ssrc, ntp, ts, packets & 0xFFFFFFFFL, octets & 0xFFFFFFFFL, List.of()),
-                RtcpWriter.sdesCname(ssrc, "ams"));
+                RtcpWriter.sdesCname(ssrc, cname));
+    }
+
+    /** Sender reports whose timestamp came from the source's own mapping. */
+    synchronized long reportsMapped() {
+        return reportsMapped;
     }
 
     /**

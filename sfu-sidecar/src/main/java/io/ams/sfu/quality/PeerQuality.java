@@ -41,6 +41,7 @@ public final class PeerQuality {
     }
 
     private final NtpClock clock;
+    private final SenderClock senderClock = new SenderClock();
     private final Map<Long, OutboundStream> sent = new ConcurrentHashMap<>();
     /** The camera's streams by SSRC: one per simulcast layer (or the one stream). */
     private final Map<Long, Inbound> camera = new ConcurrentHashMap<>();
@@ -54,6 +55,7 @@ public final class PeerQuality {
     final AtomicLong reportBlocksUsed = new AtomicLong();
     final AtomicLong reportBlocksIgnored = new AtomicLong();
     final AtomicLong senderReportsSent = new AtomicLong();
+    final AtomicLong senderReportsMapped = new AtomicLong();
 
     public PeerQuality() {
         this(NtpClock.system());
@@ -82,8 +84,25 @@ public final class PeerQuality {
 
     /** A packet we sent to this participant: {@code b[off, off+len)} is its plain RTP (before SRTP). */
     public void onSent(StreamKind kind, byte[] b, int off, int len, long nowNanos) {
+        sentStream(kind, b, off, len, nowNanos);
+    }
+
+    /**
+     * A packet we relayed to this participant from another participant's stream {@code sourceSsrc}, whose
+     * timestamp was {@code sourceTimestamp} as it arrived ({@code b} carries it as we sent it): our sender
+     * reports for the stream follow {@code source}'s clock and carry {@code cname} (lip sync).
+     */
+    public void onRelayed(StreamKind kind, byte[] b, int off, int len, long nowNanos, SenderClock source,
+                          long sourceSsrc, long sourceTimestamp, String cname) {
+        OutboundStream s = sentStream(kind, b, off, len, nowNanos);
+        if (s != null) {
+            s.relayedFrom(source, sourceSsrc, u32(b, off + 4) - sourceTimestamp, cname);
+        }
+    }
+
+    private OutboundStream sentStream(StreamKind kind, byte[] b, int off, int len, long nowNanos) {
         if (len < 12 || (b[off] & 0xC0) != 0x80) {
-            return;
+            return null;
         }
         int header = 12 + 4 * (b[off] & 0x0F);
         if ((b[off] & 0x10) != 0 && len >= header + 4) {
@@ -91,16 +110,24 @@ public final class PeerQuality {
         }
         int payload = len - header - ((b[off] & 0x20) != 0 ? b[off + len - 1] & 0xFF : 0);
         if (payload < 0) {
-            return;
+            return null;
         }
         long ssrc = u32(b, off + 8);
-        sent.computeIfAbsent(ssrc, s -> new OutboundStream(s, kind)).onSent(u32(b, off + 4), payload, nowNanos);
+        OutboundStream s = sent.computeIfAbsent(ssrc, k -> new OutboundStream(k, kind));
+        s.onSent(u32(b, off + 4), payload, nowNanos);
+        return s;
+    }
+
+    /** This participant's media clock from its own sender reports, for the streams we relay from it. */
+    public SenderClock senderClock() {
+        return senderClock;
     }
 
     /** One RTCP packet from this participant: its sender reports and the report blocks in SR and RR. */
     public void onRtcp(RtcpPacket r, long nowNanos) {
         List<RtcpPacket.ReportBlock> blocks;
         if (r instanceof RtcpPacket.SenderReport sr) {
+            senderClock.onSenderReport(sr.senderSsrc(), sr.ntpTimestamp(), sr.rtpTimestamp(), nowNanos);
             Inbound in = sr.senderSsrc() == mic.ssrc ? mic : camera.get(sr.senderSsrc());
             if (in != null) {
                 in.onSenderReport(sr.senderSsrc(), sr.octetCount(), nowNanos);
@@ -153,9 +180,13 @@ public final class PeerQuality {
                 sent.remove(s.ssrc);
                 continue;
             }
+            long mappedBefore = s.reportsMapped();
             byte[] sr = s.senderReport(clock, nowNanos);
             if (sr != null && out.send(sr, 0, sr.length)) {
                 senderReportsSent.incrementAndGet();
+                if (s.reportsMapped() > mappedBefore) {
+                    senderReportsMapped.incrementAndGet();
+                }
             }
             downBits += s.takeSentBits();
             StreamWindow w = s.takeWindow();
@@ -226,6 +257,11 @@ public final class PeerQuality {
 
     public long senderReportsSent() {
         return senderReportsSent.get();
+    }
+
+    /** Sender reports of relayed streams whose timestamps follow the source participant's own clock. */
+    public long senderReportsMapped() {
+        return senderReportsMapped.get();
     }
 
     private static long u32(byte[] b, int at) {

@@ -91,7 +91,8 @@ final class AudioReceiver {
                 PacketEdits.setSsrc(plainBuf, slot.ssrc);
                 if (q.media.sendRtp(plainBuf, 0, n)) {
                     p.forwarded.incrementAndGet();
-                    q.quality.onSent(StreamKind.AUDIO, plainBuf, 0, n, now);
+                    q.quality.onRelayed(StreamKind.AUDIO, plainBuf, 0, n, now, p.quality.senderClock(), pkt.ssrc(),
+                            pkt.timestamp(), p.cname());
                 }
             }
         }

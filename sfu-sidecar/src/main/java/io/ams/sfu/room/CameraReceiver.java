@@ -163,7 +163,8 @@ final class CameraReceiver {
                 q.mainCache.put(outBuf, 0, n, now);
                 if (q.media.sendRtp(outBuf, 0, n)) {
                     p.forwarded.incrementAndGet();
-                    q.quality.onSent(StreamKind.MAIN, outBuf, 0, n, now);
+                    q.quality.onRelayed(StreamKind.MAIN, outBuf, 0, n, now, p.quality.senderClock(), ssrc,
+                            plain.timestamp(), p.cname());
                 }
             }
         }

@@ -68,7 +68,8 @@ final class Negotiation {
             }
             Peer.AudioSlot s = p.audioSlots.get(i);
             if (s.senderId != null) {
-                sections.add(OfferBuilder.Section.send(s.mid, "audio", s.ssrc, "ams-audio-" + s.senderId, s.senderId + "-audio"));
+                sections.add(OfferBuilder.Section.send(s.mid, "audio", s.ssrc, "ams-audio-" + s.senderId, s.senderId + "-audio",
+                        Peer.cnameOf(s.senderId)));
                 roles.put(s.mid, new PeerChannel.TrackRole("audio", s.senderId));
                 if (s.offeredIn == 0) {
                     s.offeredIn = version;

@@ -147,6 +147,18 @@ final class Peer {
         this.bwe.setProbing(true); // padding on the mix slot (MixPadding)
     }
 
+    /**
+     * The CNAME of this participant's streams as we relay them (RFC 3550 6.5.1: one per participant, the
+     * same on its audio and its video): in our sender reports and its audio slots' a=ssrc lines.
+     */
+    String cname() {
+        return cnameOf(id);
+    }
+
+    static String cnameOf(String participantId) {
+        return "ams-" + participantId;
+    }
+
     boolean hasCamera() {
         return camera.any();
     }

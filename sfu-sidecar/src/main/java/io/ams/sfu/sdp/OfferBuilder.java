@@ -39,24 +39,30 @@ public final class OfferBuilder {
      * @param ssrc     for sections we send on: the SSRC we will use (announced with a=ssrc); 0 otherwise
      * @param streamId msid stream id for sections we send on (the browser groups tracks by it)
      * @param trackId  msid track id
+     * @param cname    the CNAME announced for {@code ssrc} (the participant whose media it carries; "ams" for ours)
      */
     public record Section(String mid, String kind, Direction direction, long ssrc, String streamId, String trackId,
-                          List<String> receiveRids) {
+                          List<String> receiveRids, String cname) {
         public static Section receive(String mid, String kind) {
-            return new Section(mid, kind, Direction.RECVONLY, 0, null, null, List.of());
+            return new Section(mid, kind, Direction.RECVONLY, 0, null, null, List.of(), null);
         }
 
         /** A video section we receive as simulcast layers with these rids (smallest first), with RTX. */
         public static Section receiveSimulcast(String mid, List<String> rids) {
-            return new Section(mid, "video", Direction.RECVONLY, 0, null, null, List.copyOf(rids));
+            return new Section(mid, "video", Direction.RECVONLY, 0, null, null, List.copyOf(rids), null);
         }
 
         public static Section send(String mid, String kind, long ssrc, String streamId, String trackId) {
-            return new Section(mid, kind, Direction.SENDONLY, ssrc, streamId, trackId, List.of());
+            return send(mid, kind, ssrc, streamId, trackId, "ams");
+        }
+
+        /** A section we send one participant's media on, under its {@code cname}. */
+        public static Section send(String mid, String kind, long ssrc, String streamId, String trackId, String cname) {
+            return new Section(mid, kind, Direction.SENDONLY, ssrc, streamId, trackId, List.of(), cname);
         }
 
         public static Section inactive(String mid, String kind) {
-            return new Section(mid, kind, Direction.INACTIVE, 0, null, null, List.of());
+            return new Section(mid, kind, Direction.INACTIVE, 0, null, null, List.of(), null);
         }
     }
 
@@ -135,7 +141,7 @@ public final class OfferBuilder {
                 }
             }
             if (s.direction().sends() && s.ssrc() != 0) {
-                line(sb, "a=ssrc:" + s.ssrc() + " cname:ams");
+                line(sb, "a=ssrc:" + s.ssrc() + " cname:" + (s.cname() == null ? "ams" : s.cname()));
                 line(sb, "a=ssrc:" + s.ssrc() + " msid:" + s.streamId() + " " + s.trackId());
             }
             if (first) {

@@ -108,6 +108,38 @@ class PeerQualityTest {
     }
 
     @Test
+    void aRelayedStreamsSenderReportFollowsItsSourcesOwnClockAndCname() throws RtpFormatException {
+        PeerQuality source = new PeerQuality(clock);
+        // the source's camera reported: at its NTP 1 s after our anchor (its clock runs 250 ms ahead), RTP 900000;
+        // the report took 10 ms to reach us
+        long srArrival = 3 * SEC + 10 * MS;
+        long sourceNtp = clock.ntp(3 * SEC + 250 * MS);
+        source.onRtcp(new RtcpPacket.SenderReport(CAM, sourceNtp, 900_000, 10, 1000, List.of()), srArrival);
+        // we relay its packet of RTP 900000 + 9000 (100 ms later) as our main slot, timestamps moved by 5000
+        byte[] b = rtp(MAIN, 1, 909_000 + 5_000, 1000);
+        q.onRelayed(StreamKind.MAIN, b, 0, b.length, 3 * SEC + 120 * MS, source.senderClock(), CAM, 909_000, "ams-p2");
+
+        tick(4 * SEC, 0);
+        List<RtcpPacket> srs = RtcpParser.parse(sent.get(0), 0, sent.get(0).length);
+        RtcpPacket.SenderReport sr = (RtcpPacket.SenderReport) srs.get(0);
+        assertThat(sr.ntpTimestamp()).as("our clock: the RTT echo needs it").isEqualTo(clock.ntp(4 * SEC));
+        // at our 4 s the source's clock says 4.24 s (offset 240 ms: 250 ms ahead, 10 ms path): 990 ms after its report
+        assertThat(sr.rtpTimestamp()).isEqualTo(900_000 + 990 * 90 + 5_000);
+        assertThat(((RtcpPacket.Sdes) srs.get(1)).chunks().get(0).items().get(0).text()).isEqualTo("ams-p2");
+        assertThat(q.senderReportsMapped()).isEqualTo(1);
+
+        // a source that never reported: the timestamp sent, advanced by the time since (as for our own streams)
+        sent.clear();
+        PeerQuality silent = new PeerQuality(clock);
+        byte[] c = rtp(MAIN, 2, 2_000_000, 1000);
+        q.onRelayed(StreamKind.MAIN, c, 0, c.length, 4 * SEC + 500 * MS, silent.senderClock(), CAM, 1_990_000, "ams-p3");
+        tick(5 * SEC, 0);
+        RtcpPacket.SenderReport fallback = (RtcpPacket.SenderReport) RtcpParser.parse(sent.get(0), 0, sent.get(0).length).get(0);
+        assertThat(fallback.rtpTimestamp()).isEqualTo(2_000_000 + 500 * 90);
+        assertThat(q.senderReportsMapped()).isEqualTo(1);
+    }
+
+    @Test
     void blocksForUnknownSsrcsAndNonsenseAreCountedAndIgnored() {
         sendMain(0);
         tick(1 * SEC, 0);

@@ -66,6 +66,10 @@ class NegotiationTest {
         long slot4 = p.audioSlots.get(0).ssrc;
         assertThat(offer.byMid("4").ssrcs()).containsExactly(slot4);
         assertThat(offer.byMid("5").direction().sends()).isTrue();
+        String sdp = TestPeers.channel(p).offers.get(0);
+        assertThat(sdp).as("each sender's audio under its own CNAME (lip sync); ours under ams")
+                .contains("a=ssrc:" + slot4 + " cname:ams-p2", "a=ssrc:" + p.audioSlots.get(1).ssrc + " cname:ams-p3",
+                        "a=ssrc:" + p.mainSsrc + " cname:ams");
         assertThat(TestPeers.channel(p).offerTracks.get(0)).containsEntry("4", new PeerChannel.TrackRole("audio", "p2"))
                 .containsEntry("2", new PeerChannel.TrackRole("main", null));
 
