@@ -40,6 +40,7 @@ const REFUSALS = {
  * up to a quarter (so a restarted server is not hit by every client at once), for at most a minute after
  * the session was lost. */
 import { P2pCall } from './p2p.js';
+import { LipSync } from './lipsync.js';
 
 export const RECONNECT = Object.freeze({
   firstDelayMs: 500,
@@ -55,8 +56,9 @@ export const RECONNECT = Object.freeze({
 const KEEPALIVE = Object.freeze({ pingEveryMs: 10000, silentAfterMs: 25000 });
 
 export class AmsClient extends EventTarget {
-  constructor({ room, name, token, url, p2p = true, p2pBlock = false }) {
+  constructor({ room, name, token, url, p2p = true, p2pBlock = false, lipSync = true }) {
     super();
+    this.lipSync = new LipSync(this, { correct: lipSync }); // main video against its speaker's voice (lipsync.js)
     this.p2pAllowed = p2p;      // we tell the server we can talk peer to peer (join "p2p")
     this.p2pBlock = p2pBlock;   // test hook: the other browser's P2P candidates are dropped (a blocked direct path)
     this.mediaMode = 'server';  // 'p2p' while the call runs peer to peer (message media-mode)
@@ -84,6 +86,7 @@ export class AmsClient extends EventTarget {
     this.recording = false;    // the server records the room (message "recording"), started by recordingBy
     this.recordingBy = null;
     this.tracks = {};          // mid -> {role, participantId}
+    this.streamClocks = {};    // ssrc -> {ntpMs, rtp, rate}: the server's latest sender report of a relayed stream
     this.streams = {};         // 'main' | 'mix' | 'audio:<id>' -> MediaStream
     this.localStream = null;
     this.pc = null;
@@ -335,6 +338,10 @@ export class AmsClient extends EventTarget {
         break;
       case 'mix':
         this._set('mixAvailable', !!m.available);
+        break;
+      case 'clock':
+        // what the server's sender reports of the streams it relays to us just said (lipsync.js)
+        for (const c of m.streams || []) this.streamClocks[c.ssrc] = c;
         break;
       case 'audio':
         this._set('audioMode', m.mode === 'mixed' ? 'mixed' : 'forwarded');
@@ -597,6 +604,7 @@ export class AmsClient extends EventTarget {
 
   leave() {
     this._left = true;
+    this.lipSync.stop();
     this._endP2p();
     this._send({ type: 'leave' });
     if (this.ws) this.ws.close(1000, 'left');
@@ -745,7 +753,7 @@ export class AmsClient extends EventTarget {
   /** Per-track receive and send statistics of the current peer connection, for the UI and for tests. */
   async stats() {
     const out = { main: null, mix: null, audioIn: 0, audioMode: this.audioMode, audioInbound: [], outbound: { video: null, audio: null }, outboundLayers: [],
-      availableOutgoingBitrate: 0, bandwidth: this.bandwidth, mediaMode: this.mediaMode,
+      availableOutgoingBitrate: 0, bandwidth: this.bandwidth, mediaMode: this.mediaMode, lipSync: this.lipSync.snapshot(),
       p2p: this.p2p ? await this.p2p.stats().catch(() => null) : null };
     // a rejoin may replace both while getStats() runs: read one session's
     const pc = this.pc;

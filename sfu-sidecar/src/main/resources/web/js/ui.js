@@ -9,8 +9,10 @@ const name = q.get('name') || '';
 const token = q.get('token') || '';
 const wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
 
-// ?p2p=0: never peer to peer; ?p2pBlock=1 (tests): as if the network blocked the direct path
-const client = new AmsClient({ room, name, token, url: wsUrl, p2p: q.get('p2p') !== '0', p2pBlock: q.get('p2pBlock') === '1' });
+// ?p2p=0: never peer to peer; ?p2pBlock=1 (tests): as if the network blocked the direct path;
+// ?lipsync=0: measure the A/V offset of the main video but do not correct it
+const client = new AmsClient({ room, name, token, url: wsUrl, p2p: q.get('p2p') !== '0', p2pBlock: q.get('p2pBlock') === '1',
+  lipSync: q.get('lipsync') !== '0' });
 window.amsClient = client;
 $('room-name').textContent = room ? 'Room ' + room : 'AMS';
 

@@ -294,6 +294,20 @@ final class SignalingController implements SignalingHandler {
         }
 
         @Override
+        public void clock(List<io.ams.sfu.quality.StreamClock> streams) {
+            ObjectNode o = SignalingServer.message("clock");
+            ArrayNode a = o.putArray("streams");
+            for (var c : streams) {
+                ObjectNode n = a.addObject();
+                n.put("ssrc", c.ssrc());
+                n.put("ntpMs", Math.round(c.ntpUnixMillis() * 1000) / 1000.0);
+                n.put("rtp", c.rtpTimestamp());
+                n.put("rate", c.clockRate());
+            }
+            s.send(o);
+        }
+
+        @Override
         public void mix(boolean available) {
             ObjectNode o = SignalingServer.message("mix");
             o.put("available", available);

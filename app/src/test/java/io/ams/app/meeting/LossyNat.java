@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  * at runtime (0: no loss). Retransmissions pass on purpose in every mode: the sidecar's uplink quality
  * counts loss before repair, so a test of it must see the loss even though the NACK repair fills every gap.
  *
+ * <p>Audio delay: {@link #setAudioDelay} holds the client's uplink audio RTP (payload type 111) back by a
+ * fixed time, its RTCP not, as a path that queues one stream would: what the sender's reports say was captured
+ * together then arrives apart (a lip-sync test's offset).
+ *
  * <p>Shaping: {@link #downlink()} is a {@link LinkShaper} on everything the server sends the client (rate cap,
  * added delay, drop-tail queue of 600 ms: an access link's buffer, which lets a keyframe through), unlimited until a test sets it.
  *
@@ -56,6 +60,13 @@ final class LossyNat implements AutoCloseable {
     final AtomicLong videoPassed = new AtomicLong();
     final AtomicLong retransmissionsPassed = new AtomicLong();
     private final LinkShaper downlink = new LinkShaper("lossy-nat-shaper", 600);
+    private volatile int audioDelayMillis;
+    private final java.util.concurrent.ScheduledExecutorService delayed =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lossy-nat-audio-delay");
+                t.setDaemon(true);
+                return t;
+            });
 
     LossyNat(int videoPt, int period, int phase) throws SocketException {
         this.videoPt = videoPt;
@@ -82,6 +93,14 @@ final class LossyNat implements AutoCloseable {
             throw new IllegalArgumentException("period " + period);
         }
         this.period = period;
+    }
+
+    /** Holds the client's uplink audio RTP back by {@code millis} from now on (0: none). */
+    void setAudioDelay(int millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("delay " + millis);
+        }
+        this.audioDelayMillis = millis;
     }
 
     /** The server's media address, when the offer is not rewritten here (a browser behind {@link #browserHook}). */
@@ -195,6 +214,18 @@ final class LossyNat implements AutoCloseable {
                 if (m == null || to == null || drop(buf, in.getLength())) {
                     continue;
                 }
+                int delay = audioDelayMillis;
+                if (delay > 0 && isAudioRtp(buf, in.getLength())) {
+                    DatagramPacket later = new DatagramPacket(java.util.Arrays.copyOf(buf, in.getLength()), in.getLength(), to);
+                    delayed.schedule(() -> {
+                        try {
+                            m.serverSide.send(later);
+                        } catch (IOException e) {
+                            // closed meanwhile
+                        }
+                    }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    continue;
+                }
                 m.serverSide.send(new DatagramPacket(buf, 0, in.getLength(), to));
             } catch (IOException e) {
                 if (closed) {
@@ -202,6 +233,11 @@ final class LossyNat implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static boolean isAudioRtp(byte[] b, int len) {
+        int first = b[0] & 0xFF;
+        return len >= 12 && first >= 128 && first <= 191 && (b[1] & 0x7F) == io.ams.sfu.sdp.OfferBuilder.OPUS_PT;
     }
 
     private boolean drop(byte[] b, int len) {
@@ -250,6 +286,7 @@ final class LossyNat implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        delayed.shutdownNow();
         downlink.close();
         clientSide.close();
         for (Mapping m : byClient.values()) {

@@ -29,6 +29,12 @@ public final class NtpClock {
         return ((seconds + NTP_UNIX_OFFSET_SECONDS) << 32) | ((frac << 32) / 1_000_000_000L);
     }
 
+    /** A 64-bit NTP timestamp as Unix milliseconds (fractions kept). */
+    public static double unixMillis(long ntp) {
+        long seconds = (ntp >>> 32) - NTP_UNIX_OFFSET_SECONDS;
+        return seconds * 1000.0 + (ntp & 0xFFFFFFFFL) * 1000.0 / 4294967296.0;
+    }
+
     /** The middle 32 bits of {@link #ntp}: what a receiver echoes as LSR, in 1/65536 s. */
     public long compact(long nanos) {
         return (ntp(nanos) >>> 16) & 0xFFFFFFFFL;

@@ -32,6 +32,7 @@ final class OutboundStream {
     private long sourceTsDelta;
     private String cname = DEFAULT_CNAME;
     private long reportsMapped;
+    private StreamClock lastMapped; // the latest sender report whose timestamp came from the source's clock
 
     private boolean haveReport;
     private long reportExtHighest;
@@ -88,19 +89,23 @@ final class OutboundStream {
             return null;
         }
         long ts = (lastTs + (long) ((nowNanos - lastSendNanos) * (kind.clockRate / 1e9))) & 0xFFFFFFFFL;
-        if (source != null) {
-            long mapped = source.rtpAt(sourceSsrc, nowNanos, kind.clockRate);
-            if (mapped >= 0) {
-                ts = (mapped + sourceTsDelta) & 0xFFFFFFFFL;
-                reportsMapped++;
-            }
+        long mapped = source == null ? -1 : source.rtpAt(sourceSsrc, nowNanos, kind.clockRate);
+        if (mapped >= 0) {
+            ts = (mapped + sourceTsDelta) & 0xFFFFFFFFL;
+            reportsMapped++;
         }
         long ntp = clock.ntp(nowNanos);
+        lastMapped = mapped >= 0 ? new StreamClock(ssrc, NtpClock.unixMillis(ntp), ts, kind.clockRate) : null;
         srCompact[srNext] = (ntp >>> 16) & 0xFFFFFFFFL;
         srNext = (srNext + 1) % SR_HISTORY;
         return RtcpWriter.compound(
                 RtcpWriter.senderReport(ssrc, ntp, ts, packets & 0xFFFFFFFFL, octets & 0xFFFFFFFFL, List.of()),
                 RtcpWriter.sdesCname(ssrc, cname));
+    }
+
+    /** The latest sender report if its timestamp came from the source's own clock, else null. */
+    synchronized StreamClock lastMapped() {
+        return lastMapped;
     }
 
     /** Sender reports whose timestamp came from the source's own mapping. */

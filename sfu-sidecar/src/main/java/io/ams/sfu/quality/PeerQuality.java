@@ -49,6 +49,7 @@ public final class PeerQuality {
     private final QualityScorer uplinkScorer = new QualityScorer();
     private final QualityScorer downlinkScorer = new QualityScorer();
     private volatile double rttMs = Double.NaN;
+    private volatile List<StreamClock> streamClocks = List.of();
     private long lastRepaired;
     private long lastTickNanos;
 
@@ -174,6 +175,7 @@ public final class PeerQuality {
         LinkQuality uplink = uplinkScorer.update(up, Math.round(upBits / seconds / 1000));
 
         List<StreamWindow> down = new ArrayList<>(sent.size());
+        List<StreamClock> clocks = new ArrayList<>();
         long downBits = 0;
         for (OutboundStream s : sent.values()) {
             if (nowNanos - s.lastSendNanos() > STREAM_IDLE_NANOS) {
@@ -186,6 +188,7 @@ public final class PeerQuality {
                 senderReportsSent.incrementAndGet();
                 if (s.reportsMapped() > mappedBefore) {
                     senderReportsMapped.incrementAndGet();
+                    clocks.add(s.lastMapped());
                 }
             }
             downBits += s.takeSentBits();
@@ -195,6 +198,7 @@ public final class PeerQuality {
             }
         }
         LinkQuality downlink = downlinkScorer.update(down, Math.round(downBits / seconds / 1000));
+        streamClocks = List.copyOf(clocks);
         return new ParticipantQuality(id, name, uplink, downlink, reportBlocksIgnored.get(), senderReportsSent.get());
     }
 
@@ -257,6 +261,11 @@ public final class PeerQuality {
 
     public long senderReportsSent() {
         return senderReportsSent.get();
+    }
+
+    /** What the last {@link #tick}'s sender reports of relayed streams said, for the client's own lip sync. */
+    public List<StreamClock> streamClocks() {
+        return streamClocks;
     }
 
     /** Sender reports of relayed streams whose timestamps follow the source participant's own clock. */

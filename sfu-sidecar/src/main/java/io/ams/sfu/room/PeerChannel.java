@@ -60,6 +60,13 @@ public interface PeerChannel {
     default void p2p(String type, Map<String, ?> fields) {
     }
 
+    /**
+     * What our sender reports of the streams relayed to this participant just said (message {@code clock},
+     * about once a second): the client lines the main video up with its speaker's voice from it.
+     */
+    default void clock(List<io.ams.sfu.quality.StreamClock> streams) {
+    }
+
     /** Everyone's connection quality (message {@code quality}, about once a second when it changed). */
     default void quality(List<io.ams.sfu.quality.ParticipantQuality> list) {
     }

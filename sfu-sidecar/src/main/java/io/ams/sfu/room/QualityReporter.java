@@ -1,6 +1,7 @@
 package io.ams.sfu.room;
 
 import io.ams.sfu.quality.ParticipantQuality;
+import io.ams.sfu.quality.StreamClock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,10 @@ final class QualityReporter {
                     p.transport::sendRtcp);
             list.add(q);
             byId.put(p.id, q);
+            List<StreamClock> clocks = p.quality.streamClocks();
+            if (!clocks.isEmpty()) {
+                p.channel.clock(clocks); // what the sender reports just said, for the client's lip sync
+            }
         }
         latest = byId;
         boolean changed = list.size() != announced.size();
