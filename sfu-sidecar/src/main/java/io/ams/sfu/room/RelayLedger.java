@@ -19,10 +19,9 @@ final class RelayLedger {
         unpublish.run();
     }
 
-    /** Departed plus every participant in {@code view} now, plus the room's mix socket. */
-    synchronized RelayTotals total(Supplier<Peer[]> view, MixReceiver mix, MixedAudioIn mixedAudio) {
-        RelayTotals sum = departed.plus(RelayTotals.ofMix(mix.packets() + mixedAudio.packets.get(),
-                mix.dropped() + mix.wrongPayloadType()));
+    /** Departed plus every participant in {@code view} now. */
+    synchronized RelayTotals total(Supplier<Peer[]> view) {
+        RelayTotals sum = departed;
         for (Peer p : view.get()) {
             sum = sum.plus(RelayTotals.of(p));
         }

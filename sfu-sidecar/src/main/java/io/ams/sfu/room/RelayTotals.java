@@ -45,9 +45,10 @@ public record RelayTotals(long packetsIn, long bytesIn, long packetsOut, long by
                 p.keyframeRequestsIn.get(), 0, 0, ice ? 1 : 0, dtls ? 1 : 0);
     }
 
-    /** Only the mix socket's counters. */
-    static RelayTotals ofMix(long packets, long dropped) {
-        return new RelayTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, packets, dropped, 0, 0);
+    /** A room's mix socket: the engine's video and mixed audio, and what it dropped. */
+    static RelayTotals ofMix(MixReceiver mix, MixedAudioIn audio) {
+        return new RelayTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, mix.packets() + audio.packets.get(),
+                mix.dropped() + mix.wrongPayloadType(), 0, 0);
     }
 
     /** Field by field sum. */

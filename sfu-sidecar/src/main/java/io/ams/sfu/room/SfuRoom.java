@@ -621,7 +621,7 @@ public final class SfuRoom implements AutoCloseable {
 
     /** What this room's media path has done, departed participants included (metrics; never waits for the room). */
     public RelayTotals metrics() {
-        return relayed.total(() -> peerView, mix, mixedIn);
+        return relayed.total(() -> peerView).plus(RelayTotals.ofMix(mix, mixedIn));
     }
 
     /** A snapshot for the control API and tests. */
