@@ -23,6 +23,9 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -142,9 +145,19 @@ public final class Sidecar implements AutoCloseable {
                 config.engineTarget());
     }
 
-    /** The sidecar's Prometheus metrics (docs/METRICS.md) in a registry of their own; made on first use. */
+    /**
+     * The sidecar's Prometheus metrics (docs/METRICS.md) in a registry of their own, with the JVM's memory, thread
+     * and processor meters; made on first use.
+     */
     public synchronized SidecarMetrics metrics() {
-        return metrics != null ? metrics : metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        if (metrics != null) {
+            return metrics;
+        }
+        PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(own);
+        new JvmThreadMetrics().bindTo(own);
+        new ProcessorMetrics().bindTo(own);
+        return metrics(own);
     }
 
     /**
