@@ -90,20 +90,73 @@ class SidecarMetricsIT {
         }
     }
 
-    /** A join with a link that is not ours, over a plain WebSocket; the error code the sidecar answers. */
-    private String forgedJoin(int httpPort) throws Exception {
-        CompletableFuture<String> error = new CompletableFuture<>();
-        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/ws"), new WebSocket.Listener() {
+    /**
+     * A split deployment as bin/ams runs it: {@code ams engine} and {@code ams sidecar} processes, each with
+     * {@code --metrics-port} and the same control token file; each prints its URL, refuses a scrape without the
+     * token, and the sidecar's scrape counts a real WebSocket join and a forged one.
+     */
+    @Test
+    void theEngineAndTheSidecarProcessesServeTheirOwnPorts() throws Exception {
+        Path tokenFile = dir.resolve("control.token");
+        ControlToken token = ControlToken.loadOrCreate(tokenFile);
+        Path data = Files.createDirectories(dir.resolve("sidecar-data"));
+        io.ams.sfu.auth.JoinTokens tokens = new io.ams.sfu.auth.JoinTokens(
+                io.ams.sfu.auth.JoinTokens.loadOrCreateKey(data.resolve("token.key"))); // the sidecar's key
+        int enginePort = FreePorts.tcp();
+        int engineMetrics = FreePorts.tcp();
+        int sidecarMetrics = FreePorts.tcp();
+        int httpPort = FreePorts.tcp();
+        try (AmsProcess engine = AmsProcess.engine(dir, null, "127.0.0.1", enginePort, "--metrics-port",
+                String.valueOf(engineMetrics), "--control-token-file", tokenFile.toString());
+             AmsProcess sidecar = AmsProcess.sidecar(dir, data, httpPort, FreePorts.udp(), "127.0.0.1:" + enginePort,
+                     "--metrics-port", String.valueOf(sidecarMetrics), "--control-token-file", tokenFile.toString())) {
+            assertThat(Meeting.await(10, () -> engine.logText().contains("metrics: http://127.0.0.1:" + engineMetrics + "/metrics")))
+                    .as(engine.logText()).isTrue();
+            assertThat(Meeting.await(10, () -> sidecar.logText().contains("metrics: http://127.0.0.1:" + sidecarMetrics + "/metrics")))
+                    .as(sidecar.logText()).isTrue();
+            for (int port : new int[] {engineMetrics, sidecarMetrics}) {
+                assertThat(get(port, null).statusCode()).as("port %d without the token", port).isEqualTo(401);
+            }
+            assertThat(value(scrape(engineMetrics, token), "ams_engine_rooms")).isZero();
+            assertThat(scrape(engineMetrics, token)).doesNotContain("ams_sfu_");
+            assertThat(scrape(sidecarMetrics, token)).doesNotContain("ams_engine_").contains("jvm_memory_used_bytes");
+
+            CompletableFuture<String> joined = new CompletableFuture<>();
+            WebSocket ada = signaling(httpPort, "type", joined);
+            ada.sendText("{\"type\":\"join\",\"room\":\"" + ROOM + "\",\"name\":\"Ada\",\"token\":\""
+                    + tokens.issue(ROOM, "Ada", java.time.Duration.ofMinutes(5)) + "\"}", true).join();
+            assertThat(joined.get(10, TimeUnit.SECONDS)).isEqualTo("joined");
+            assertThat(forgedJoin(httpPort)).isEqualTo("token_invalid");
+            assertThat(Meeting.await(20, () -> value(scrape(sidecarMetrics, token), "ams_sfu_participants") == 1
+                    && value(scrape(engineMetrics, token), "ams_engine_rooms") == 1))
+                    .as("the room open on both sides").isTrue();
+            String s = scrape(sidecarMetrics, token);
+            assertThat(value(s, "ams_sfu_joins_total")).isEqualTo(1);
+            assertThat(value(s, "ams_sfu_join_failures_total{reason=\"bad_token\"}")).isEqualTo(1);
+            assertThat(value(s, "ams_sfu_signaling_connections")).isEqualTo(1);
+            ada.abort();
+        }
+    }
+
+    /** A signaling WebSocket: the first string {@code field} of the messages it gets completes {@code first}. */
+    private WebSocket signaling(int httpPort, String field, CompletableFuture<String> first) throws Exception {
+        return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/ws"), new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                Matcher m = Pattern.compile("\"code\"\\s*:\\s*\"([a-z_]+)\"").matcher(data);
+                Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*\"([a-z_-]+)\"").matcher(data);
                 if (m.find()) {
-                    error.complete(m.group(1));
+                    first.complete(m.group(1));
                 }
                 w.request(1);
                 return null;
             }
         }).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A join with a link that is not ours, over a plain WebSocket; the error code the sidecar answers. */
+    private String forgedJoin(int httpPort) throws Exception {
+        CompletableFuture<String> error = new CompletableFuture<>();
+        WebSocket ws = signaling(httpPort, "code", error);
         ws.sendText("{\"type\":\"join\",\"room\":\"" + ROOM + "\",\"name\":\"Eve\",\"token\":\"forged.link.token\"}", true).join();
         try {
             return error.get(10, TimeUnit.SECONDS);
