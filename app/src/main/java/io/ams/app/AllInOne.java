@@ -57,7 +57,7 @@ public final class AllInOne implements AutoCloseable {
         }
         EngineMetrics both = engine.metrics();
         sidecar.metrics(both.registry());
-        metrics = Sidecar.serve(sidecar.config().grpcHost(), port, sidecar.config().controlToken(), both::scrape);
+        metrics = MetricsEndpoint.start(sidecar.config().grpcHost(), port, sidecar.config().controlToken(), both::scrape);
         return metrics.port();
     }
 

@@ -182,18 +182,8 @@ public final class Sidecar implements AutoCloseable {
             throw new IllegalStateException("metrics are served already on port " + metricsEndpoint.port());
         }
         SidecarMetrics m = metrics();
-        metricsEndpoint = serve(config.grpcHost(), port, config.controlToken(), m::scrape);
+        metricsEndpoint = MetricsEndpoint.start(config.grpcHost(), port, config.controlToken(), m::scrape);
         return metricsEndpoint.port();
-    }
-
-    /** A metrics endpoint on host:port, its failure to listen said with the address. */
-    public static MetricsEndpoint serve(String host, int port, io.ams.proto.auth.ControlToken token,
-                                        java.util.function.Supplier<String> scrape) throws IOException {
-        try {
-            return MetricsEndpoint.start(host, port, token, scrape);
-        } catch (IOException e) {
-            throw new IOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
-        }
     }
 
     /** Joins admitted and refused, as the signaling counted them. */

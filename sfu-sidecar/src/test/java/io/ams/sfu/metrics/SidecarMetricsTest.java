@@ -133,6 +133,8 @@ class SidecarMetricsTest {
         try (Sidecar sidecar = Sidecar.start(SidecarConfig.defaults(dir).withPorts(0, 0, -1).withHttpHost("127.0.0.1")
                 .withEngine("127.0.0.1:" + closed).withControl(token, false))) {
             int port = sidecar.serveMetrics(0);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.ams.proto.metrics.MetricsEndpoint.start("127.0.0.1", port,
+                    null, () -> "")).isInstanceOf(java.io.IOException.class).hasMessageContaining("cannot serve metrics on 127.0.0.1:" + port);
             HttpClient http = HttpClient.newHttpClient();
             assertThat(get(http, port, null).statusCode()).as("no token: refused").isEqualTo(401);
             assertThat(get(http, port, "wrong").statusCode()).isEqualTo(401);
