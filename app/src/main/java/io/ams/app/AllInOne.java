@@ -2,6 +2,8 @@ package io.ams.app;
 
 import io.ams.engine.Engine;
 import io.ams.engine.EngineConfig;
+import io.ams.engine.metrics.EngineMetrics;
+import io.ams.proto.metrics.MetricsEndpoint;
 import io.ams.sfu.Sidecar;
 import io.ams.sfu.signal.SelfSignedTls;
 import java.io.IOException;
@@ -18,6 +20,7 @@ public final class AllInOne implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AllInOne.class);
     private final Engine engine;
     private final Sidecar sidecar;
+    private MetricsEndpoint metrics; // owned: closed in close()
 
     private AllInOne(Engine engine, Sidecar sidecar) {
         this.engine = engine;
@@ -42,6 +45,20 @@ public final class AllInOne implements AutoCloseable {
 
     public Sidecar sidecar() {
         return sidecar;
+    }
+
+    /**
+     * Serves the engine's and the sidecar's metrics from one registry on http://HOST:{@code port}/metrics (HOST:
+     * the sidecar's control address), the control token required where there is one. Returns the port bound.
+     */
+    public synchronized int serveMetrics(int port) throws IOException {
+        if (metrics != null) {
+            throw new IllegalStateException("metrics are served already on port " + metrics.port());
+        }
+        EngineMetrics both = engine.metrics();
+        sidecar.metrics(both.registry());
+        metrics = MetricsEndpoint.start(sidecar.config().grpcHost(), port, sidecar.config().controlToken(), both::scrape);
+        return metrics.port();
     }
 
     /**
@@ -73,6 +90,12 @@ public final class AllInOne implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("shutting down");
+        synchronized (this) {
+            if (metrics != null) {
+                metrics.close();
+                metrics = null;
+            }
+        }
         sidecar.close();
         engine.close();
     }

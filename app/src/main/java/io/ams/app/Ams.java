@@ -106,6 +106,14 @@ public final class Ams implements java.util.concurrent.Callable<Integer> {
             sc = sc.withTls(selfSigned.certFile(), selfSigned.keyFile());
         }
         AllInOne all = AllInOne.start(ec, sc);
+        if (sidecar.metricsPort > 0) {
+            try {
+                all.serveMetrics(sidecar.metricsPort);
+            } catch (java.io.IOException e) {
+                all.close();
+                throw e;
+            }
+        }
         java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             all.close();
@@ -113,6 +121,10 @@ public final class Ams implements java.util.concurrent.Callable<Integer> {
         }, "ams-shutdown"));
         JoinLinks.Host host = JoinLinks.host(sc.httpHost(), io.ams.sfu.signal.HostAddresses.reachable());
         all.printWelcome(spec.commandLine().getOut(), host, room, sidecar.dataDir, selfSigned);
+        if (sidecar.metricsPort > 0) {
+            spec.commandLine().getOut().printf("Metrics (engine and sidecar): %s%n", MetricsFlag.url(sc.grpcHost(), sidecar.metricsPort));
+            spec.commandLine().getOut().flush();
+        }
         stop.await();
         return EXIT_OK;
     }

@@ -95,9 +95,7 @@ public final class EngineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         EngineConfig config = config();
-        if (metricsPort < 0 || metricsPort > 65535) {
-            throw new ParameterException(spec.commandLine(), "--metrics-port " + metricsPort + " is out of range 0..65535");
-        }
+        MetricsFlag.check(spec.commandLine(), metricsPort);
         Engine engine = Engine.start(config);
         if (metricsPort > 0) {
             try {
@@ -121,7 +119,7 @@ public final class EngineCommand implements Callable<Integer> {
                 config.mediaHost(), mediaPorts, ApiText.backend(engine.rooms().backend()),
                 config.recordDir().toAbsolutePath());
         if (metricsPort > 0) {
-            spec.commandLine().getOut().printf("metrics: http://%s:%d/metrics%n", hostForUrl(config.bindHost()), metricsPort);
+            spec.commandLine().getOut().printf("metrics: %s%n", MetricsFlag.url(config.bindHost(), metricsPort));
         }
         spec.commandLine().getOut().flush();
         engine.awaitTermination();

@@ -35,6 +35,14 @@ public final class SidecarCommand implements Callable<Integer> {
             config = config.withTls(selfSigned.certFile(), selfSigned.keyFile());
         }
         Sidecar sidecar = Sidecar.start(config);
+        if (options.metricsPort > 0) {
+            try {
+                sidecar.serveMetrics(options.metricsPort);
+            } catch (java.io.IOException e) {
+                sidecar.close();
+                throw e;
+            }
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sidecar.close();
@@ -48,6 +56,9 @@ public final class SidecarCommand implements Callable<Integer> {
                 + "join links: ams ctl token --room ROOM --name NAME --data-dir %s --url %s%n", base, sidecar.mediaPort(),
                 engine, options.dataDir, base);
         JoinLinks.printNotes(out, host, tls, sidecar.httpPort(), sidecar.mediaPort(), config.advertisedAddresses(), selfSigned);
+        if (options.metricsPort > 0) {
+            out.printf("metrics: %s%n", MetricsFlag.url(config.grpcHost(), options.metricsPort));
+        }
         out.flush();
         stop.await();
         return Ams.EXIT_OK;

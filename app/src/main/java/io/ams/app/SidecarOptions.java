@@ -115,7 +115,14 @@ public final class SidecarOptions {
                     + "camera is then sent and decoded at full size whether its owner speaks or not.")
     boolean noSimulcast;
 
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--metrics-port", paramLabel = "PORT", defaultValue = "0",
+            description = "Serve Prometheus metrics on http://ADDRESS:PORT/metrics, ADDRESS the --sfu-grpc-host (docs/METRICS.md; "
+                    + "the all-in-one serves the engine's and the sidecar's there); with a control token the scrape must carry "
+                    + "it as a bearer token. 0 (default): no metrics endpoint.")
+    int metricsPort;
+
     SidecarConfig config(picocli.CommandLine cmd, String defaultHttpHost, String engineTarget) {
+        MetricsFlag.check(cmd, metricsPort);
         String[] wh = mixSize.toLowerCase().split("x");
         int w;
         int h;

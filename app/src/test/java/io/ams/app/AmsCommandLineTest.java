@@ -193,6 +193,19 @@ class AmsCommandLineTest {
         return ((EngineCommand) cmd.getSubcommands().get("engine").getCommand()).config();
     }
 
+    @Test
+    void metricsPortIsOffByDefaultAndOutOfRangeIsAUsageError() {
+        for (String[] cmd : new String[][] {{}, {"sidecar"}, {"engine"}}) {
+            String[] help = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+            help[cmd.length] = "--help";
+            assertThat(Cli.run(help).out()).as(String.join(" ", help)).contains("--metrics-port").contains("0 (default)");
+        }
+        assertUsageError(new String[] {"--metrics-port", "70000"}, "--metrics-port 70000 is out of range 0..65535");
+        assertUsageError(new String[] {"sidecar", "--metrics-port", "-1"}, "--metrics-port -1 is out of range 0..65535");
+        assertUsageError(new String[] {"engine", "--metrics-port", "65536"}, "--metrics-port 65536 is out of range");
+        assertUsageError(new String[] {"sidecar", "--metrics-port", "ninety"}, "--metrics-port", "ninety");
+    }
+
     private static void assertUsageError(String[] args, String... messageParts) {
         Result r = Cli.run(args);
         assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(2);

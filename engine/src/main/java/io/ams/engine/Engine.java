@@ -117,12 +117,8 @@ public final class Engine implements AutoCloseable {
             throw new IllegalStateException("metrics are served already on port " + metricsEndpoint.port());
         }
         io.ams.engine.metrics.EngineMetrics m = metrics();
-        try {
-            metricsEndpoint = io.ams.proto.metrics.MetricsEndpoint.start(config.bindHost(), port, config.security().token(),
-                    m::scrape);
-        } catch (IOException e) {
-            throw new IOException("cannot serve metrics on " + config.bindHost() + ":" + port + ": " + e.getMessage(), e);
-        }
+        metricsEndpoint = io.ams.proto.metrics.MetricsEndpoint.start(config.bindHost(), port, config.security().token(),
+                m::scrape);
         return metricsEndpoint.port();
     }
 

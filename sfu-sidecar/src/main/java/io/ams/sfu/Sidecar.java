@@ -6,6 +6,8 @@ import io.ams.sfu.auth.Role;
 import io.ams.sfu.auth.TokenRevocations;
 import io.ams.sfu.control.SfuControlService;
 import io.ams.sfu.engine.EngineLink;
+import io.ams.sfu.metrics.JoinCounters;
+import io.ams.sfu.metrics.SidecarMetrics;
 import io.ams.sfu.room.RoomContext;
 import io.ams.sfu.room.RoomRegistry;
 import io.ams.sfu.signal.SignalingServer;
@@ -15,11 +17,17 @@ import io.ams.sfu.transport.TransportConfig;
 import io.ams.proto.auth.ControlAuthInterceptor;
 import io.ams.proto.auth.ControlExposure;
 import io.ams.proto.auth.ControlTokenClient;
+import io.ams.proto.metrics.MetricsEndpoint;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerInterceptors;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -28,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +70,11 @@ public final class Sidecar implements AutoCloseable {
     private ScheduledExecutorService timer;
     private SignalingServer http;
     private Server grpc;
+    private final JoinCounters joins = new JoinCounters();
+    /** Where the rooms' downlink estimates go: nowhere until {@link #metrics} exist. */
+    private volatile LongConsumer estimates = bps -> { };
+    private SidecarMetrics metrics;          // made on first use
+    private MetricsEndpoint metricsEndpoint; // owned: closed in close()
 
     private Sidecar(SidecarConfig config, JoinTokens tokens, AccessControl access) {
         this.config = config;
@@ -108,7 +122,7 @@ public final class Sidecar implements AutoCloseable {
             return t;
         });
         rooms.bind(new RoomContext(mediaPort, engine, engineOut, timer, config.mixBindAddress(), config.maxParticipants(),
-                config.mix(), config.simulcast(), config.p2p()));
+                config.mix(), config.simulcast(), config.p2p(), bps -> estimates.accept(bps)));
         engine.start();
         if (config.grpcPort() >= 0) {
             ControlAuthInterceptor auth = config.controlToken() == null ? ControlAuthInterceptor.open()
@@ -122,13 +136,59 @@ public final class Sidecar implements AutoCloseable {
                         + ": " + e.getMessage(), e);
             }
         }
-        http = SignalingServer.start(new SignalingController(rooms, tokens, access), config.httpHost(), config.httpPort(),
+        http = SignalingServer.start(new SignalingController(rooms, tokens, access, joins), config.httpHost(), config.httpPort(),
                 config.tlsCert(), config.tlsKey());
         LOG.info("sidecar listening: web and signaling {}://{}:{}, media UDP port {}, control gRPC {} ({}), engine {}",
                 http.tls() ? "https" : "http", config.httpHost(), http.port(), mediaPort.port(),
                 grpc == null ? "off" : config.grpcHost() + ":" + grpc.getPort(),
                 config.controlToken() != null ? "control token required and sent to the engine" : "no control token",
                 config.engineTarget());
+    }
+
+    /**
+     * The sidecar's Prometheus metrics (docs/METRICS.md) in a registry of their own, with the JVM's memory, thread
+     * and processor meters; made on first use.
+     */
+    public synchronized SidecarMetrics metrics() {
+        if (metrics != null) {
+            return metrics;
+        }
+        PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(own);
+        new JvmThreadMetrics().bindTo(own);
+        new ProcessorMetrics().bindTo(own);
+        return metrics(own);
+    }
+
+    /**
+     * The sidecar's metrics, bound to {@code registry} if they do not exist yet (the all-in-one puts them next to
+     * the engine's); once made, the same metrics whatever the argument.
+     */
+    public synchronized SidecarMetrics metrics(PrometheusMeterRegistry registry) {
+        if (metrics == null) {
+            SidecarMetrics m = new SidecarMetrics(registry, rooms, http.stats(), joins);
+            estimates = m::recordDownlinkEstimate;
+            metrics = m;
+        }
+        return metrics;
+    }
+
+    /**
+     * Serves {@link #metrics()} on http://HOST:{@code port}/metrics (HOST: the control address,
+     * {@code --sfu-grpc-host}), with the control token required where the sidecar has one. Returns the port bound.
+     */
+    public synchronized int serveMetrics(int port) throws IOException {
+        if (metricsEndpoint != null) {
+            throw new IllegalStateException("metrics are served already on port " + metricsEndpoint.port());
+        }
+        SidecarMetrics m = metrics();
+        metricsEndpoint = MetricsEndpoint.start(config.grpcHost(), port, config.controlToken(), m::scrape);
+        return metricsEndpoint.port();
+    }
+
+    /** Joins admitted and refused, as the signaling counted them. */
+    public JoinCounters joins() {
+        return joins;
     }
 
     /** The configuration it was started with. */
@@ -191,6 +251,12 @@ public final class Sidecar implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (metricsEndpoint != null) {
+                metricsEndpoint.close();
+                metricsEndpoint = null;
+            }
+        }
         if (http != null) {
             http.close();
         }

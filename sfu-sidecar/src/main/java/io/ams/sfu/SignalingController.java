@@ -9,6 +9,8 @@ import io.ams.sfu.access.HostActions;
 import io.ams.sfu.access.Seat;
 import io.ams.sfu.auth.JoinTokens;
 import io.ams.sfu.auth.TokenException;
+import io.ams.sfu.metrics.JoinCounters;
+import io.ams.sfu.metrics.JoinFailureReason;
 import io.ams.sfu.room.PeerChannel;
 import io.ams.sfu.room.RoomException;
 import io.ams.sfu.room.RoomRegistry;
@@ -37,7 +39,15 @@ final class SignalingController implements SignalingHandler {
     /** Session id to the room id whose lane it holds (from its join message to its close). */
     private final Map<String, String> sessionRooms = new ConcurrentHashMap<>();
 
+    private final JoinCounters joins;
+
     SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access) {
+        this(rooms, tokens, access, new JoinCounters());
+    }
+
+    /** Counting joins and their refusals in {@code joins} (metrics). */
+    SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access, JoinCounters joins) {
+        this.joins = joins;
         this.rooms = rooms;
         this.tokens = tokens;
         this.access = access;
@@ -72,7 +82,12 @@ final class SignalingController implements SignalingHandler {
             return;
         }
         if (type.equals("join")) {
-            join(s, j, m);
+            try {
+                join(s, j, m);
+            } catch (BadMessageException e) {
+                joins.failed(JoinFailureReason.BAD_REQUEST); // no room or token, a second join: refused in words
+                throw e;
+            }
             return;
         }
         if (j == null) {
@@ -194,6 +209,7 @@ final class SignalingController implements SignalingHandler {
             joined.put("lockedBy", access.lockedBy(room));
         }
         s.send(joined);
+        joins.joined();
         j.room().allowP2p(j.peer(), m.path("p2p").asBoolean(false));
         j.room().start(j.peer());
     }
@@ -201,6 +217,7 @@ final class SignalingController implements SignalingHandler {
     /** A join that is not admitted: counted, logged, told in words, and the connection closed. */
     private void refuse(SignalingSession s, String room, String code, String words) {
         access.joinRefused();
+        joins.failed(JoinFailureReason.ofCode(code));
         LOG.info("signaling: join of room '{}' from {} refused ({}): {}", room, s.remoteAddress(), code, words);
         s.send(SignalingServer.error(code, words));
         s.close(code);

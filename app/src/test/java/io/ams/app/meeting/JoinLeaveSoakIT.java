@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +31,7 @@ class JoinLeaveSoakIT {
     void joinLeaveCyclesLeaveNothingBehind() throws Exception {
         assumeTrue(AiortcParticipant.available(), "Debian python3-aiortc is not installed (.ci/run installs it)");
         int cycles = Integer.getInteger("ams.soak.cycles", DEFAULT_CYCLES);
-        try (Meeting meeting = new Meeting(dir, freeTcpPort());
+        try (Meeting meeting = new Meeting(dir, FreePorts.tcp());
              SoakDriver driver = new SoakDriver(meeting.server, dir)) {
             driver.startAnchor();
             for (int i = 0; i < WARMUP; i++) {
@@ -119,11 +118,5 @@ class JoinLeaveSoakIT {
             last = next;
         }
         return last;
-    }
-
-    private static int freeTcpPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -7,10 +7,6 @@ import io.ams.engine.Engine;
 import io.ams.engine.EngineConfig;
 import io.ams.engine.room.Room;
 import io.ams.sfu.auth.JoinTokens;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,13 +33,13 @@ class SidecarKillIT {
     @Test
     void clientsRejoinAfterKillNineOfTheSidecar() throws Exception {
         assumeTrue(Browser.available(), "Debian chromium and chromium-driver are not installed (.ci/run installs them)");
-        int enginePort = freeTcpPort();
+        int enginePort = FreePorts.tcp();
         Engine engine = Engine.start(new EngineConfig("127.0.0.1", enginePort, "127.0.0.1", 0, 0,
                 EngineConfig.BackendChoice.CPU, dir.resolve("recordings")));
         Path data = Files.createDirectories(dir.resolve("sidecar-data"));
         JoinTokens tokens = new JoinTokens(JoinTokens.loadOrCreateKey(data.resolve("token.key"))); // the sidecar's key
-        int http = freeTcpPort();
-        int media = freeUdpPort();
+        int http = FreePorts.tcp();
+        int media = FreePorts.udp();
         String[] mix = {"--mix-size", Meeting.MIX_W + "x" + Meeting.MIX_H, "--mix-fps", "15"};
         AmsProcess sidecar = AmsProcess.sidecar(dir, data, http, media, "127.0.0.1:" + enginePort, mix);
         try (Browser a = browser("a", "E01E1E");
@@ -139,17 +135,5 @@ class SidecarKillIT {
 
     private static double since(long t0) {
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static int freeTcpPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(0))) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -11,10 +11,6 @@ import io.ams.sfu.Sidecar;
 import io.ams.sfu.SidecarConfig;
 import io.ams.sfu.engine.MixSettings;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,11 +35,11 @@ class SidecarRestartIT {
     @Test
     void clientsRejoinAfterASidecarRestartAndStopWhenTheRejoinIsRefused() throws Exception {
         assumeTrue(Browser.available(), "Debian chromium and chromium-driver are not installed (.ci/run installs them)");
-        int enginePort = freeTcpPort();
+        int enginePort = FreePorts.tcp();
         EngineConfig ec = new EngineConfig("127.0.0.1", enginePort, "127.0.0.1", 0, 0, EngineConfig.BackendChoice.CPU,
                 dir.resolve("recordings"));
         // fixed ports: the clients reconnect to the address of the page they were loaded from
-        SidecarConfig sc = SidecarConfig.defaults(dir).withP2p(io.ams.sfu.room.P2pSettings.off()).withPorts(freeTcpPort(), freeUdpPort(), -1).withHttpHost("127.0.0.1")
+        SidecarConfig sc = SidecarConfig.defaults(dir).withP2p(io.ams.sfu.room.P2pSettings.off()).withPorts(FreePorts.tcp(), FreePorts.udp(), -1).withHttpHost("127.0.0.1")
                 .withEngine("127.0.0.1:" + enginePort).withMix(new MixSettings(640, 360, 15, 600, LayoutKind.GRID));
         Engine engine = Engine.start(ec);
         Sidecar sidecar = null;
@@ -163,18 +159,6 @@ class SidecarRestartIT {
         Path y4m = FakeMedia.colour(dir, name, hex, 320, 240, 15);
         Path wav = FakeMedia.tone(dir, name, 0);
         return new Browser(name, y4m, wav, Files.createDirectories(dir.resolve("profile-" + name)));
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(0))) {
-            return s.getLocalPort();
-        }
     }
 
     private static int engineParticipants(Engine engine) {

@@ -67,6 +67,11 @@ public final class EngineMetrics {
         new ProcessorMetrics().bindTo(registry);
     }
 
+    /** The registry the meters are in (the all-in-one adds the sidecar's to it: one scrape serves both). */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
     /** The Prometheus text exposition of everything now. */
     public synchronized String scrape() {
         sync();

@@ -35,9 +35,18 @@ public final class MetricsEndpoint implements AutoCloseable {
         this.scrape = scrape;
     }
 
-    /** Listens on host:port (0: a free port); {@code token} null: no authentication (loopback only, say the docs). */
+    /**
+     * Listens on host:port (0: a free port); {@code token} null: no authentication (loopback only, say the docs).
+     *
+     * @throws IOException naming the address, when it cannot listen there
+     */
     public static MetricsEndpoint start(String host, int port, ControlToken token, Supplier<String> scrape) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        } catch (IOException e) {
+            throw new IOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
         ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ams-metrics");
             t.setDaemon(true);

@@ -4,6 +4,7 @@ import io.ams.sfu.bwe.DownlinkAllocator;
 import io.ams.sfu.layers.CameraLayer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,19 +21,31 @@ import org.slf4j.LoggerFactory;
 final class DownlinkControl {
     private static final Logger LOG = LoggerFactory.getLogger(DownlinkControl.class);
     static final long REPORT_MILLIS = 2000;
+    /** An estimate at or above this is "no limit known" (no feedback yet). */
+    private static final long UNBOUNDED = Long.MAX_VALUE / 8;
 
     private final String roomId;
     private final long mixTargetBps;
+    private final LongConsumer estimates;
 
     DownlinkControl(String roomId, long mixTargetBps) {
+        this(roomId, mixTargetBps, bps -> { });
+    }
+
+    /** @param estimates gets every receiver's bandwidth estimate (bps) each round, where it has one (metrics) */
+    DownlinkControl(String roomId, long mixTargetBps, LongConsumer estimates) {
         this.roomId = roomId;
         this.mixTargetBps = mixTargetBps;
+        this.estimates = estimates;
     }
 
     /** One allocation round for receiver {@code q}. */
     void allocate(Peer q, Peer[] peers, long nowNanos, long nowMillis) {
         DownlinkAllocator.Source main = offer(q, peers, nowNanos);
         DownlinkAllocator.Allocation a = q.bwe.allocate(q.bwe.request(main, mixTargetBps, nowNanos), nowNanos);
+        if (a.estimateBps() < UNBOUNDED) {
+            estimates.accept(a.estimateBps());
+        }
         Peer src = byId(peers, q.mainSource);
         int cap = Integer.MAX_VALUE;
         if (a.mainLayer() != null && src != null && !a.mainLayer().rid().isEmpty()) {
@@ -67,7 +80,7 @@ final class DownlinkControl {
     }
 
     private static void report(Peer q, DownlinkAllocator.Allocation a, long nowMillis) {
-        PeerChannel.Bandwidth b = new PeerChannel.Bandwidth(a.estimateBps() >= Long.MAX_VALUE / 8 ? 0 : a.estimateBps(),
+        PeerChannel.Bandwidth b = new PeerChannel.Bandwidth(a.estimateBps() >= UNBOUNDED ? 0 : a.estimateBps(),
                 a.allocatedBps(), a.mainLayer() == null ? null : a.mainLayer().rid(), a.mixOnly(), q.bwe.probingNow());
         PeerChannel.Bandwidth last = q.bandwidthSent;
         boolean urgent = last == null || last.mixOnly() != b.mixOnly() || !java.util.Objects.equals(last.mainLayer(), b.mainLayer());

@@ -22,6 +22,16 @@ final class KeyframeRequests {
         this.peers = peers;
     }
 
+    /** {@link #ofEngineFeed} of the participant {@code participantId}; nothing if it is not in the room. */
+    void ofEngineFeed(String participantId) {
+        for (Peer q : peers.get()) {
+            if (q.id.equals(participantId)) {
+                ofEngineFeed(q);
+                return;
+            }
+        }
+    }
+
     /** A keyframe of what the engine decodes of {@code src}: its feed's layer, or the one the feed waits for. */
     void ofEngineFeed(Peer src) {
         long ssrc;

@@ -74,6 +74,13 @@ final class P2pControl {
         return mode;
     }
 
+    /** The room's P2P state in words: mode, why it is on the server, and the counters. */
+    String summary() {
+        return mode + (lastReason.isEmpty() ? "" : " (" + lastReason + ")") + ", sessions " + sessions.get() + ", connected "
+                + connected.get() + ", fallbacks " + fallbacks.get() + " (failed " + failures.get() + "), messages relayed "
+                + messagesRelayed.get() + ", refused " + messagesRefused.get() + ", late " + messagesLate.get();
+    }
+
     /** Why the room is on the server now ("" while P2P or before any decision). */
     String reason() {
         return lastReason;

@@ -121,6 +121,8 @@ final class Peer {
     final AtomicLong plisSent = new AtomicLong();
     final AtomicLong keyframeRequestsIn = new AtomicLong();
     final long joinedAtMillis = System.currentTimeMillis();
+    /** The transport state its media connection failed in before it was ever READY (ICE or DTLS); null if it did not. */
+    volatile PeerTransport.State setupFailedIn;
 
     Peer(String id, String name, PeerChannel channel, PeerTransport transport, long sessionId, long mainSsrc, long mixSsrc,
          long engineSsrc, StreamRewriter.KeyframeRequester keyframes, StreamRewriter.KeyframeRequester mixKeyframes) {

@@ -28,6 +28,7 @@ final class PeerMediaListener implements PeerTransport.Listener {
     private final AudioReceiver audio;
     private final RtcpReceiver rtcp;
     private final Runnable onReady;
+    private PeerTransport.State last = PeerTransport.State.NEW; // onState is called one at a time, in order
 
     PeerMediaListener(String roomId, Peer p, CameraReceiver camera, AudioReceiver audio, RtcpReceiver rtcp, Runnable onReady) {
         this.roomId = roomId;
@@ -40,6 +41,8 @@ final class PeerMediaListener implements PeerTransport.Listener {
 
     @Override
     public void onState(PeerTransport.State s, String reason) {
+        PeerTransport.State before = last;
+        last = s;
         LOG.info("room '{}': {} transport {}{}", roomId, p, s, reason == null || reason.isEmpty() ? "" : " (" + reason + ")");
         if (s == PeerTransport.State.READY) {
             // the new receiver needs a picture now: keyframes of its main source and of the mix
@@ -57,6 +60,9 @@ final class PeerMediaListener implements PeerTransport.Listener {
             }
             onReady.run();
         } else if (s == PeerTransport.State.FAILED) {
+            if (before != PeerTransport.State.READY) {
+                p.setupFailedIn = before; // a join that never got media: ICE (NEW, CHECKING) or DTLS (CONNECTED) failed
+            }
             p.channel.error("connection_failed", "the media connection failed: " + reason);
             p.channel.bye("media connection failed"); // closes the session: the registry then removes the peer
         }

@@ -6,6 +6,7 @@ import io.ams.sfu.transport.MediaPort;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongConsumer;
 
 /**
  * What every room shares: the one media port, the engine link, the socket that carries plain RTP to
@@ -16,10 +17,17 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param mix             the engine's mix (its layout decides the size each camera needs)
  * @param simulcast       whether browsers are asked for simulcast layers of their camera
  * @param p2p             whether and how rooms of two go peer to peer
+ * @param downlinkEstimates gets each receiver's downlink bandwidth estimate (bps) every tick (metrics)
  */
 public record RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
                           InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast,
-                          P2pSettings p2p) {
+                          P2pSettings p2p, LongConsumer downlinkEstimates) {
+    /** Without a consumer of the bandwidth estimates. */
+    public RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
+                       InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast, P2pSettings p2p) {
+        this(mediaPort, engine, engineOut, timer, mixBindAddress, maxParticipants, mix, simulcast, p2p, bps -> { });
+    }
+
     /** Without peer-to-peer calls. */
     public RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
                        InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast) {

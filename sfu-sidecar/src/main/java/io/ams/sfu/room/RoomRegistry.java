@@ -29,6 +29,7 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
     private volatile RoomContext ctx;
     private final int maxRooms;
     private final RoomLanes lanes;
+    private RelayTotals closedRooms = RelayTotals.ZERO; // guarded by this: what rooms did before they closed
 
     public RoomRegistry(int maxRooms) {
         this(maxRooms, new RoomLanes());
@@ -64,7 +65,7 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
             } catch (RoomClosedException e) {
                 // closed by its last leave between our lookup and our join: open it afresh
                 synchronized (this) {
-                    rooms.remove(roomId, room);
+                    forget(room);
                 }
                 if (attempt >= 2) {
                     throw new RoomException("internal", "room '" + roomId + "' keeps closing, join again");
@@ -110,7 +111,7 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
         room.leave(j.peer(), reason);
         boolean close;
         synchronized (this) {
-            close = room.closeIfEmpty() && rooms.remove(room.id(), room);
+            close = room.closeIfEmpty() && forget(room);
             if (close && !rooms.containsKey(room.id())) {
                 mixReady.remove(room.id());
             }
@@ -119,6 +120,33 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
             room.close();
             lanes.release(room.id());
         }
+    }
+
+    /** Out of the map, its totals kept in {@link #closedRooms}; false if it was not in the map. Caller holds this. */
+    private boolean forget(SfuRoom room) {
+        if (!rooms.remove(room.id(), room)) {
+            return false;
+        }
+        closedRooms = closedRooms.plus(room.metrics());
+        return true;
+    }
+
+    /**
+     * The open rooms, their participants, and what every room's media path has done since the start,
+     * closed rooms included (metrics). Takes no room's lock.
+     */
+    public synchronized Census census() {
+        int participants = 0;
+        RelayTotals sum = closedRooms;
+        for (SfuRoom r : rooms.values()) {
+            participants += r.peerCount();
+            sum = sum.plus(r.metrics());
+        }
+        return new Census(rooms.size(), participants, sum);
+    }
+
+    /** See {@link #census()}. */
+    public record Census(int rooms, int participants, RelayTotals relayed) {
     }
 
     public SfuRoom get(String roomId) {

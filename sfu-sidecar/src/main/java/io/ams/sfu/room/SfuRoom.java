@@ -51,6 +51,7 @@ public final class SfuRoom implements AutoCloseable {
     private final LayerControl layers;
     private final Negotiation negotiation;
     private final KeyframeRequests keyframes = new KeyframeRequests(() -> this.peerView);
+    private final RelayLedger relayed = new RelayLedger();
     private final DownlinkControl downlinks;
     private final SpeakerSelector speakers = SpeakerSelector.standard(); // guarded by itself
     private final Map<String, Peer> peers = new LinkedHashMap<>(); // guarded by this
@@ -78,7 +79,7 @@ public final class SfuRoom implements AutoCloseable {
         this.lane = lane;
         this.layers = new LayerControl(id, ctx.mix());
         this.negotiation = new Negotiation(id, ctx.simulcast());
-        this.downlinks = new DownlinkControl(id, ctx.mix() == null ? 0 : ctx.mix().bitrateKbps() * 1000L);
+        this.downlinks = new DownlinkControl(id, ctx.mix() == null ? 0 : ctx.mix().bitrateKbps() * 1000L, ctx.downlinkEstimates());
         this.mixedIn = new MixedAudioIn(id);
         this.audioMix = new MixedAudioControl(id, ctx.mix() == null ? -1 : ctx.mix().audioMixThreshold());
         this.mix = new MixReceiver(id, ctx.mixBindAddress(), () -> peerView, mixedIn);
@@ -224,7 +225,7 @@ public final class SfuRoom implements AutoCloseable {
         if (peers.remove(p.id) == null) {
             return;
         }
-        publishPeers();
+        relayed.retire(List.of(p), this::publishPeers);
         p2p.onLeave(p, System.currentTimeMillis());
         LOG.info("room '{}': {} left ({}), {} participant(s) remain", id, p, reason, peers.size());
         p.transport.close();
@@ -301,10 +302,7 @@ public final class SfuRoom implements AutoCloseable {
 
     /** The room's P2P state: mode, why it is on the server, and the counters. */
     public synchronized String p2pSummary() {
-        return p2p.mode() + (p2p.reason().isEmpty() ? "" : " (" + p2p.reason() + ")") + ", sessions " + p2p.sessions.get()
-                + ", connected " + p2p.connected.get() + ", fallbacks " + p2p.fallbacks.get() + " (failed "
-                + p2p.failures.get() + "), messages relayed " + p2p.messagesRelayed.get() + ", refused "
-                + p2p.messagesRefused.get() + ", late " + p2p.messagesLate.get();
+        return p2p.summary();
     }
 
     /** The engine records this room (or stopped): everyone is told, and everyone who joins later. */
@@ -513,15 +511,7 @@ public final class SfuRoom implements AutoCloseable {
 
     /** The engine needs a keyframe of this participant, or a receiver switched to it. */
     public void requestKeyframe(String participantId) {
-        Peer p = null;
-        for (Peer q : peerView) {
-            if (q.id.equals(participantId)) {
-                p = q;
-            }
-        }
-        if (p != null) {
-            keyframes.ofEngineFeed(p);
-        }
+        keyframes.ofEngineFeed(participantId);
     }
 
     /** What each participant's camera path sees of the room. */
@@ -624,6 +614,16 @@ public final class SfuRoom implements AutoCloseable {
         return quality.latest();
     }
 
+    /** Participants now, without the room's lock: a scrape never waits for a busy room. */
+    public int peerCount() {
+        return peerView.length;
+    }
+
+    /** What this room's media path has done, departed participants included (metrics; never waits for the room). */
+    public RelayTotals metrics() {
+        return relayed.total(() -> peerView).plus(RelayTotals.ofMix(mix, mixedIn));
+    }
+
     /** A snapshot for the control API and tests. */
     public synchronized RoomSnapshot snapshot() {
         long now = System.nanoTime();
@@ -657,7 +657,7 @@ public final class SfuRoom implements AutoCloseable {
             closed = true;
             left = new ArrayList<>(peers.values());
             peers.clear();
-            publishPeers();
+            relayed.retire(left, this::publishPeers);
         }
         tick.cancel(false);
         for (Peer p : left) {

@@ -27,5 +27,9 @@
  * Rewriting ({@code relay.StreamRewriter}) and sending ({@code transport.MediaSink}) are shared by the
  * stages. Stages see the room only through small {@code Room} interfaces and a peer array snapshot, so a
  * slow room never blocks another and a test can drive one stage alone.
+ *
+ * <p>Metrics read the stages' counters, never count on their own: {@code RelayTotals} sums them per participant,
+ * {@code RelayLedger} keeps the sums of those who left ({@code SfuRoom.metrics()}), and
+ * {@code RoomRegistry.census()} those of closed rooms (RelayLedgerTest).
  */
 package io.ams.sfu.room;

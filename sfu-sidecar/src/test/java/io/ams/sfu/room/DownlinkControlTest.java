@@ -18,7 +18,8 @@ class DownlinkControlTest {
     private final Peer src = StagePackets.peer("src");
     private final Peer q = StagePackets.peer("q");
     private final Peer[] peers = {src, q};
-    private final DownlinkControl control = new DownlinkControl("r", MIX_BPS);
+    private final List<Long> estimates = new java.util.ArrayList<>();
+    private final DownlinkControl control = new DownlinkControl("r", MIX_BPS, estimates::add);
     private long now = 10 * SECOND;
     private int seq;
 
@@ -100,5 +101,15 @@ class DownlinkControlTest {
         tick(3_000_000);
         assertThat(q.mainLayerCap).isEqualTo(Integer.MAX_VALUE);
         assertThat(told()).singleElement().satisfies(b -> assertThat(b.mainLayer()).isNull());
+    }
+
+    @Test
+    void everyRoundHandsTheReceiversEstimateToTheMetrics() {
+        for (int i = 0; i < 30; i++) {
+            tick(3_000_000);
+        }
+        assertThat(estimates).as("one estimate a round, once feedback gave one").isNotEmpty().hasSizeLessThanOrEqualTo(30);
+        assertThat(estimates.get(estimates.size() - 1)).isEqualTo(told().get(told().size() - 1).estimateBps());
+        assertThat(estimates).allSatisfy(bps -> assertThat(bps).isPositive().isLessThan(Long.MAX_VALUE / 8));
     }
 }

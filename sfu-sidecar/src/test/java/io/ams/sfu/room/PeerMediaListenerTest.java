@@ -148,4 +148,23 @@ class PeerMediaListenerTest {
         assertThat(ready).isZero();
         assertThat(TestPeers.channel(a).byes).singleElement().asString().contains("media connection failed");
     }
+
+    @Test
+    void aFailureBeforeReadySaysWhetherIceOrDtlsDidNotComplete() {
+        listener.onState(PeerTransport.State.CHECKING, "ICE checks started");
+        listener.onState(PeerTransport.State.FAILED, "ICE failed: no candidate pair succeeded");
+        assertThat(a.setupFailedIn).isEqualTo(PeerTransport.State.CHECKING);
+        assertThat(RelayTotals.of(a).iceFailed()).isEqualTo(1);
+        assertThat(RelayTotals.of(a).dtlsFailed()).isZero();
+    }
+
+    @Test
+    void aFailureAfterReadyIsNoSetupFailure() {
+        listener.onState(PeerTransport.State.CHECKING, null);
+        listener.onState(PeerTransport.State.CONNECTED, null);
+        listener.onState(PeerTransport.State.READY, null);
+        listener.onState(PeerTransport.State.FAILED, "peer silent");
+        assertThat(a.setupFailedIn).isNull();
+        assertThat(RelayTotals.of(a).iceFailed() + RelayTotals.of(a).dtlsFailed()).isZero();
+    }
 }

@@ -11,16 +11,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A signaling client for tests: the JDK's WebSocket, every message it gets parsed into a queue. */
-final class WsClient implements WebSocket.Listener {
+public final class WsClient implements WebSocket.Listener {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     final BlockingQueue<JsonNode> in = new LinkedBlockingQueue<>();
     final StringBuilder partial = new StringBuilder();
-    volatile boolean closed;
+    public volatile boolean closed;
     volatile String closeReason;
-    WebSocket ws;
+    public WebSocket ws;
 
-    static WsClient open(int httpPort) throws Exception {
+    public static WsClient open(int httpPort) throws Exception {
         WsClient c = new WsClient();
         c.ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + httpPort + "/ws"), c)
                 .get(10, TimeUnit.SECONDS);
@@ -54,12 +54,12 @@ final class WsClient implements WebSocket.Listener {
         closed = true;
     }
 
-    void send(String text) {
+    public void send(String text) {
         ws.sendText(text, true).join();
     }
 
     /** The next message of {@code type} (any type if null) within 10 s; others before it are skipped. */
-    JsonNode next(String type) throws InterruptedException {
+    public JsonNode next(String type) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end) {
             JsonNode m = in.poll(200, TimeUnit.MILLISECONDS);
