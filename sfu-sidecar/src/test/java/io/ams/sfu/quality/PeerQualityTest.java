@@ -127,6 +127,8 @@ class PeerQualityTest {
         assertThat(sr.rtpTimestamp()).isEqualTo(900_000 + 990 * 90 + 5_000);
         assertThat(((RtcpPacket.Sdes) srs.get(1)).chunks().get(0).items().get(0).text()).isEqualTo("ams-p2");
         assertThat(q.senderReportsMapped()).isEqualTo(1);
+        assertThat(q.streamClocks()).as("what the report said, for the client's message clock")
+                .containsExactly(new StreamClock(MAIN, NtpClock.unixMillis(sr.ntpTimestamp()), sr.rtpTimestamp(), 90_000));
 
         // a source that never reported: the timestamp sent, advanced by the time since (as for our own streams)
         sent.clear();
@@ -137,6 +139,7 @@ class PeerQualityTest {
         RtcpPacket.SenderReport fallback = (RtcpPacket.SenderReport) RtcpParser.parse(sent.get(0), 0, sent.get(0).length).get(0);
         assertThat(fallback.rtpTimestamp()).isEqualTo(2_000_000 + 500 * 90);
         assertThat(q.senderReportsMapped()).isEqualTo(1);
+        assertThat(q.streamClocks()).as("nothing to tell: the timestamps are not the source's").isEmpty();
     }
 
     @Test
