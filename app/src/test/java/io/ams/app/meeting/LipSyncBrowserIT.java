@@ -71,13 +71,12 @@ class LipSyncBrowserIT {
                 assertThat(lipSync(b).get("source")).as(b.label + "'s main video shows the speaker")
                         .isEqualTo(speakerId(sidecar));
             }
-            Map<String, Double> before = medians(measuring, 5);
+            Map<String, Double> before = steady(measuring); // NetEq drains what it buffered at the start first
             Map<String, Object> syncedBefore = lipSync(syncing);
 
             nat.setAudioDelay(DELAY_MS);
             long on = System.nanoTime();
-            Meeting.await(6, () -> false); // the audio buffers settle on the new delay
-            Map<String, Double> after = medians(measuring, 5);
+            Map<String, Double> after = steady(measuring);
             // audio held up on the path arrives DELAY_MS later than the video it was captured with; whatever the two
             // receivers' jitter buffers changed meanwhile (NetEq grows after the gap) moves what they play too
             double moved = after.get("offsetMs") - before.get("offsetMs");
@@ -112,6 +111,25 @@ class LipSyncBrowserIT {
         Map<String, Object> s = b.stats();
         Object l = s == null ? null : s.get("lipSync");
         return l instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    /**
+     * The medians of {@link #medians} once two consecutive 3 s windows agree within 40 ms on the offset and the
+     * audio buffer (a jitter buffer draining what it took in at the start, or after a delay step, moves both);
+     * the last window after 45 s otherwise.
+     */
+    private static Map<String, Double> steady(Browser b) throws InterruptedException {
+        Map<String, Double> previous = medians(b, 3);
+        long until = System.nanoTime() + 45_000_000_000L;
+        while (System.nanoTime() < until) {
+            Map<String, Double> now = medians(b, 3);
+            if (Math.abs(now.get("offsetMs") - previous.get("offsetMs")) < 40
+                    && Math.abs(now.get("audioBufferMs") - previous.get("audioBufferMs")) < 40) {
+                return now;
+            }
+            previous = now;
+        }
+        return previous;
     }
 
     /** The medians of the offset and both buffer delays over {@code seconds} of readings (one a second). */
