@@ -72,15 +72,19 @@ final class Render {
                 room.getAudioMixThreshold() < 0 ? "never mixed" : room.getAudioMixThreshold() == 0 ? "always mixed"
                 : room.getAudioMixThreshold() + " participants", room.getMixedAudioPackets(), room.getMixedAudioUnknownSsrc(), room.getMixedAudioEarly(),
                 room.getMixedAudioNoSlot(), room.getMixedAudioRetired(), room.getMixWrongPayloadType(), room.getAudioModeSwitches());
+        if (!room.getP2P().isEmpty()) {
+            out.printf("peer to peer: %s%s%n", room.getP2P(), room.getEngineParked() ? "; the engine has none of the room meanwhile" : "");
+        }
         out.printf("access: %s%n", room.getLocked() ? "locked by " + room.getLockedBy() + " (nobody new can join)"
                 : "open to anyone with a valid link");
         if (room.getParticipantsCount() == 0) {
             return;
         }
-        Table table = new Table("ID", "NAME", "ROLE", "SEES", "PINNED", "HEARS", "RTP-IN", "DROPPED", "FORWARDED", "NACKS-SENT",
+        Table table = new Table("ID", "NAME", "ROLE", "MEDIA", "SEES", "PINNED", "HEARS", "RTP-IN", "DROPPED", "FORWARDED", "NACKS-SENT",
                 "RECOVERED", "LOST", "NACKS-ANSWERED", "PLI-SENT", "TRANSPORT");
         for (SfuParticipant p : room.getParticipantsList()) {
-            table.row(p.getId(), p.getDisplayName(), dash(p.getRole()), dash(p.getMainSource()), dash(p.getPinned()),
+            table.row(p.getId(), p.getDisplayName(), dash(p.getRole()), p.getMediaMode().isEmpty() ? "server" : p.getMediaMode(),
+                    dash(p.getMainSource()), dash(p.getPinned()),
                     audioMode(p.getAudio()), p.getRtpIn(),
                     p.getRtpDropped(), p.getForwarded(), p.getNacksSent(), p.getUplinkRecovered(), p.getUplinkLost(),
                     p.getNacksAnswered() + "/" + (p.getNacksAnswered() + p.getNacksMissed()), p.getPlisSent(), p.getTransport());

@@ -119,6 +119,10 @@ class P2pBrowserIT {
         assertThat(Meeting.await(15, () -> Meeting.near(green.sample("main", 0.5, 0.5), COLOURS.get("red"), 60)))
                 .as("green sees red directly: " + green.sample("main", 0.5, 0.5)).isTrue();
         assertThat(meeting.room(ROOM).p2pSummary()).startsWith("P2P");
+        assertThat(meeting.room(ROOM).mediaModes()).as("ams ctl sfu get: both peer to peer").containsValues("p2p", "p2p");
+        assertThat(Meeting.await(10, () -> !engineRooms().contains(ROOM)))
+                .as("the engine has no idle work for the room while it runs peer to peer: " + engineRooms()).isTrue();
+        assertThat(meeting.server.sidecar().engine().parked(ROOM)).isTrue();
         long p2pFrames = ((Number) p2pStats(red).get("framesDecoded")).longValue();
         assertThat(p2pFrames).as("red decodes green's video from the P2P connection").isPositive();
     }
@@ -166,6 +170,7 @@ class P2pBrowserIT {
         assertThat(gapRed).as("red's main video had frames across the switch").isPositive();
         assertThat(gapGreen).isPositive();
         assertThat(meeting.room(ROOM).p2pSummary()).startsWith("SERVER (3 participants)");
+        assertThat(engineRooms()).as("the room back in the engine (every mix decoded above)").contains(ROOM);
     }
 
     /** The largest interval between presented frames of the page's main video since {@code from} (ms). */
@@ -208,6 +213,18 @@ class P2pBrowserIT {
         // the recording has both: the engine decodes both cameras while it runs
         assertThat(Meeting.await(20, () -> engineDecodesAll(2))).as("the engine decodes both cameras").isTrue();
         meeting.server.sidecar().engine().setRecording(ROOM, false, "test");
+    }
+
+    /** The rooms the engine has now (Mixer.ListRooms). */
+    static List<String> engineRooms() {
+        io.grpc.ManagedChannel ch = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+                .forTarget("127.0.0.1:" + meeting.server.engine().grpcPort()).usePlaintext().build();
+        try {
+            return io.ams.proto.v1.MixerGrpc.newBlockingStub(ch).listRooms(io.ams.proto.v1.ListRoomsRequest.getDefaultInstance())
+                    .getRoomsList().stream().map(io.ams.proto.v1.Room::getId).toList();
+        } finally {
+            ch.shutdownNow();
+        }
     }
 
     static boolean engineDecodesAll(int n) {

@@ -154,6 +154,10 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                 .setMixWrongPayloadType(ma.wrongPayloadType()).setAudioModeSwitches(ma.switches());
         io.ams.sfu.room.SfuRoom room = rooms.get(s.id());
         java.util.Map<String, ParticipantQuality> quality = room == null ? java.util.Map.of() : room.quality();
+        java.util.Map<String, String> media = room == null ? java.util.Map.of() : room.mediaModes();
+        if (room != null) {
+            b.setP2P(room.p2pSummary()).setEngineParked(engine.parked(s.id()));
+        }
         for (RoomSnapshot.PeerSnapshot p : s.peers()) {
             b.addParticipants(SfuParticipant.newBuilder().setId(p.id()).setDisplayName(p.name())
                     .setTransport(nz(p.transport())).setMainSource(nz(p.mainSource())).setPinned(nz(p.pinned()))
@@ -166,7 +170,8 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
                     .mergeFrom(QualityProto.of(quality.get(p.id())))
                     .setBwe(toProto(p.bwe()))
                     .setAudio(toProto(p.audio()))
-                    .setRole(access.roleOf(s.id(), p.id()).claim()));
+                    .setRole(access.roleOf(s.id(), p.id()).claim())
+                    .setMediaMode(media.getOrDefault(p.id(), "server")));
         }
         return b.build();
     }

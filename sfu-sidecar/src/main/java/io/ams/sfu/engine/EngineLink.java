@@ -150,6 +150,31 @@ public final class EngineLink implements AutoCloseable {
         kick();
     }
 
+    /**
+     * Park a room ({@code true}: the engine gets none of it; it is deleted there if it is) or unpark it (created
+     * again with its participants, as after an engine restart). For a 1:1 call running peer to peer: no media
+     * reaches us to decode and nobody watches the mix, so the engine has no idle work for it. Parking tells the
+     * listener the mix is not ready; unparking, that it is once the engine has the room again.
+     */
+    public void parkRoom(String roomId, boolean parked) {
+        synchronized (this) {
+            RoomWish r = wanted.get(roomId);
+            if (r == null || r.parked == parked) {
+                return;
+            }
+            r.parked = parked;
+        }
+        LOG.info("engine link: room '{}' {}", roomId, parked ? "parked (peer to peer): deleted from the engine until the call"
+                + " is back on the server" : "unparked: created in the engine again");
+        kick();
+    }
+
+    /** Whether the room is parked ({@link #parkRoom}). */
+    public synchronized boolean parked(String roomId) {
+        RoomWish r = wanted.get(roomId);
+        return r != null && r.parked;
+    }
+
     /** Want this participant decoded into the room's mix; its video is expected with {@code ssrc} (0: any). */
     public void addParticipant(String roomId, String participantId, String displayName, long ssrc) {
         addParticipant(roomId, participantId, displayName, ssrc, 0);
@@ -294,6 +319,9 @@ public final class EngineLink implements AutoCloseable {
                 it.remove();
                 engineRooms.remove(e.getKey());
                 dropRoutes(e.getKey());
+                if (parked(e.getKey())) {
+                    listener.onMixReady(e.getKey(), false);
+                }
             } else {
                 Set<String> present = new HashSet<>();
                 inEngine.getParticipantsList().forEach(p -> present.add(p.getId()));
@@ -521,10 +549,16 @@ public final class EngineLink implements AutoCloseable {
         };
     }
 
+    /**
+     * The rooms the engine should have: every wanted one that is not parked, and a parked one a host wants recorded
+     * (its recording starts, the room hears of it and the call goes back to the server, which unparks it).
+     */
     private synchronized Map<String, RoomWish> snapshot() {
         Map<String, RoomWish> copy = new LinkedHashMap<>();
         for (RoomWish w : wanted.values()) {
-            copy.put(w.id, w.copy());
+            if (!w.parked || Boolean.TRUE.equals(w.recording)) { // a recording needs the engine: parked or not
+                copy.put(w.id, w.copy());
+            }
         }
         return copy;
     }

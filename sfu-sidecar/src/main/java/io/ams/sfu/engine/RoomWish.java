@@ -19,6 +19,8 @@ final class RoomWish {
     String mainSpeaker = "";
     Boolean recording;       // null: no wish (an operator's recordings are left alone)
     String recordingBy = "";
+    /** Kept out of the engine for now (a 1:1 call running peer to peer): deleted there, created again when unparked. */
+    boolean parked;
 
     RoomWish(String id, InetSocketAddress mixTarget) {
         this.id = id;
@@ -31,6 +33,7 @@ final class RoomWish {
         c.mainSpeaker = mainSpeaker;
         c.recording = recording;
         c.recordingBy = recordingBy;
+        c.parked = parked;
         return c;
     }
 }

@@ -42,6 +42,13 @@ final class P2pControl {
         String id();
 
         boolean recorded();
+
+        /**
+         * The call runs peer to peer ({@code true}) or is back on the server: while it is, the engine needs none of
+         * the room (no media reaches us to decode, and the mix would go to nobody).
+         */
+        default void engineParked(boolean parked) {
+        }
     }
 
     private final P2pSettings settings;
@@ -179,6 +186,9 @@ final class P2pControl {
         Mode was = mode;
         mode = Mode.SERVER;
         eligibleSince = -1;
+        if (was == Mode.P2P) {
+            room.engineParked(false); // first: the mix comes back while the clients resume their server media
+        }
         lastReason = reason;
         fallbacks.incrementAndGet();
         if (failed) {
@@ -205,14 +215,26 @@ final class P2pControl {
     }
 
     /**
+     * Whether {@code from} was one of the two of the call that ended last and is not in a call now: what it sent
+     * before it heard of the switch (its 500 ms p2p-stats, a failure report crossing ours) is counted as late and
+     * dropped, no error for the client.
+     */
+    boolean late(Peer from) {
+        if (from == offerer || from == answerer || !("+" + lastPair + "+").contains("+" + from.id + "+")) {
+            return false;
+        }
+        messagesLate.incrementAndGet();
+        return true;
+    }
+
+    /**
      * A P2P message from a client: {@code p2p-offer}, {@code p2p-answer} and {@code p2p-candidate} are
      * relayed to the other of the two; {@code p2p-state} reports the client's P2P connection
      * ("connected" or "failed"). Refused (the exception says why) when the sender is not in a P2P call.
      */
     void onMessage(Peer from, String type, JsonNode m, long nowMillis) throws RoomException {
         Peer other = from == offerer ? answerer : from == answerer ? offerer : null;
-        if (other == null && ("+" + lastPair + "+").contains("+" + from.id + "+")) {
-            messagesLate.incrementAndGet(); // sent before it heard p2p-stop (a failure report crossing ours)
+        if (late(from)) {
             return;
         }
         if (mode == Mode.SERVER || other == null) {
@@ -258,6 +280,7 @@ final class P2pControl {
                         if (mode == Mode.CONNECTING && offererUp && answererUp) {
                             mode = Mode.P2P;
                             connected.incrementAndGet();
+                            room.engineParked(true);
                             LOG.info("room '{}': {} and {} talk peer to peer", room.id(), offerer, answerer);
                             offerer.channel.p2p("media-mode", Map.of("mode", "p2p"));
                             answerer.channel.p2p("media-mode", Map.of("mode", "p2p"));

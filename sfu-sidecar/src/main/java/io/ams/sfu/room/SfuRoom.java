@@ -93,6 +93,11 @@ public final class SfuRoom implements AutoCloseable {
             public boolean recorded() {
                 return recordingBy != null;
             }
+
+            @Override
+            public void engineParked(boolean parked) {
+                ctx.engine().parkRoom(id, parked);
+            }
         });
         ctx.engine().openRoom(id, mix.address());
         this.tick = ctx.timer().scheduleWithFixedDelay(this::queueTick, 100, 100, TimeUnit.MILLISECONDS);
@@ -276,6 +281,9 @@ public final class SfuRoom implements AutoCloseable {
      */
     private void p2pStats(Peer p, com.fasterxml.jackson.databind.JsonNode m) throws RoomException {
         if (!p2p.modeOf(p).equals("p2p")) {
+            if (p2p.late(p)) {
+                return; // its call just went back to the server; the client had not heard yet
+            }
             throw new RoomException("bad_message", "'p2p-stats' outside a peer-to-peer call");
         }
         com.fasterxml.jackson.databind.JsonNode level = m.get("audioLevel");
@@ -298,6 +306,15 @@ public final class SfuRoom implements AutoCloseable {
     /** "p2p" while {@code p} talks peer to peer, else "server". */
     public synchronized String mediaMode(Peer p) {
         return p2p.modeOf(p);
+    }
+
+    /** Each participant's media mode by id: "p2p" or "server" (control API). */
+    public synchronized Map<String, String> mediaModes() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Peer p : peers.values()) {
+            out.put(p.id, p2p.modeOf(p));
+        }
+        return out;
     }
 
     /** The room's P2P state: mode, why it is on the server, and the counters. */

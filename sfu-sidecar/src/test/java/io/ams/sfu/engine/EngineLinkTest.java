@@ -159,6 +159,75 @@ class EngineLinkTest {
     }
 
     @Test
+    void aParkedRoomIsNotInTheEngineAndComesBackWithItsParticipantsWhenUnparked() throws Exception {
+        InetSocketAddress target = new InetSocketAddress("127.0.0.1", 40004);
+        java.util.List<Boolean> ready = new java.util.concurrent.CopyOnWriteArrayList<>();
+        link = new EngineLink(channel, MixSettings.defaults(), new EngineLink.Listener() {
+            @Override
+            public void onMixReady(String roomId, boolean r) {
+                ready.add(r);
+            }
+
+            @Override
+            public void onKeyframeNeeded(String roomId, String participantId) {
+            }
+        });
+        link.start();
+        link.openRoom("r", target);
+        link.addParticipant("r", "p1", "Ada", 1234);
+        link.addParticipant("r", "p2", "Bob", 5678);
+        assertThat(await(() -> engine.participants("r").equals(Set.of("p1", "p2")))).isTrue();
+        assertThat(link.route("r", "p1")).isNotNull();
+
+        link.parkRoom("r", true); // the call went peer to peer
+        assertThat(await(() -> engine.destination("r") == null)).as("deleted from the engine").isTrue();
+        assertThat(link.parked("r")).isTrue();
+        assertThat(link.route("r", "p1")).as("no media goes to the engine for it").isNull();
+        assertThat(await(() -> ready.equals(java.util.List.of(true, false)))).as("the mix is not ready meanwhile: " + ready).isTrue();
+        int created = engine.created;
+        Thread.sleep(1500); // a periodic reconcile leaves it out
+        assertThat(engine.created).as("not re-created while parked").isEqualTo(created);
+
+        link.addParticipant("r", "p2", "Bob (renamed)", 5678); // the wish still follows the room meanwhile
+        link.parkRoom("r", false); // back on the server
+        assertThat(await(() -> "127.0.0.1:40004".equals(engine.destination("r")) && engine.participants("r").equals(Set.of("p1", "p2"))))
+                .as("created again with both participants").isTrue();
+        assertThat(await(() -> link.route("r", "p2") != null)).isTrue();
+        assertThat(await(() -> ready.equals(java.util.List.of(true, false, true)))).as("the mix ready again: " + ready).isTrue();
+        assertThat(link.parked("r")).isFalse();
+    }
+
+    @Test
+    void aRecordingWantedForAParkedRoomCreatesItInTheEngine() throws Exception {
+        java.util.List<String> news = new java.util.concurrent.CopyOnWriteArrayList<>();
+        link = new EngineLink(channel, MixSettings.defaults(), new EngineLink.Listener() {
+            @Override
+            public void onMixReady(String roomId, boolean ready) {
+            }
+
+            @Override
+            public void onKeyframeNeeded(String roomId, String participantId) {
+            }
+
+            @Override
+            public void onRecording(String roomId, boolean active, String by) {
+                news.add(active ? "on:" + by : "off");
+            }
+        });
+        link.start();
+        link.openRoom("r", new InetSocketAddress("127.0.0.1", 40005));
+        link.addParticipant("r", "p1", "Ada", 1234);
+        link.parkRoom("r", true);
+        Thread.sleep(1500);
+        assertThat(engine.destination("r")).as("parked: not in the engine").isNull();
+        // the host presses record during a P2P call: the recording needs the engine, parked or not; the room hears
+        // of it, which ends the P2P call (and unparks the room)
+        assertThat(link.setRecording("r", true, "Ada")).isTrue();
+        assertThat(await(() -> news.equals(java.util.List.of("on:Ada")) && engine.participants("r").equals(Set.of("p1"))))
+                .as("recording news " + news).isTrue();
+    }
+
+    @Test
     void theUplinkRttGoesToTheEngineWhenItMovesMeaningfullyAtMostOnceASecond() throws Exception {
         link = new EngineLink(channel, MixSettings.defaults(), new EngineLink.Listener() {
             @Override

@@ -60,6 +60,7 @@ class P2pControlTest {
     }
 
     boolean recorded;
+    final List<Boolean> parked = new java.util.ArrayList<>(); // what the room was told about the engine
     final P2pControl.Room room = new P2pControl.Room() {
         @Override
         public String id() {
@@ -69,6 +70,11 @@ class P2pControlTest {
         @Override
         public boolean recorded() {
             return recorded;
+        }
+
+        @Override
+        public void engineParked(boolean p) {
+            parked.add(p);
         }
     };
 
@@ -114,6 +120,7 @@ class P2pControlTest {
         assertThat(told(a).last("media-mode").get("mode")).isEqualTo("p2p");
         assertThat(told(b).last("media-mode").get("mode")).isEqualTo("p2p");
         assertThat(control.modeOf(a)).isEqualTo("p2p");
+        assertThat(parked).as("the engine gets none of the room while it runs peer to peer").containsExactly(true);
 
         control.onMessage(a, "p2p-offer", json("{\"sdp\":\"v=0 offer\"}"), 1400);
         assertThat(told(b).last("p2p-offer")).containsEntry("sdp", "v=0 offer").containsEntry("from", "p1");
@@ -132,6 +139,7 @@ class P2pControlTest {
         Peer c = peer("p3", true);
         control.tick(List.of(a, b, c), 2000);
         assertThat(control.mode()).isEqualTo(P2pControl.Mode.SERVER);
+        assertThat(parked).as("the room back in the engine").containsExactly(true, false);
         for (Peer p : List.of(a, b)) {
             List<String> t = told(p).types;
             assertThat(t.subList(t.size() - 2, t.size())).as("media resumes on the server, then P2P closes")
