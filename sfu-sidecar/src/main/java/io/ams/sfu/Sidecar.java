@@ -108,7 +108,7 @@ public final class Sidecar implements AutoCloseable {
             return t;
         });
         rooms.bind(new RoomContext(mediaPort, engine, engineOut, timer, config.mixBindAddress(), config.maxParticipants(),
-                config.mix(), config.simulcast(), config.p2p()));
+                config.mix(), config.simulcast(), config.p2p(), config.iceServers()));
         engine.start();
         if (config.grpcPort() >= 0) {
             ControlAuthInterceptor auth = config.controlToken() == null ? ControlAuthInterceptor.open()
@@ -122,7 +122,7 @@ public final class Sidecar implements AutoCloseable {
                         + ": " + e.getMessage(), e);
             }
         }
-        http = SignalingServer.start(new SignalingController(rooms, tokens, access), config.httpHost(), config.httpPort(),
+        http = SignalingServer.start(new SignalingController(rooms, tokens, access, config.iceServers()), config.httpHost(), config.httpPort(),
                 config.tlsCert(), config.tlsKey());
         LOG.info("sidecar listening: web and signaling {}://{}:{}, media UDP port {}, control gRPC {} ({}), engine {}",
                 http.tls() ? "https" : "http", config.httpHost(), http.port(), mediaPort.port(),

@@ -9,6 +9,7 @@ import io.ams.sfu.access.HostActions;
 import io.ams.sfu.access.Seat;
 import io.ams.sfu.auth.JoinTokens;
 import io.ams.sfu.auth.TokenException;
+import io.ams.sfu.ice.IceServers;
 import io.ams.sfu.room.PeerChannel;
 import io.ams.sfu.room.RoomException;
 import io.ams.sfu.room.RoomRegistry;
@@ -37,8 +38,15 @@ final class SignalingController implements SignalingHandler {
     /** Session id to the room id whose lane it holds (from its join message to its close). */
     private final Map<String, String> sessionRooms = new ConcurrentHashMap<>();
 
+    private final IceServers iceServers;
+
     SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access) {
+        this(rooms, tokens, access, IceServers.none());
+    }
+
+    SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access, IceServers iceServers) {
         this.rooms = rooms;
+        this.iceServers = iceServers;
         this.tokens = tokens;
         this.access = access;
         this.host = new HostActions(access);
@@ -193,6 +201,7 @@ final class SignalingController implements SignalingHandler {
         if (access.locked(room)) {
             joined.put("lockedBy", access.lockedBy(room));
         }
+        joined.set("iceServers", SignalingServer.json().valueToTree(iceServers.forParticipant(j.participantId())));
         s.send(joined);
         j.room().allowP2p(j.peer(), m.path("p2p").asBoolean(false));
         j.room().start(j.peer());

@@ -2,6 +2,7 @@ package io.ams.sfu.room;
 
 import io.ams.sfu.engine.EngineLink;
 import io.ams.sfu.engine.MixSettings;
+import io.ams.sfu.ice.IceServers;
 import io.ams.sfu.transport.MediaPort;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -16,13 +17,18 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param mix             the engine's mix (its layout decides the size each camera needs)
  * @param simulcast       whether browsers are asked for simulcast layers of their camera
  * @param p2p             whether and how rooms of two go peer to peer
+ * @param iceServers      the STUN/TURN servers each participant's P2P connection is given (with its own credentials)
  */
 public record RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
                           InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast,
-                          P2pSettings p2p) {
+                          P2pSettings p2p, IceServers iceServers) {
+    public RoomContext {
+        iceServers = iceServers == null ? IceServers.none() : iceServers;
+    }
+
     /** Without peer-to-peer calls. */
     public RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
                        InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast) {
-        this(mediaPort, engine, engineOut, timer, mixBindAddress, maxParticipants, mix, simulcast, P2pSettings.off());
+        this(mediaPort, engine, engineOut, timer, mixBindAddress, maxParticipants, mix, simulcast, P2pSettings.off(), IceServers.none());
     }
 }
