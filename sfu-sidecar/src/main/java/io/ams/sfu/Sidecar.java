@@ -91,7 +91,8 @@ public final class Sidecar implements AutoCloseable {
             }
         }
         String bind = config.mediaBind() == null ? "0.0.0.0" : config.mediaBind().getHostAddress();
-        mediaPort = MediaPort.open(new TransportConfig(bind, config.mediaPort(), config.advertisedAddresses()),
+        mediaPort = MediaPort.open(new TransportConfig(bind, config.mediaPort(), config.advertisedAddresses(),
+                TransportConfig.DEFAULT_CONSENT_TIMEOUT, config.iceTcpPort()),
                 DtlsIdentity.generate());
         rooms = new RoomRegistry(config.maxRooms());
         NettyChannelBuilder toEngine = NettyChannelBuilder.forTarget(config.engineTarget()).usePlaintext();
@@ -142,6 +143,11 @@ public final class Sidecar implements AutoCloseable {
 
     public int mediaPort() {
         return mediaPort.port();
+    }
+
+    /** The ICE-TCP port, -1 without {@code --ice-tcp-port}. */
+    public int iceTcpPort() {
+        return mediaPort.tcpPort();
     }
 
     public int grpcPort() {
