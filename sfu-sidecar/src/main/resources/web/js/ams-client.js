@@ -40,6 +40,7 @@ const REFUSALS = {
  * up to a quarter (so a restarted server is not hit by every client at once), for at most a minute after
  * the session was lost. */
 import { P2pCall } from './p2p.js';
+import { iceConfig, iceError, selectedPair } from './ice.js';
 
 export const RECONNECT = Object.freeze({
   firstDelayMs: 500,
@@ -55,8 +56,11 @@ export const RECONNECT = Object.freeze({
 const KEEPALIVE = Object.freeze({ pingEveryMs: 10000, silentAfterMs: 25000 });
 
 export class AmsClient extends EventTarget {
-  constructor({ room, name, token, url, p2p = true, p2pBlock = false }) {
+  constructor({ room, name, token, url, p2p = true, p2pBlock = false, relay = null }) {
     super();
+    this.relay = relay;         // ?relay= (tests of restrictive networks): null, 'any', 'udp', 'tcp' or 'tls'
+    this.iceServers = [];       // from joined: STUN and TURN (with this session's credentials)
+    this.iceErrors = [];        // icecandidateerror events of the server connection (a refused TURN credential: 401)
     this.p2pAllowed = p2p;      // we tell the server we can talk peer to peer (join "p2p")
     this.p2pBlock = p2pBlock;   // test hook: the other browser's P2P candidates are dropped (a blocked direct path)
     this.mediaMode = 'server';  // 'p2p' while the call runs peer to peer (message media-mode)
@@ -316,6 +320,7 @@ export class AmsClient extends EventTarget {
         this.role = m.role || 'participant';
         this.lockedBy = m.lockedBy || null;
         this.locked = !!m.locked;
+        this.iceServers = Array.isArray(m.iceServers) ? m.iceServers : [];
         this._admitted = true;
         clearTimeout(this._attemptTimer);
         this._attemptTimer = null;
@@ -429,7 +434,13 @@ export class AmsClient extends EventTarget {
 
   _ensurePc() {
     if (this.pc) return this.pc;
-    const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const pc = new RTCPeerConnection({ ...iceConfig(this.iceServers, this.relay), bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require' });
+    pc.onicecandidateerror = (e) => {
+      if (pc !== this.pc) return;
+      this.iceErrors.push(iceError(e));
+      if (this.iceErrors.length > 50) this.iceErrors.shift();
+    };
     pc.onicecandidate = (e) => {
       if (pc !== this.pc) return;
       if (e.candidate) {
@@ -624,7 +635,7 @@ export class AmsClient extends EventTarget {
 
   _p2pStart(m) {
     this._endP2p();
-    this.p2p = new P2pCall({ peerId: m.peer, initiator: !!m.initiator, iceServers: m.iceServers || [],
+    this.p2p = new P2pCall({ peerId: m.peer, initiator: !!m.initiator, iceServers: m.iceServers || [], relay: this.relay,
       connectMs: m.connectMs || 8000, localStream: this.localStream, send: (x) => this._send(x),
       blockRemoteCandidates: this.p2pBlock,
       onRemote: () => { if (this.mediaMode === 'p2p') this._showP2p(); } });
@@ -746,7 +757,8 @@ export class AmsClient extends EventTarget {
   async stats() {
     const out = { main: null, mix: null, audioIn: 0, audioMode: this.audioMode, audioInbound: [], outbound: { video: null, audio: null }, outboundLayers: [],
       availableOutgoingBitrate: 0, bandwidth: this.bandwidth, mediaMode: this.mediaMode,
-      p2p: this.p2p ? await this.p2p.stats().catch(() => null) : null };
+      p2p: this.p2p ? await this.p2p.stats().catch(() => null) : null, selectedPair: null,
+      iceErrors: this.iceErrors.slice() };
     // a rejoin may replace both while getStats() runs: read one session's
     const pc = this.pc;
     const tracks = this.tracks;
@@ -756,6 +768,7 @@ export class AmsClient extends EventTarget {
       if (t.receiver && t.receiver.track) midOfTrack[t.receiver.track.id] = t.mid;
     }
     const report = await pc.getStats();
+    out.selectedPair = selectedPair(report); // {local, remote}: candidateType, protocol, relayProtocol, address, port
     report.forEach((r) => {
       if (r.type === 'inbound-rtp') {
         const mid = r.mid || midOfTrack[r.trackIdentifier];
