@@ -9,6 +9,7 @@ import io.ams.sfu.room.P2pSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * 'relay'; and ICE-TCP straight to the sidecar's {@code --ice-tcp-port}, the page's UDP candidates (both
  * sides) withheld by a script, as a network that drops UDP would. In every case the newcomer decodes main and
  * mix and sees the other participant (red, who speaks) as main. UDP is not really blocked here (no network
- * namespace); the relay policy and the withheld candidates leave ICE no other path.
+ * namespace); the relay policy and the withheld candidates leave ICE no other path. Bad input: a TURN credential
+ * the server refuses reaches the page as an icecandidateerror 401 ({@code iceErrors}), and without the relay
+ * policy the page still connects over its other candidates.
  */
 class RestrictiveNetworksBrowserIT {
     static final String ROOM = "restrictive-it";
@@ -47,6 +50,20 @@ class RestrictiveNetworksBrowserIT {
                   super.onicecandidate = (e) => { if (e.candidate && udp(e.candidate.candidate)) return; if (f) f(e); };
                 }
                 get onicecandidate() { return super.onicecandidate; }
+              };
+            })();
+            """;
+
+    /** Spoils the TURN credential the page got in joined, as an expired or foreign one would be. */
+    static final String WRONG_CREDENTIAL = """
+            (() => {
+              const Orig = window.RTCPeerConnection;
+              window.RTCPeerConnection = class extends Orig {
+                constructor(cfg) {
+                  const c = { ...(cfg || {}) };
+                  c.iceServers = (c.iceServers || []).map((s) => (s.credential ? { ...s, credential: 'd3Jvbmc=' } : s));
+                  super(c);
+                }
               };
             })();
             """;
@@ -122,6 +139,40 @@ class RestrictiveNetworksBrowserIT {
         assertThat(((Number) remote.get("port")).intValue()).as(pair.toString()).isEqualTo(tcpPort);
     }
 
+    /** Bad input: a refused TURN credential is reported to the page (icecandidateerror 401). */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aWrongTurnCredentialIsReportedToThePage() throws Exception {
+        try (Browser green = new Browser("green-wrong", greenVideo, silence,
+                Files.createDirectories(dir.resolve("profile-green-wrong")), true)) {
+            green.beforeEachPage(WRONG_CREDENTIAL);
+            green.open(meeting.url(ROOM, "green-wrong") + "&relay=udp");
+            assertThat(Meeting.await(20, () -> ((List<Map<String, Object>>) green.stats().get("iceErrors")).stream()
+                    .anyMatch(e -> ((Number) e.get("errorCode")).intValue() == 401
+                            && String.valueOf(e.get("url")).startsWith("turn:127.0.0.1:" + coturn.port))))
+                    .as("the TURN server's 401 is in the page's iceErrors: " + green.stats().get("iceErrors")).isTrue();
+        }
+    }
+
+    /**
+     * Bad input: with a refused TURN credential and no relay policy the page connects over its other
+     * candidates. (Chromium stops gathering once a pair works, so here the 401 may never reach the page.)
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aWrongTurnCredentialLeavesTheOtherCandidates() throws Exception {
+        try (Browser green = new Browser("green-fallback", greenVideo, silence,
+                Files.createDirectories(dir.resolve("profile-green-fallback")), true)) {
+            green.beforeEachPage(WRONG_CREDENTIAL);
+            green.open(meeting.url(ROOM, "green-fallback"));
+            assertThat(Meeting.await(40, () -> green.framesDecoded("main") > 20))
+                    .as("green decodes main without TURN: " + green.stats()).isTrue();
+            Map<String, Object> pair = (Map<String, Object>) green.stats().get("selectedPair");
+            assertThat(((Map<String, Object>) pair.get("local")).get("candidateType")).as(pair.toString())
+                    .isNotEqualTo("relay");
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private Map<String, Object> joinAndGetLocalCandidate(String relay, String extra, String hook) throws Exception {
         return (Map<String, Object>) joinAndGetPair(relay, "&relay=" + relay + extra, hook).get("local");
@@ -143,7 +194,7 @@ class RestrictiveNetworksBrowserIT {
             Map<String, Object> stats = green.stats();
             Map<String, Object> pair = (Map<String, Object>) stats.get("selectedPair");
             assertThat(pair).as(label + ": a selected pair in " + stats).isNotNull();
-            assertThat((java.util.List<Object>) stats.get("iceErrors")).as(label + ": no ICE errors with good credentials")
+            assertThat((List<Object>) stats.get("iceErrors")).as(label + ": no ICE errors with good credentials")
                     .allSatisfy(e -> assertThat(((Map<String, Object>) e).get("errorCode")).isNotEqualTo(401L));
             return pair;
         }
