@@ -130,6 +130,8 @@ public final class Sidecar implements AutoCloseable {
                 grpc == null ? "off" : config.grpcHost() + ":" + grpc.getPort(),
                 config.controlToken() != null ? "control token required and sent to the engine" : "no control token",
                 config.engineTarget());
+        LOG.info("ICE for clients: {}, ICE-TCP {}", config.iceServers().uris().isEmpty() ? "host candidates only"
+                : config.iceServers(), mediaPort.tcpPort() < 0 ? "off" : "on TCP port " + mediaPort.tcpPort());
     }
 
     /** The configuration it was started with. */

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The paths for networks that block UDP, each proved by the candidate pair headless Chromium itself selected
@@ -103,25 +105,13 @@ class RestrictiveNetworksBrowserIT {
         }
     }
 
-    @Test
-    void turnOverUdp() throws Exception {
-        Map<String, Object> local = joinAndGetLocalCandidate("udp", "", null);
-        assertThat(local.get("candidateType")).isEqualTo("relay");
-        assertThat(local.get("relayProtocol")).isEqualTo("udp");
-    }
-
-    @Test
-    void turnOverTcp() throws Exception {
-        Map<String, Object> local = joinAndGetLocalCandidate("tcp", "", null);
-        assertThat(local.get("candidateType")).isEqualTo("relay");
-        assertThat(local.get("relayProtocol")).isEqualTo("tcp");
-    }
-
-    @Test
-    void turnOverTls() throws Exception {
-        Map<String, Object> local = joinAndGetLocalCandidate("tls", "", null);
-        assertThat(local.get("candidateType")).isEqualTo("relay");
-        assertThat(local.get("relayProtocol")).isEqualTo("tls");
+    /** TURN/UDP, TURN/TCP and TURN/TLS: the page's selected local candidate is a relay of that kind. */
+    @ParameterizedTest
+    @ValueSource(strings = {"udp", "tcp", "tls"})
+    void throughTurn(String relay) throws Exception {
+        Map<String, Object> local = joinAndGetLocalCandidate(relay);
+        assertThat(local.get("candidateType")).as(local.toString()).isEqualTo("relay");
+        assertThat(local.get("relayProtocol")).as(local.toString()).isEqualTo(relay);
     }
 
     @Test
@@ -143,9 +133,7 @@ class RestrictiveNetworksBrowserIT {
     @Test
     @SuppressWarnings("unchecked")
     void aWrongTurnCredentialIsReportedToThePage() throws Exception {
-        try (Browser green = new Browser("green-wrong", greenVideo, silence,
-                Files.createDirectories(dir.resolve("profile-green-wrong")), true)) {
-            green.beforeEachPage(WRONG_CREDENTIAL);
+        try (Browser green = green("wrong", WRONG_CREDENTIAL)) {
             green.open(meeting.url(ROOM, "green-wrong") + "&relay=udp");
             assertThat(Meeting.await(20, () -> ((List<Map<String, Object>>) green.stats().get("iceErrors")).stream()
                     .anyMatch(e -> ((Number) e.get("errorCode")).intValue() == 401
@@ -161,9 +149,7 @@ class RestrictiveNetworksBrowserIT {
     @Test
     @SuppressWarnings("unchecked")
     void aWrongTurnCredentialLeavesTheOtherCandidates() throws Exception {
-        try (Browser green = new Browser("green-fallback", greenVideo, silence,
-                Files.createDirectories(dir.resolve("profile-green-fallback")), true)) {
-            green.beforeEachPage(WRONG_CREDENTIAL);
+        try (Browser green = green("fallback", WRONG_CREDENTIAL)) {
             green.open(meeting.url(ROOM, "green-fallback"));
             assertThat(Meeting.await(40, () -> green.framesDecoded("main") > 20))
                     .as("green decodes main without TURN: " + green.stats()).isTrue();
@@ -173,19 +159,25 @@ class RestrictiveNetworksBrowserIT {
         }
     }
 
+    /** A new green participant's browser (its own profile), with {@code hook} (may be null) in every page. */
+    private static Browser green(String label, String hook) throws Exception {
+        Browser b = new Browser("green-" + label, greenVideo, silence,
+                Files.createDirectories(dir.resolve("profile-green-" + label)), true); // TURN/TLS: self-signed
+        if (hook != null) {
+            b.beforeEachPage(hook);
+        }
+        return b;
+    }
+
     @SuppressWarnings("unchecked")
-    private Map<String, Object> joinAndGetLocalCandidate(String relay, String extra, String hook) throws Exception {
-        return (Map<String, Object>) joinAndGetPair(relay, "&relay=" + relay + extra, hook).get("local");
+    private Map<String, Object> joinAndGetLocalCandidate(String relay) throws Exception {
+        return (Map<String, Object>) joinAndGetPair(relay, "&relay=" + relay, null).get("local");
     }
 
     /** A green participant joins with {@code query}, decodes main and mix and sees red; its selected pair. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> joinAndGetPair(String label, String query, String hook) throws Exception {
-        try (Browser green = new Browser("green-" + label, greenVideo, silence,
-                Files.createDirectories(dir.resolve("profile-green-" + label)), true)) {
-            if (hook != null) {
-                green.beforeEachPage(hook);
-            }
+        try (Browser green = green(label, hook)) {
             green.open(meeting.url(ROOM, "green-" + label) + query);
             assertThat(Meeting.await(40, () -> green.framesDecoded("main") > 20 && green.framesDecoded("mix") > 20))
                     .as(label + ": green decodes main and mix: " + green.stats() + "\ncoturn: " + coturn.tail()).isTrue();

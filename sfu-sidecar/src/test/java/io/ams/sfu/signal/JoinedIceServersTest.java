@@ -1,25 +1,20 @@
-package io.ams.sfu.ice;
+package io.ams.sfu.signal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ams.sfu.Sidecar;
 import io.ams.sfu.SidecarConfig;
+import io.ams.sfu.ice.IceServers;
+import io.ams.sfu.ice.TurnSecret;
+import io.ams.sfu.ice.TurnUri;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -28,17 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Over the real signaling WebSocket of a sidecar (no engine): {@code joined} carries the ICE servers. */
 class JoinedIceServersTest {
-    static final ObjectMapper JSON = new ObjectMapper();
     static final String SECRET = "joined-test-secret";
     @TempDir
     Path dir;
     Sidecar sidecar;
-    WebSocket ws;
+    WsClient client;
 
     @AfterEach
     void stop() {
-        if (ws != null) {
-            ws.abort();
+        if (client != null) {
+            client.ws.abort();
         }
         if (sidecar != null) {
             sidecar.close();
@@ -84,36 +78,10 @@ class JoinedIceServersTest {
         }
         sidecar = Sidecar.start(SidecarConfig.defaults(dir).withPorts(0, 0, -1).withHttpHost("127.0.0.1")
                 .withEngine("127.0.0.1:" + closed).withIce(servers, -1));
-        BlockingQueue<JsonNode> in = new LinkedBlockingQueue<>();
-        ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + sidecar.httpPort() + "/ws"), new WebSocket.Listener() {
-                    final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            try {
-                                in.add(JSON.readTree(partial.toString()));
-                            } catch (Exception e) {
-                                in.add(JSON.createObjectNode().put("type", "unparseable"));
-                            }
-                            partial.setLength(0);
-                        }
-                        w.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+        client = WsClient.open(sidecar.httpPort());
         String token = sidecar.tokens().issue("ice-room", name, Duration.ofMinutes(5));
-        ws.sendText(JSON.createObjectNode().put("type", "join").put("room", "ice-room").put("name", name)
-                .put("token", token).toString(), true).join();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < end) {
-            JsonNode m = in.poll(200, TimeUnit.MILLISECONDS);
-            if (m != null && m.path("type").asText().equals("joined")) {
-                return m;
-            }
-        }
-        throw new AssertionError("no 'joined' within 10 s");
+        client.send(WsClient.JSON.createObjectNode().put("type", "join").put("room", "ice-room").put("name", name)
+                .put("token", token).toString());
+        return client.next("joined");
     }
 }
