@@ -42,8 +42,13 @@ final class Coturn implements AutoCloseable {
         return Files.isExecutable(BINARY);
     }
 
-    /** Starts coturn and waits until it accepts TCP on both ports. */
+    /** Starts coturn on loopback and waits until it accepts TCP on both ports. */
     Coturn(Path parent) throws IOException, InterruptedException {
+        this(parent, null);
+    }
+
+    /** @param alsoOn another address of this host to listen on as well (null: loopback only) */
+    Coturn(Path parent, String alsoOn) throws IOException, InterruptedException {
         dir = Files.createDirectories(parent.resolve("coturn"));
         port = freePort();
         tlsPort = freePort();
@@ -52,6 +57,7 @@ final class Coturn implements AutoCloseable {
         Path config = dir.resolve("turnserver.conf");
         Files.writeString(config, String.join("\n",
                 "listening-ip=127.0.0.1",
+                alsoOn == null ? "" : "listening-ip=" + alsoOn,
                 "relay-ip=127.0.0.1",
                 "listening-port=" + port,
                 "tls-listening-port=" + tlsPort,
@@ -117,18 +123,23 @@ final class Coturn implements AutoCloseable {
         return f;
     }
 
-    /** TURN/UDP, TURN/TCP and TURN/TLS URIs of this server. */
-    List<TurnUri> uris() {
+    /** TURN/UDP, TURN/TCP and TURN/TLS URIs of this server at {@code host}. */
+    List<TurnUri> uris(String host) {
         List<TurnUri> uris = new ArrayList<>();
-        uris.add(TurnUri.parse("turn:127.0.0.1:" + port + "?transport=udp"));
-        uris.add(TurnUri.parse("turn:127.0.0.1:" + port + "?transport=tcp"));
-        uris.add(TurnUri.parse("turns:127.0.0.1:" + tlsPort + "?transport=tcp"));
+        uris.add(TurnUri.parse("turn:" + host + ":" + port + "?transport=udp"));
+        uris.add(TurnUri.parse("turn:" + host + ":" + port + "?transport=tcp"));
+        uris.add(TurnUri.parse("turns:" + host + ":" + tlsPort + "?transport=tcp"));
         return uris;
     }
 
-    /** The ICE servers a sidecar hands out for this coturn (credentials for {@code ttl}). */
+    /** The ICE servers a sidecar hands out for this coturn on loopback (credentials for {@code ttl}). */
     IceServers iceServers(Duration ttl) {
-        return new IceServers(uris(), TurnSecret.of(secret), ttl);
+        return iceServers("127.0.0.1", ttl);
+    }
+
+    /** The same at {@code host}. */
+    IceServers iceServers(String host, Duration ttl) {
+        return new IceServers(uris(host), TurnSecret.of(secret), ttl);
     }
 
     /** The end of coturn's log, for assertion messages. */
