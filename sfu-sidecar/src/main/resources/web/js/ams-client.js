@@ -438,8 +438,13 @@ export class AmsClient extends EventTarget {
       rtcpMuxPolicy: 'require' });
     pc.onicecandidateerror = (e) => {
       if (pc !== this.pc) return;
-      this.iceErrors.push(iceError(e));
+      const err = iceError(e);
+      this.iceErrors.push(err);
       if (this.iceErrors.length > 50) this.iceErrors.shift();
+      if (err.errorCode === 401 && this.iceErrors.filter((x) => x.errorCode === 401).length === 1) {
+        // once per connection: the media may still connect over other candidates, so a notice, not an error
+        this._notice('The relay server refused this session\'s credentials (' + err.url + '); trying other paths.');
+      }
     };
     pc.onicecandidate = (e) => {
       if (pc !== this.pc) return;

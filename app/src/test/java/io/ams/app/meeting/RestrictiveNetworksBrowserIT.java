@@ -139,6 +139,8 @@ class RestrictiveNetworksBrowserIT {
                     .anyMatch(e -> ((Number) e.get("errorCode")).intValue() == 401
                             && String.valueOf(e.get("url")).startsWith("turn:127.0.0.1:" + coturn.port))))
                     .as("the TURN server's 401 is in the page's iceErrors: " + green.stats().get("iceErrors")).isTrue();
+            assertThat(String.valueOf(green.js("return JSON.stringify(window.amsClient.notices)")))
+                    .as("and the participant is told").contains("refused this session's credentials");
         }
     }
 
