@@ -32,7 +32,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RestrictiveNetworksBrowserIT {
     static final String ROOM = "restrictive-it";
     static final int[] RED = {230, 30, 30};
-    static final int[] GREEN = {30, 200, 30};
 
     /** Drops every UDP candidate: from the server's offer, trickled to us, and of our own before we send it. */
     static final String NO_UDP = """
@@ -177,20 +176,29 @@ class RestrictiveNetworksBrowserIT {
     }
 
     /** A green participant joins with {@code query}, decodes main and mix and sees red; its selected pair. */
-    @SuppressWarnings("unchecked")
     private Map<String, Object> joinAndGetPair(String label, String query, String hook) throws Exception {
         try (Browser green = green(label, hook)) {
-            green.open(meeting.url(ROOM, "green-" + label) + query);
-            assertThat(Meeting.await(40, () -> green.framesDecoded("main") > 20 && green.framesDecoded("mix") > 20))
-                    .as(label + ": green decodes main and mix: " + green.stats() + "\ncoturn: " + coturn.tail()).isTrue();
-            assertThat(Meeting.await(20, () -> Meeting.near(green.sample("main", 0.5, 0.5), RED, 60)))
-                    .as(label + ": green sees red, who speaks, as main: " + green.sample("main", 0.5, 0.5)).isTrue();
-            Map<String, Object> stats = green.stats();
-            Map<String, Object> pair = (Map<String, Object>) stats.get("selectedPair");
-            assertThat(pair).as(label + ": a selected pair in " + stats).isNotNull();
-            assertThat((List<Object>) stats.get("iceErrors")).as(label + ": no ICE errors with good credentials")
-                    .allSatisfy(e -> assertThat(((Map<String, Object>) e).get("errorCode")).isNotEqualTo(401L));
-            return pair;
+            return meetsRed(green, meeting.url(ROOM, "green-" + label) + query, label, coturn);
         }
+    }
+
+    /**
+     * {@code green} opens {@code url}, decodes main and mix, sees red (who speaks) as main and has no refused
+     * TURN credential; the candidate pair it selected. Shared with {@link UdpBlockedBrowserIT}.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> meetsRed(Browser green, String url, String label, Coturn coturn) throws Exception {
+        green.open(url);
+        assertThat(Meeting.await(60, () -> green.framesDecoded("main") > 20 && green.framesDecoded("mix") > 20))
+                .as(label + ": green decodes main and mix: " + green.stats() + "\ncoturn: " + coturn.tail()).isTrue();
+        assertThat(Meeting.await(20, () -> Meeting.near(green.sample("main", 0.5, 0.5), RED, 60)))
+                .as(label + ": green sees red, who speaks, as main: " + green.sample("main", 0.5, 0.5)).isTrue();
+        Map<String, Object> stats = green.stats();
+        Map<String, Object> pair = (Map<String, Object>) stats.get("selectedPair");
+        assertThat(pair).as(label + ": a selected pair in " + stats).isNotNull();
+        assertThat((List<Object>) stats.get("iceErrors")).as(label + ": no ICE errors with good credentials")
+                .allSatisfy(e -> assertThat(((Number) ((Map<String, Object>) e).get("errorCode")).intValue())
+                        .isNotEqualTo(401));
+        return pair;
     }
 }

@@ -15,18 +15,30 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Really blocked UDP: a green headless Chromium runs in a network namespace whose link carries TCP only
  * ({@link UdpBlockedNetwork}), a red one on this host. Through a real coturn ({@link Coturn}, listening on the
- * link's address too) over TURN/TCP and TURN/TLS (the page's {@code ?relay=tcp|tls}), and with no relay
- * policy at all over ICE-TCP to the sidecar's {@code --ice-tcp-port}, green decodes main and mix and sees
- * red as main; its selected pair (getStats) proves the path, and in the ICE-TCP case the namespace's filter
- * counts the UDP checks it dropped (with a relay policy the page sends no UDP at all). Skipped, with the reason, where namespaces or tc are not available.
+ * link's address too) over TURN/TCP and TURN/TLS (the page's {@code ?relay=tcp|tls}), and, with no relay
+ * policy and no TURN server given to the page, over ICE-TCP to the sidecar's {@code --ice-tcp-port}, green
+ * decodes main and mix and sees red as main; its selected pair (getStats) proves the path, and in the
+ * ICE-TCP case the namespace's filter counts the UDP checks it dropped (with a relay policy the page sends
+ * no UDP at all). Skipped, with the reason printed, where namespaces or tc are not available.
  */
 class UdpBlockedBrowserIT {
     static final String ROOM = "udp-blocked-it";
-    static final int[] RED = {230, 30, 30};
+
+    /** No TURN server for the page: ICE-TCP is then its only path (with TURN, Chromium may pick a TCP relay). */
+    static final String NO_TURN = """
+            (() => {
+              const Orig = window.RTCPeerConnection;
+              window.RTCPeerConnection = class extends Orig {
+                constructor(cfg) { super({ ...(cfg || {}), iceServers: [] }); }
+              };
+            })();
+            """;
 
     @TempDir
     static Path dir;
@@ -82,27 +94,21 @@ class UdpBlockedBrowserIT {
         }
     }
 
-    @Test
+    /** TURN/TCP and TURN/TLS (TURN/UDP cannot work here): a relay of that kind. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "tls"})
     @SuppressWarnings("unchecked")
-    void turnOverTcp() throws Exception {
-        Map<String, Object> local = (Map<String, Object>) join("tcp", "&relay=tcp").get("local");
+    void throughTurn(String relay) throws Exception {
+        Map<String, Object> local = (Map<String, Object>) join(relay, "&relay=" + relay, null).get("local");
         assertThat(local.get("candidateType")).as(local.toString()).isEqualTo("relay");
-        assertThat(local.get("relayProtocol")).as(local.toString()).isEqualTo("tcp");
+        assertThat(local.get("relayProtocol")).as(local.toString()).isEqualTo(relay);
     }
 
     @Test
     @SuppressWarnings("unchecked")
-    void turnOverTls() throws Exception {
-        Map<String, Object> local = (Map<String, Object>) join("tls", "&relay=tls").get("local");
-        assertThat(local.get("candidateType")).as(local.toString()).isEqualTo("relay");
-        assertThat(local.get("relayProtocol")).as(local.toString()).isEqualTo("tls");
-    }
-
-    @Test
-    @SuppressWarnings("unchecked")
-    void iceTcpWithoutAnyRelayPolicy() throws Exception {
+    void iceTcpWithoutTurn() throws Exception {
         long droppedBefore = net.udpDropped();
-        Map<String, Object> pair = join("ice-tcp", "");
+        Map<String, Object> pair = join("ice-tcp", "", NO_TURN);
         assertThat(net.udpDropped()).as("the namespace dropped green's UDP checks").isGreaterThan(droppedBefore);
         Map<String, Object> local = (Map<String, Object>) pair.get("local");
         Map<String, Object> remote = (Map<String, Object>) pair.get("remote");
@@ -114,19 +120,14 @@ class UdpBlockedBrowserIT {
     }
 
     /** Green joins from the namespace, decodes main and mix, sees red as main; its selected pair. */
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> join(String label, String query) throws Exception {
+    private Map<String, Object> join(String label, String query, String hook) throws Exception {
         try (Browser green = new Browser("green-" + label, greenVideo, silence,
                 Files.createDirectories(dir.resolve("profile-green-" + label)), true, net.browserBinary,
                 List.of("--remote-debugging-pipe", secureOrigin()))) {
-            green.open(url("green-" + label, query));
-            assertThat(Meeting.await(60, () -> green.framesDecoded("main") > 20 && green.framesDecoded("mix") > 20))
-                    .as(label + ": green decodes main and mix with UDP blocked: " + green.stats()).isTrue();
-            assertThat(Meeting.await(20, () -> Meeting.near(green.sample("main", 0.5, 0.5), RED, 60)))
-                    .as(label + ": green sees red as main: " + green.sample("main", 0.5, 0.5)).isTrue();
-            Map<String, Object> pair = (Map<String, Object>) green.stats().get("selectedPair");
-            assertThat(pair).as(label + ": a selected pair").isNotNull();
-            return pair;
+            if (hook != null) {
+                green.beforeEachPage(hook);
+            }
+            return RestrictiveNetworksBrowserIT.meetsRed(green, url("green-" + label, query), label, coturn);
         }
     }
 }
