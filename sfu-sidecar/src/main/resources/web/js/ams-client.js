@@ -41,6 +41,7 @@ const REFUSALS = {
  * the session was lost. */
 import { P2pCall } from './p2p.js';
 import { LipSync } from './lipsync.js';
+import { iceConfig, iceError, selectedPair } from './ice.js';
 
 export const RECONNECT = Object.freeze({
   firstDelayMs: 500,
@@ -56,9 +57,12 @@ export const RECONNECT = Object.freeze({
 const KEEPALIVE = Object.freeze({ pingEveryMs: 10000, silentAfterMs: 25000 });
 
 export class AmsClient extends EventTarget {
-  constructor({ room, name, token, url, p2p = true, p2pBlock = false, lipSync = true }) {
+  constructor({ room, name, token, url, p2p = true, p2pBlock = false, relay = null, lipSync = true }) {
     super();
     this.lipSync = new LipSync(this, { correct: lipSync }); // main video against its speaker's voice (lipsync.js)
+    this.relay = relay;         // ?relay= (tests of restrictive networks): null, 'any', 'udp', 'tcp' or 'tls'
+    this.iceServers = [];       // from joined: STUN and TURN (with this session's credentials)
+    this.iceErrors = [];        // icecandidateerror events of the server connection (a refused TURN credential: 401)
     this.p2pAllowed = p2p;      // we tell the server we can talk peer to peer (join "p2p")
     this.p2pBlock = p2pBlock;   // test hook: the other browser's P2P candidates are dropped (a blocked direct path)
     this.mediaMode = 'server';  // 'p2p' while the call runs peer to peer (message media-mode)
@@ -319,6 +323,7 @@ export class AmsClient extends EventTarget {
         this.role = m.role || 'participant';
         this.lockedBy = m.lockedBy || null;
         this.locked = !!m.locked;
+        this.iceServers = Array.isArray(m.iceServers) ? m.iceServers : [];
         this._admitted = true;
         clearTimeout(this._attemptTimer);
         this._attemptTimer = null;
@@ -436,7 +441,18 @@ export class AmsClient extends EventTarget {
 
   _ensurePc() {
     if (this.pc) return this.pc;
-    const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const pc = new RTCPeerConnection({ ...iceConfig(this.iceServers, this.relay), bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require' });
+    pc.onicecandidateerror = (e) => {
+      if (pc !== this.pc) return;
+      const err = iceError(e);
+      this.iceErrors.push(err);
+      if (this.iceErrors.length > 50) this.iceErrors.shift();
+      if (err.errorCode === 401 && this.iceErrors.filter((x) => x.errorCode === 401).length === 1) {
+        // once per connection: the media may still connect over other candidates, so a notice, not an error
+        this._notice('The relay server refused this session\'s credentials (' + err.url + '); trying other paths.');
+      }
+    };
     pc.onicecandidate = (e) => {
       if (pc !== this.pc) return;
       if (e.candidate) {
@@ -632,7 +648,7 @@ export class AmsClient extends EventTarget {
 
   _p2pStart(m) {
     this._endP2p();
-    this.p2p = new P2pCall({ peerId: m.peer, initiator: !!m.initiator, iceServers: m.iceServers || [],
+    this.p2p = new P2pCall({ peerId: m.peer, initiator: !!m.initiator, iceServers: m.iceServers || [], relay: this.relay,
       connectMs: m.connectMs || 8000, localStream: this.localStream, send: (x) => this._send(x),
       blockRemoteCandidates: this.p2pBlock,
       onRemote: () => { if (this.mediaMode === 'p2p') this._showP2p(); } });
@@ -754,7 +770,8 @@ export class AmsClient extends EventTarget {
   async stats() {
     const out = { main: null, mix: null, audioIn: 0, audioMode: this.audioMode, audioInbound: [], outbound: { video: null, audio: null }, outboundLayers: [],
       availableOutgoingBitrate: 0, bandwidth: this.bandwidth, mediaMode: this.mediaMode, lipSync: this.lipSync.snapshot(),
-      p2p: this.p2p ? await this.p2p.stats().catch(() => null) : null };
+      p2p: this.p2p ? await this.p2p.stats().catch(() => null) : null, selectedPair: null,
+      iceErrors: this.iceErrors.slice() };
     // a rejoin may replace both while getStats() runs: read one session's
     const pc = this.pc;
     const tracks = this.tracks;
@@ -764,6 +781,7 @@ export class AmsClient extends EventTarget {
       if (t.receiver && t.receiver.track) midOfTrack[t.receiver.track.id] = t.mid;
     }
     const report = await pc.getStats();
+    out.selectedPair = selectedPair(report); // {local, remote}: candidateType, protocol, relayProtocol, address, port
     report.forEach((r) => {
       if (r.type === 'inbound-rtp') {
         const mid = r.mid || midOfTrack[r.trackIdentifier];

@@ -4,13 +4,15 @@
 // answer and candidates through the server, and say "connected" or "failed". The server connection
 // stays up meanwhile: media-mode p2p pauses what we send to the server, media-mode server resumes it
 // (first), and p2p-stop closes this connection (after).
+import { iceConfig, selectedPair } from './ice.js';
 
 export class P2pCall {
   /**
    * @param {object} o
    * @param {string} o.peerId        the other participant
    * @param {boolean} o.initiator    we send the offer
-   * @param {RTCIceServer[]} o.iceServers
+   * @param {RTCIceServer[]} o.iceServers  from p2p-start, with this participant's TURN credentials
+   * @param {string|null} o.relay   ?relay= of the page (see ice.js iceConfig)
    * @param {number} o.connectMs     report "failed" if not connected by then
    * @param {MediaStream|null} o.localStream
    * @param {(m: object) => void} o.send  a signaling message to the server
@@ -28,7 +30,7 @@ export class P2pCall {
     this.remote = new MediaStream();
     this._pending = [];   // candidates before the remote description
     this._reported = false;
-    this.pc = new RTCPeerConnection({ iceServers: o.iceServers || [], bundlePolicy: 'max-bundle' });
+    this.pc = new RTCPeerConnection({ ...iceConfig(o.iceServers, o.relay), bundlePolicy: 'max-bundle' });
     const pc = this.pc;
     if (o.localStream) {
       for (const t of o.localStream.getTracks()) pc.addTrack(t, o.localStream);
@@ -118,18 +120,15 @@ export class P2pCall {
     const report = await this.pc.getStats();
     const out = { state: this.pc.connectionState, localAddress: null, remoteAddress: null, remotePort: 0,
       framesDecoded: 0, bytesReceived: 0 };
-    let pairId = null;
+    const pair = selectedPair(report);
+    if (pair) {
+      out.localAddress = pair.local && pair.local.address;
+      out.remoteAddress = pair.remote && pair.remote.address;
+      out.remotePort = pair.remote ? pair.remote.port : 0;
+      out.selectedPair = pair;
+    }
     report.forEach((r) => {
-      if (r.type === 'transport' && r.selectedCandidatePairId) pairId = r.selectedCandidatePairId;
-    });
-    report.forEach((r) => {
-      if (r.type === 'candidate-pair' && (r.id === pairId || (!pairId && r.nominated && r.state === 'succeeded'))) {
-        const local = report.get(r.localCandidateId);
-        const remote = report.get(r.remoteCandidateId);
-        out.localAddress = local && (local.address || local.ip);
-        out.remoteAddress = remote && (remote.address || remote.ip);
-        out.remotePort = remote ? remote.port : 0;
-      } else if (r.type === 'inbound-rtp' && r.kind === 'video') {
+      if (r.type === 'inbound-rtp' && r.kind === 'video') {
         out.framesDecoded = r.framesDecoded || 0;
         out.bytesReceived += r.bytesReceived || 0;
       }

@@ -1,5 +1,6 @@
 // The meeting page: main speaker large, the mix as picture-in-picture, own camera, participant list.
 import { AmsClient } from './ams-client.js';
+import { relayParam } from './ice.js';
 import { qualityBars, showOwnQuality } from './quality.js';
 
 const $ = (id) => document.getElementById(id);
@@ -10,9 +11,10 @@ const token = q.get('token') || '';
 const wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
 
 // ?p2p=0: never peer to peer; ?p2pBlock=1 (tests): as if the network blocked the direct path;
-// ?lipsync=0: measure the A/V offset of the main video but do not correct it
+// ?lipsync=0: measure the A/V offset of the main video but do not correct it;
+// ?relay=1|udp|tcp|tls (tests of restrictive networks): only TURN relays (of that transport), iceTransportPolicy 'relay'
 const client = new AmsClient({ room, name, token, url: wsUrl, p2p: q.get('p2p') !== '0', p2pBlock: q.get('p2pBlock') === '1',
-  lipSync: q.get('lipsync') !== '0' });
+  relay: relayParam(q.get('relay')), lipSync: q.get('lipsync') !== '0' });
 window.amsClient = client;
 $('room-name').textContent = room ? 'Room ' + room : 'AMS';
 

@@ -3,6 +3,7 @@ package io.ams.app;
 import io.ams.proto.v1.LayoutKind;
 import io.ams.sfu.SidecarConfig;
 import io.ams.sfu.engine.MixSettings;
+import io.ams.sfu.ice.IceServers;
 import io.ams.sfu.signal.HostAddresses;
 import io.ams.sfu.signal.SelfSignedTls;
 import java.io.IOException;
@@ -75,10 +76,27 @@ public final class SidecarOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     double p2pAfterSeconds;
 
-    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--ice-server", paramLabel = "URL",
-            description = "A STUN or TURN server for the browsers' peer-to-peer connections, e.g. stun:stun.example.org:3478 "
-                    + "(repeat for more; default: none, host candidates only).")
-    List<String> iceServers = new ArrayList<>();
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = {"--turn-uri", "--ice-server"}, paramLabel = "URI",
+            description = "A STUN or TURN server every browser is given, for the server connection and peer-to-peer calls: "
+                    + "stun:HOST[:PORT], turn:HOST[:PORT][?transport=udp|tcp] or turns:HOST[:PORT] (TURN over TLS, "
+                    + "e.g. on 443); repeat for more. TURN needs --turn-secret-file (default: none, host candidates only).")
+    List<String> turnUris = new ArrayList<>();
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--turn-secret-file", paramLabel = "FILE",
+            description = "The secret shared with the TURN server (coturn's static-auth-secret, use-auth-secret): each "
+                    + "participant gets credentials of its own, valid for --turn-ttl. Keep it mode 0600.")
+    Path turnSecretFile;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--turn-ttl", paramLabel = "DURATION", defaultValue = "6h",
+            description = "How long the TURN credentials handed out at join stay valid, e.g. 90m, 6h, 1d "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String turnTtl;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--ice-tcp-port", paramLabel = "PORT", defaultValue = "-1",
+            description = "Also offer passive ICE-TCP candidates on this TCP port (RFC 6544), for networks that allow TCP "
+                    + "out but no UDP and no TURN; 0: any free port (default: off). TURN over TLS on 443 is preferred, "
+                    + "see README \"Restrictive networks\".")
+    int iceTcpPort;
 
     @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--tls-self-signed",
             description = "HTTPS/WSS with a self-signed certificate for this machine's names and addresses, made once in "
@@ -185,19 +203,18 @@ public final class SidecarOptions {
         if (p2pAfterSeconds < 0 || p2pAfterSeconds > 3600) {
             throw new ParameterException(cmd, "--p2p-after " + p2pAfterSeconds + " is out of range 0..3600 seconds");
         }
-        io.ams.sfu.room.P2pSettings p2pSettings;
-        try {
-            p2pSettings = new io.ams.sfu.room.P2pSettings(p2p.equals("on"), Math.round(p2pAfterSeconds * 1000),
-                    io.ams.sfu.room.P2pSettings.DEFAULT_CONNECT_MILLIS, io.ams.sfu.room.P2pSettings.DEFAULT_RETRY_MILLIS,
-                    iceServers);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(cmd, "--ice-server: " + e.getMessage());
+        io.ams.sfu.room.P2pSettings p2pSettings = new io.ams.sfu.room.P2pSettings(p2p.equals("on"),
+                Math.round(p2pAfterSeconds * 1000), io.ams.sfu.room.P2pSettings.DEFAULT_CONNECT_MILLIS,
+                io.ams.sfu.room.P2pSettings.DEFAULT_RETRY_MILLIS);
+        IceServers ice = TurnOptions.iceServers(cmd, turnUris, turnSecretFile, turnTtl);
+        if (iceTcpPort < -1 || iceTcpPort > 65535) {
+            throw new ParameterException(cmd, "--ice-tcp-port " + iceTcpPort + " is out of range 0..65535");
         }
         try {
             return new SidecarConfig(httpHost != null ? httpHost : defaultHttpHost, httpPort, bind, mediaPort, advertise,
                     engineTarget, mixAt, dataDir.resolve("token.key"), tlsCert, tlsKey, grpcPort,
                     new MixSettings(w, h, mixFps, 1200, layout, audioMixThreshold), maxParticipants, 100, Duration.ofHours(12), grpcHost,
-                    token, insecureControl, p2pSettings, !noSimulcast);
+                    token, insecureControl, p2pSettings, !noSimulcast, ice, iceTcpPort);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cmd, e.getMessage());
         }

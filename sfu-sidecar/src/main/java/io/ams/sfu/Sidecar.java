@@ -105,7 +105,8 @@ public final class Sidecar implements AutoCloseable {
             }
         }
         String bind = config.mediaBind() == null ? "0.0.0.0" : config.mediaBind().getHostAddress();
-        mediaPort = MediaPort.open(new TransportConfig(bind, config.mediaPort(), config.advertisedAddresses()),
+        mediaPort = MediaPort.open(new TransportConfig(bind, config.mediaPort(), config.advertisedAddresses(),
+                TransportConfig.DEFAULT_CONSENT_TIMEOUT, config.iceTcpPort()),
                 DtlsIdentity.generate());
         rooms = new RoomRegistry(config.maxRooms());
         NettyChannelBuilder toEngine = NettyChannelBuilder.forTarget(config.engineTarget()).usePlaintext();
@@ -122,7 +123,7 @@ public final class Sidecar implements AutoCloseable {
             return t;
         });
         rooms.bind(new RoomContext(mediaPort, engine, engineOut, timer, config.mixBindAddress(), config.maxParticipants(),
-                config.mix(), config.simulcast(), config.p2p(), bps -> estimates.accept(bps)));
+                config.mix(), config.simulcast(), config.p2p(), config.iceServers(), bps -> estimates.accept(bps)));
         engine.start();
         if (config.grpcPort() >= 0) {
             ControlAuthInterceptor auth = config.controlToken() == null ? ControlAuthInterceptor.open()
@@ -136,13 +137,16 @@ public final class Sidecar implements AutoCloseable {
                         + ": " + e.getMessage(), e);
             }
         }
-        http = SignalingServer.start(new SignalingController(rooms, tokens, access, joins), config.httpHost(), config.httpPort(),
+        http = SignalingServer.start(new SignalingController(rooms, tokens, access, joins, config.iceServers()), config.httpHost(),
+                config.httpPort(),
                 config.tlsCert(), config.tlsKey());
         LOG.info("sidecar listening: web and signaling {}://{}:{}, media UDP port {}, control gRPC {} ({}), engine {}",
                 http.tls() ? "https" : "http", config.httpHost(), http.port(), mediaPort.port(),
                 grpc == null ? "off" : config.grpcHost() + ":" + grpc.getPort(),
                 config.controlToken() != null ? "control token required and sent to the engine" : "no control token",
                 config.engineTarget());
+        LOG.info("ICE for clients: {}, ICE-TCP {}", config.iceServers().uris().isEmpty() ? "host candidates only"
+                : config.iceServers(), mediaPort.tcpPort() < 0 ? "off" : "on TCP port " + mediaPort.tcpPort());
     }
 
     /**
@@ -202,6 +206,11 @@ public final class Sidecar implements AutoCloseable {
 
     public int mediaPort() {
         return mediaPort.port();
+    }
+
+    /** The ICE-TCP port, -1 without {@code --ice-tcp-port}. */
+    public int iceTcpPort() {
+        return mediaPort.tcpPort();
     }
 
     public int grpcPort() {

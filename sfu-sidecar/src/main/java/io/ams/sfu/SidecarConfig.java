@@ -1,5 +1,6 @@
 package io.ams.sfu;
 
+import io.ams.sfu.ice.IceServers;
 import io.ams.sfu.room.P2pSettings;
 
 import io.ams.proto.auth.ControlToken;
@@ -29,16 +30,19 @@ import java.util.List;
  * @param controlToken        when not null: required on every call of the control API, and sent on every call to
  *                            the engine ({@code --control-token-file}, AMS_CONTROL_TOKEN)
  * @param insecureControl     {@code --insecure-control}: the control API beyond loopback without a token, on purpose
- * @param p2p                 peer-to-peer calls for rooms of two ({@code --p2p}, {@code --ice-server})
+ * @param p2p                 peer-to-peer calls for rooms of two ({@code --p2p})
  * @param simulcast           whether browsers are asked for simulcast layers of their camera ({@code --no-simulcast}: one
  *                            stream each, which the engine decodes at full size and dynamic resolution cannot switch)
+ * @param iceServers          STUN/TURN servers handed to every client at join and for P2P calls ({@code --turn-uri},
+ *                            {@code --turn-secret-file}, {@code --turn-ttl})
+ * @param iceTcpPort          the TCP port for passive ICE-TCP candidates ({@code --ice-tcp-port}); -1 = off, 0 = any free port
  */
 public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind, int mediaPort,
                             List<String> advertisedAddresses, String engineTarget, InetAddress mixBindAddress,
                             Path tokenKeyFile, Path tlsCert, Path tlsKey, int grpcPort, MixSettings mix,
                             int maxParticipants, int maxRooms, Duration tokenTtl, String grpcHost,
                             ControlToken controlToken, boolean insecureControl, P2pSettings p2p,
-                            boolean simulcast) {
+                            boolean simulcast, IceServers iceServers, int iceTcpPort) {
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_MEDIA_PORT = 10000;
     public static final int DEFAULT_GRPC_PORT = 50052;
@@ -72,11 +76,15 @@ public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind
                          ControlToken controlToken, boolean insecureControl, P2pSettings p2p) {
         this(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress, tokenKeyFile,
                 tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl,
-                p2p, true);
+                p2p, true, IceServers.none(), -1);
     }
 
     public SidecarConfig {
         p2p = p2p == null ? P2pSettings.defaults() : p2p;
+        iceServers = iceServers == null ? IceServers.none() : iceServers;
+        if (iceTcpPort < -1 || iceTcpPort > 65535) {
+            throw new IllegalArgumentException("ICE-TCP port " + iceTcpPort + " is out of range: -1 (off), 0 (any) or 1..65535");
+        }
         grpcHost = grpcHost == null || grpcHost.isBlank() ? DEFAULT_GRPC_HOST : grpcHost;
         advertisedAddresses = List.copyOf(advertisedAddresses);
         if (maxParticipants < 2 || maxParticipants > 500) {
@@ -87,7 +95,7 @@ public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind
     public SidecarConfig withP2p(P2pSettings settings) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
                 tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken,
-                insecureControl, settings, simulcast);
+                insecureControl, settings, simulcast, iceServers, iceTcpPort);
     }
 
     public static SidecarConfig defaults(Path dataDir) {
@@ -98,50 +106,57 @@ public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind
 
     public SidecarConfig withPorts(int http, int media, int grpc) {
         return new SidecarConfig(httpHost, http, mediaBind, media, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpc, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast);
+                tokenKeyFile, tlsCert, tlsKey, grpc, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast, iceServers, iceTcpPort);
     }
 
     public SidecarConfig withEngine(String target) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, target, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast, iceServers, iceTcpPort);
     }
 
     public SidecarConfig withMix(MixSettings m) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, m, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, m, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast, iceServers, iceTcpPort);
     }
 
     public SidecarConfig withHttpHost(String host) {
         return new SidecarConfig(host, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast, iceServers, iceTcpPort);
     }
 
     public SidecarConfig withTls(Path cert, Path key) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, cert, key, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast);
+                tokenKeyFile, cert, key, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast, iceServers, iceTcpPort);
     }
 
     public SidecarConfig withMedia(InetAddress bind, List<String> advertised) {
         return new SidecarConfig(httpHost, httpPort, bind, mediaPort, advertised, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken, insecureControl, p2p, simulcast, iceServers, iceTcpPort);
     }
 
     /** The control token (null: none) and --insecure-control. */
     public SidecarConfig withControl(ControlToken token, boolean insecure) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, token, insecure, p2p, simulcast);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, token, insecure, p2p, simulcast, iceServers, iceTcpPort);
     }
 
     /** The control API's listening address. */
     public SidecarConfig withGrpcHost(String host) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
-                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, host, controlToken, insecureControl, p2p, simulcast);
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, host, controlToken, insecureControl, p2p, simulcast, iceServers, iceTcpPort);
     }
 
     /** Simulcast layers asked of browsers ({@code true}, the default) or one camera stream each. */
     public SidecarConfig withSimulcast(boolean on) {
         return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
                 tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken,
-                insecureControl, p2p, on);
+                insecureControl, p2p, on, iceServers, iceTcpPort);
+    }
+
+    /** The ICE servers handed to clients, and the ICE-TCP port (-1: off). */
+    public SidecarConfig withIce(IceServers servers, int tcpPort) {
+        return new SidecarConfig(httpHost, httpPort, mediaBind, mediaPort, advertisedAddresses, engineTarget, mixBindAddress,
+                tokenKeyFile, tlsCert, tlsKey, grpcPort, mix, maxParticipants, maxRooms, tokenTtl, grpcHost, controlToken,
+                insecureControl, p2p, simulcast, servers, tcpPort);
     }
 }

@@ -9,6 +9,7 @@ import io.ams.sfu.access.HostActions;
 import io.ams.sfu.access.Seat;
 import io.ams.sfu.auth.JoinTokens;
 import io.ams.sfu.auth.TokenException;
+import io.ams.sfu.ice.IceServers;
 import io.ams.sfu.metrics.JoinCounters;
 import io.ams.sfu.metrics.JoinFailureReason;
 import io.ams.sfu.room.PeerChannel;
@@ -40,15 +41,17 @@ final class SignalingController implements SignalingHandler {
     private final Map<String, String> sessionRooms = new ConcurrentHashMap<>();
 
     private final JoinCounters joins;
+    private final IceServers iceServers;
 
     SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access) {
-        this(rooms, tokens, access, new JoinCounters());
+        this(rooms, tokens, access, new JoinCounters(), IceServers.none());
     }
 
-    /** Counting joins and their refusals in {@code joins} (metrics). */
-    SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access, JoinCounters joins) {
+    /** Counting joins and their refusals in {@code joins} (metrics); {@code iceServers} go to every client that joins. */
+    SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access, JoinCounters joins, IceServers iceServers) {
         this.joins = joins;
         this.rooms = rooms;
+        this.iceServers = iceServers;
         this.tokens = tokens;
         this.access = access;
         this.host = new HostActions(access);
@@ -208,6 +211,7 @@ final class SignalingController implements SignalingHandler {
         if (access.locked(room)) {
             joined.put("lockedBy", access.lockedBy(room));
         }
+        joined.set("iceServers", SignalingServer.json().valueToTree(iceServers.forParticipant(j.participantId())));
         s.send(joined);
         joins.joined();
         j.room().allowP2p(j.peer(), m.path("p2p").asBoolean(false));

@@ -36,9 +36,19 @@ final class Browser implements AutoCloseable {
      *     Off in the other constructor, so other tests keep Chromium's certificate checks.
      */
     Browser(String label, Path y4m, Path wav, Path profile, boolean acceptAnyCertificate) {
+        this(label, y4m, wav, profile, acceptAnyCertificate, CHROMIUM, List.of());
+    }
+
+    /**
+     * @param binary the browser to start, e.g. a script that runs Chromium in a network namespace
+     * @param extraArgs more Chromium switches
+     */
+    Browser(String label, Path y4m, Path wav, Path profile, boolean acceptAnyCertificate, Path binary,
+            List<String> extraArgs) {
         this.label = label;
         ChromeOptions o = new ChromeOptions();
-        o.setBinary(CHROMIUM.toFile());
+        o.setBinary(binary.toFile());
+        o.addArguments(extraArgs);
         o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-extensions", "--mute-audio", "--autoplay-policy=no-user-gesture-required",

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /** The all-in-one server on free ports with a small mix, for meeting tests. */
 final class Meeting implements AutoCloseable {
@@ -37,10 +38,17 @@ final class Meeting implements AutoCloseable {
 
     /** @param simulcast false: browsers are asked for one camera stream each ({@code --no-simulcast}) */
     Meeting(Path dir, int engineGrpcPort, MixSettings mix, io.ams.sfu.room.P2pSettings p2p, boolean simulcast) throws Exception {
+        this(dir, engineGrpcPort, mix, p2p, simulcast, UnaryOperator.identity());
+    }
+
+    /** @param adjust changes the sidecar's configuration further (ICE servers, ICE-TCP, ...) */
+    Meeting(Path dir, int engineGrpcPort, MixSettings mix, io.ams.sfu.room.P2pSettings p2p, boolean simulcast,
+            UnaryOperator<SidecarConfig> adjust) throws Exception {
         EngineConfig ec = new EngineConfig("127.0.0.1", engineGrpcPort, "127.0.0.1", 0, 0, EngineConfig.BackendChoice.CPU,
                 dir.resolve("recordings"));
         SidecarConfig sc = SidecarConfig.defaults(dir).withPorts(0, 0, 0).withHttpHost("127.0.0.1")
                 .withMix(mix).withP2p(p2p).withSimulcast(simulcast);
+        sc = adjust.apply(sc);
         server = AllInOne.start(ec, sc);
     }
 

@@ -46,7 +46,7 @@ class P2pBrowserIT {
     static void start() throws Exception {
         assumeTrue(Browser.available(), "Debian chromium and chromium-driver are not installed (.ci/run installs them)");
         meeting = new Meeting(dir, 0, new MixSettings(Meeting.MIX_W, Meeting.MIX_H, 15, 600, LayoutKind.GRID),
-                new P2pSettings(true, 1000, 8000, 60_000, List.of()));
+                new P2pSettings(true, 1000, 8000, 60_000));
         for (var e : COLOURS.entrySet()) {
             int[] c = e.getValue();
             Path y4m = FakeMedia.colour(dir, e.getKey(), String.format("%02X%02X%02X", c[0], c[1], c[2]), 320, 240, 15);

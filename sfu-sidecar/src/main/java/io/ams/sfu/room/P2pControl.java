@@ -1,6 +1,7 @@
 package io.ams.sfu.room;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ams.sfu.ice.IceServers;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -52,6 +53,7 @@ final class P2pControl {
     }
 
     private final P2pSettings settings;
+    private final IceServers iceServers;
     private final Room room;
     private Mode mode = Mode.SERVER;
     private Peer offerer;
@@ -73,7 +75,12 @@ final class P2pControl {
     final AtomicLong messagesLate = new AtomicLong();  // from the two of a call that just ended: dropped quietly
 
     P2pControl(P2pSettings settings, Room room) {
+        this(settings, IceServers.none(), room);
+    }
+
+    P2pControl(P2pSettings settings, IceServers iceServers, Room room) {
         this.settings = settings;
+        this.iceServers = iceServers;
         this.room = room;
     }
 
@@ -164,19 +171,16 @@ final class P2pControl {
         sessions.incrementAndGet();
         lastReason = "";
         LOG.info("room '{}': {} and {} go peer to peer", room.id(), offerer, answerer);
-        offerer.channel.p2p("p2p-start", start(answerer, true));
-        answerer.channel.p2p("p2p-start", start(offerer, false));
+        offerer.channel.p2p("p2p-start", start(offerer, answerer, true));
+        answerer.channel.p2p("p2p-start", start(answerer, offerer, false));
     }
 
-    private Map<String, Object> start(Peer other, boolean initiator) {
+    /** The p2p-start for {@code to}, with ICE servers and TURN credentials of its own. */
+    private Map<String, Object> start(Peer to, Peer other, boolean initiator) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("peer", other.id);
         m.put("initiator", initiator);
-        List<Map<String, Object>> servers = new ArrayList<>();
-        for (String url : settings.iceServers()) {
-            servers.add(Map.of("urls", url));
-        }
-        m.put("iceServers", servers);
+        m.put("iceServers", iceServers.forParticipant(to.id));
         m.put("connectMs", settings.connectMillis());
         return m;
     }

@@ -2,6 +2,7 @@ package io.ams.sfu.room;
 
 import io.ams.sfu.engine.EngineLink;
 import io.ams.sfu.engine.MixSettings;
+import io.ams.sfu.ice.IceServers;
 import io.ams.sfu.transport.MediaPort;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -17,20 +18,33 @@ import java.util.function.LongConsumer;
  * @param mix             the engine's mix (its layout decides the size each camera needs)
  * @param simulcast       whether browsers are asked for simulcast layers of their camera
  * @param p2p             whether and how rooms of two go peer to peer
+ * @param iceServers      the STUN/TURN servers each participant's P2P connection is given (with its own credentials)
  * @param downlinkEstimates gets each receiver's downlink bandwidth estimate (bps) every tick (metrics)
  */
 public record RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
                           InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast,
-                          P2pSettings p2p, LongConsumer downlinkEstimates) {
+                          P2pSettings p2p, IceServers iceServers, LongConsumer downlinkEstimates) {
+    public RoomContext {
+        iceServers = iceServers == null ? IceServers.none() : iceServers;
+        downlinkEstimates = downlinkEstimates == null ? bps -> { } : downlinkEstimates;
+    }
+
     /** Without a consumer of the bandwidth estimates. */
     public RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
+                       InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast, P2pSettings p2p,
+                       IceServers iceServers) {
+        this(mediaPort, engine, engineOut, timer, mixBindAddress, maxParticipants, mix, simulcast, p2p, iceServers, null);
+    }
+
+    /** Without ICE servers and without a consumer of the bandwidth estimates. */
+    public RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
                        InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast, P2pSettings p2p) {
-        this(mediaPort, engine, engineOut, timer, mixBindAddress, maxParticipants, mix, simulcast, p2p, bps -> { });
+        this(mediaPort, engine, engineOut, timer, mixBindAddress, maxParticipants, mix, simulcast, p2p, IceServers.none(), null);
     }
 
     /** Without peer-to-peer calls. */
     public RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
                        InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast) {
-        this(mediaPort, engine, engineOut, timer, mixBindAddress, maxParticipants, mix, simulcast, P2pSettings.off());
+        this(mediaPort, engine, engineOut, timer, mixBindAddress, maxParticipants, mix, simulcast, P2pSettings.off(), IceServers.none(), null);
     }
 }

@@ -83,7 +83,7 @@ public final class SfuRoom implements AutoCloseable {
         this.mixedIn = new MixedAudioIn(id);
         this.audioMix = new MixedAudioControl(id, ctx.mix() == null ? -1 : ctx.mix().audioMixThreshold());
         this.mix = new MixReceiver(id, ctx.mixBindAddress(), () -> peerView, mixedIn);
-        this.p2p = new P2pControl(ctx.p2p(), new P2pControl.Room() {
+        this.p2p = new P2pControl(ctx.p2p(), ctx.iceServers(), new P2pControl.Room() {
             @Override
             public String id() {
                 return id;

@@ -50,15 +50,22 @@ final class IceCandidates {
         return InetAddress.getByAddress(b);
     }
 
-    /** "candidate:F 1 udp PRIO IP PORT typ host" for one of our local candidates. */
+    /**
+     * "candidate:F 1 udp PRIO IP PORT typ host" for one of our local candidates; a TCP one is
+     * "candidate:F 1 tcp PRIO IP PORT typ host tcptype passive" (RFC 6544).
+     */
     static String format(LocalCandidate c) {
         TransportAddress a = c.getTransportAddress();
-        StringBuilder sb = new StringBuilder("candidate:").append(c.getFoundation()).append(" 1 udp ")
+        boolean tcp = a.getTransport() == Transport.TCP;
+        StringBuilder sb = new StringBuilder("candidate:").append(c.getFoundation()).append(tcp ? " 1 tcp " : " 1 udp ")
                 .append(c.getPriority()).append(' ').append(a.getHostAddress()).append(' ').append(a.getPort())
                 .append(" typ ").append(c.getType());
         TransportAddress related = c.getRelatedAddress();
         if (related != null) {
             sb.append(" raddr ").append(related.getHostAddress()).append(" rport ").append(related.getPort());
+        }
+        if (tcp) {
+            sb.append(" tcptype ").append(c.getTcpType() == null ? "passive" : c.getTcpType().toString());
         }
         return sb.toString();
     }
@@ -68,6 +75,13 @@ final class IceCandidates {
         long priority = (100L << 24) | ((65535L - index) << 8) | 255L;
         return "candidate:adv" + index + " 1 udp " + priority + ' ' + address + ' ' + port
                 + " typ srflx raddr " + relatedAddress + " rport " + port;
+    }
+
+    /** A passive TCP server-reflexive candidate for an advertised address on our ICE-TCP port. */
+    static String formatAdvertisedTcp(int index, String address, int port, String relatedAddress) {
+        long priority = (90L << 24) | ((65535L - index) << 8) | 255L;
+        return "candidate:advtcp" + index + " 1 tcp " + priority + ' ' + address + ' ' + port
+                + " typ srflx raddr " + relatedAddress + " rport " + port + " tcptype passive";
     }
 
     /**

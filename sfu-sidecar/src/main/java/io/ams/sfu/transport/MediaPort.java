@@ -2,6 +2,7 @@ package io.ams.sfu.transport;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.harvest.AbstractUdpListener;
 import org.ice4j.ice.harvest.SinglePortUdpHarvester;
+import org.ice4j.ice.harvest.TcpHarvester;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * The one UDP port every peer's media uses: ice4j {@link SinglePortUdpHarvester}s bound to the configured
  * address (one per interface address when it is a wildcard, all on the same port), shared by every peer's
  * ICE agent; incoming STUN is routed to the right agent by its USERNAME ufrag, then by remote address.
+ * With a {@link TransportConfig#tcpPort()} also one ice4j {@link TcpHarvester} on that TCP port (same
+ * addresses): passive ICE-TCP candidates (RFC 6544, RFC 4571 framing), each accepted connection routed to
+ * its agent by the ufrag of its first STUN request.
  *
- * <p>Owns: the harvesters (sockets and their reader threads), a small timer thread for consent/timeout
+ * <p>Owns: the harvesters (sockets and their reader threads, the TCP listener and its accept thread), a small timer thread for consent/timeout
  * checks, and every {@link PeerTransport} it made that is still open; {@link #close()} releases all of them.
  */
 public final class MediaPort implements AutoCloseable {
@@ -37,12 +42,17 @@ public final class MediaPort implements AutoCloseable {
     private final DtlsIdentity identity;
     private final List<SinglePortUdpHarvester> harvesters;
     private final int port;
+    private final TcpHarvester tcp;
+    private final int tcpPort;
     private final ScheduledExecutorService timer;
     private final Set<PeerTransport> peers = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private MediaPort(TransportConfig config, DtlsIdentity identity, List<SinglePortUdpHarvester> harvesters) {
+    private MediaPort(TransportConfig config, DtlsIdentity identity, List<SinglePortUdpHarvester> harvesters,
+                      TcpHarvester tcp, int tcpPort) {
         this.config = config;
+        this.tcp = tcp;
+        this.tcpPort = tcpPort;
         this.identity = identity;
         this.harvesters = List.copyOf(harvesters);
         this.port = harvesters.get(0).getLocalAddress().getPort();
@@ -83,15 +93,42 @@ public final class MediaPort implements AutoCloseable {
             throw new TransportException("no usable interface address for media port " + cfg.bindAddress(),
                     new UnknownHostException(cfg.bindAddress()));
         }
-        MediaPort mediaPort = new MediaPort(cfg, id, harvesters);
-        LOG.info("media port open on {} (advertised {})",
-                harvesters.stream().map(h -> h.getLocalAddress().toString()).toList(), cfg.advertisedAddresses());
+        TcpHarvester tcp = null;
+        int tcpPort = -1;
+        if (cfg.tcpPort() >= 0) {
+            try {
+                InetAddress bind = InetAddress.getByName(cfg.bindAddress());
+                tcpPort = cfg.tcpPort() > 0 ? cfg.tcpPort() : freeTcpPort(bind);
+                tcp = bind.isAnyLocalAddress() ? new TcpHarvester(tcpPort, false)
+                        : new BoundTcpHarvester(List.of(new TransportAddress(bind, tcpPort, Transport.TCP)));
+            } catch (IOException e) {
+                harvesters.forEach(SinglePortUdpHarvester::close);
+                throw new TransportException("cannot listen for ICE-TCP on " + cfg.bindAddress() + ":" + cfg.tcpPort()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        MediaPort mediaPort = new MediaPort(cfg, id, harvesters, tcp, tcpPort);
+        LOG.info("media port open on {} (advertised {}), ICE-TCP {}",
+                harvesters.stream().map(h -> h.getLocalAddress().toString()).toList(), cfg.advertisedAddresses(),
+                tcp == null ? "off" : "on TCP port " + tcpPort);
         return mediaPort;
+    }
+
+    /** A port that was free a moment ago (the TCP listener binds per address and needs one number for all). */
+    private static int freeTcpPort(InetAddress bind) throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, bind)) {
+            return probe.getLocalPort();
+        }
     }
 
     /** The UDP port all peers share. */
     public int port() {
         return port;
+    }
+
+    /** The TCP port of the passive ICE-TCP candidates, -1 without ICE-TCP. */
+    public int tcpPort() {
+        return tcpPort;
     }
 
     /** The DTLS identity whose fingerprint every peer's offer carries. */
@@ -128,12 +165,20 @@ public final class MediaPort implements AutoCloseable {
             peer.close();
         }
         harvesters.forEach(SinglePortUdpHarvester::close);
+        if (tcp != null) {
+            tcp.close();
+        }
         timer.shutdownNow();
         LOG.info("media port {} closed", port);
     }
 
     List<SinglePortUdpHarvester> harvesters() {
         return harvesters;
+    }
+
+    /** The ICE-TCP harvester, null without ICE-TCP. */
+    TcpHarvester tcpHarvester() {
+        return tcp;
     }
 
     TransportConfig config() {

@@ -112,6 +112,9 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
         for (SinglePortUdpHarvester harvester : port.harvesters()) {
             agent.addCandidateHarvester(harvester);
         }
+        if (port.tcpHarvester() != null) {
+            agent.addCandidateHarvester(port.tcpHarvester());
+        }
         this.stream = agent.createMediaStream("ams-" + peerId);
         this.component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, true);
         agent.addStateChangeListener(this::iceStateChanged);
@@ -146,8 +149,8 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
     }
 
     /**
-     * Our candidates as SDP attribute values: host candidates of the bound address(es), then a srflx
-     * candidate per advertised (public/NAT) address on the same port.
+     * Our candidates as SDP attribute values: host candidates of the bound address(es) (UDP, and passive
+     * TCP with ICE-TCP), then a srflx candidate per advertised (public/NAT) address on the same port(s).
      */
     public List<String> localCandidates() {
         List<String> out = new ArrayList<>();
@@ -160,6 +163,9 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
             String related = locals.get(0).getTransportAddress().getHostAddress();
             for (int i = 0; i < advertised.size(); i++) {
                 out.add(IceCandidates.formatAdvertised(i + 1, advertised.get(i), port.port(), related));
+                if (port.tcpPort() > 0) {
+                    out.add(IceCandidates.formatAdvertisedTcp(i + 1, advertised.get(i), port.tcpPort(), related));
+                }
             }
         }
         return out;

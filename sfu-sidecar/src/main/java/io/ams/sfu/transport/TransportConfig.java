@@ -13,9 +13,11 @@ import java.util.Objects;
  *     each as a server-reflexive candidate on the same port
  * @param consentTimeout how long a peer may stay silent (no media, no ICE consent response) before its
  *     transport goes FAILED; also the limit for ICE+DTLS to reach READY after {@code start()}
+ * @param tcpPort TCP port of passive ICE-TCP candidates (RFC 6544) on the same address(es); -1 = none,
+ *     0 = a free port (see {@link MediaPort#tcpPort()})
  */
 public record TransportConfig(String bindAddress, int port, List<String> advertisedAddresses,
-                              Duration consentTimeout) {
+                              Duration consentTimeout, int tcpPort) {
     /** Default consent/establishment timeout (RFC 7675 uses 30 s). */
     public static final Duration DEFAULT_CONSENT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -37,6 +39,14 @@ public record TransportConfig(String bindAddress, int port, List<String> adverti
         if (consentTimeout.isNegative() || consentTimeout.isZero()) {
             throw new IllegalArgumentException("consentTimeout must be positive: " + consentTimeout);
         }
+        if (tcpPort < -1 || tcpPort > 65535) {
+            throw new IllegalArgumentException("tcpPort out of range: " + tcpPort);
+        }
+    }
+
+    /** Without ICE-TCP. */
+    public TransportConfig(String bindAddress, int port, List<String> advertisedAddresses, Duration consentTimeout) {
+        this(bindAddress, port, advertisedAddresses, consentTimeout, -1);
     }
 
     /** With the default 30 s consent timeout. */

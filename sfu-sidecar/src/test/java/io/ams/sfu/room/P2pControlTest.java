@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ams.sfu.ice.IceServers;
+import io.ams.sfu.ice.TurnSecret;
+import io.ams.sfu.ice.TurnUri;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +96,9 @@ class P2pControlTest {
         return JSON.readTree(s);
     }
 
-    final P2pControl control = new P2pControl(new P2pSettings(true, 1000, 2000, 10_000, List.of("stun:stun.example.org:3478")), room);
+    final P2pControl control = new P2pControl(new P2pSettings(true, 1000, 2000, 10_000),
+            new IceServers(List.of(TurnUri.parse("stun:stun.example.org:3478"), TurnUri.parse("turn:turn.example.org")),
+                    TurnSecret.of("p2p-test-secret"), Duration.ofHours(1)), room);
     final Peer a = peer("p1", true);
     final Peer b = peer("p2", true);
 
@@ -116,7 +122,10 @@ class P2pControlTest {
         assertThat(startA.get("peer")).isEqualTo("p2");
         assertThat(startA.get("initiator")).isEqualTo(true);
         assertThat(told(b).last("p2p-start").get("initiator")).isEqualTo(false);
-        assertThat(startA.get("iceServers").toString()).contains("stun:stun.example.org:3478");
+        assertThat(startA.get("iceServers").toString()).contains("stun:stun.example.org:3478")
+                .contains("turn:turn.example.org:3478").containsPattern("username=\\d+:p1,");
+        assertThat(told(b).last("p2p-start").get("iceServers").toString()).as("each with credentials of its own")
+                .containsPattern("username=\\d+:p2,");
         assertThat(told(a).last("media-mode").get("mode")).isEqualTo("p2p");
         assertThat(told(b).last("media-mode").get("mode")).isEqualTo("p2p");
         assertThat(control.modeOf(a)).isEqualTo("p2p");
