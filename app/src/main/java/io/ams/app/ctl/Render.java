@@ -73,7 +73,7 @@ final class Render {
                 : room.getAudioMixThreshold() + " participants", room.getMixedAudioPackets(), room.getMixedAudioUnknownSsrc(), room.getMixedAudioEarly(),
                 room.getMixedAudioNoSlot(), room.getMixedAudioRetired(), room.getMixWrongPayloadType(), room.getAudioModeSwitches());
         if (!room.getP2P().isEmpty()) {
-            out.printf("peer to peer: %s%s%n", room.getP2P(), room.getEngineParked() ? "; the engine has none of the room meanwhile" : "");
+            out.printf("1:1 peer to peer: %s%s%n", room.getP2P(), room.getEngineParked() ? "; the engine has none of the room meanwhile" : "");
         }
         out.printf("access: %s%n", room.getLocked() ? "locked by " + room.getLockedBy() + " (nobody new can join)"
                 : "open to anyone with a valid link");

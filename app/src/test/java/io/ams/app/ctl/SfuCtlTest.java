@@ -118,6 +118,9 @@ class SfuCtlTest {
         assertThat(get.out()).contains("audio: forwarded (threshold 6 participants)");
         assertThat(get.out().lines().filter(l -> l.contains("HEARS")).count()).as("a HEARS column: " + get.out()).isEqualTo(1);
         assertThat(rows).allMatch(r -> r.contains(" forwarded "), "each participant hears forwarded audio (2 of 6)");
+        assertThat(get.out()).contains("1:1 peer to peer: SERVER");
+        assertThat(get.out().lines().filter(l -> l.contains(" MEDIA ")).count()).as("a MEDIA column: " + get.out()).isEqualTo(1);
+        assertThat(rows).allMatch(r -> r.split("\\s+")[3].equals("server"), "both relayed by the server (no engine, P2P off)");
         assertThat(get.out()).contains("connection quality (uplink: what the server receives from them");
         assertThat(get.out()).contains("downlink bandwidth (send-side estimate");
         assertThat(get.out().lines().filter(l -> l.matches("\\s+p[12]\\s+(-|\\d+ kbps)\\s+\\S+\\s+\\d+ kbps.*")).count())
