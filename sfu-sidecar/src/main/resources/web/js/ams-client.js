@@ -762,8 +762,14 @@ export class AmsClient extends EventTarget {
   async _sendP2pStats() {
     if (!this.p2p || this.mediaMode !== 'p2p') return;
     let level = null;
-    try { level = await this.p2p.micLevel(); } catch (e) { /* closed meanwhile */ }
-    this._send({ type: 'p2p-stats', audioLevel: this.audioMuted || level === null ? 127 : level, muted: this.audioMuted });
+    let link = null;
+    try {
+      level = await this.p2p.micLevel();
+      link = await this.p2p.link(); // what we receive directly: the server's quality readings of both of us
+    } catch (e) { /* closed meanwhile */ }
+    const m = { type: 'p2p-stats', audioLevel: this.audioMuted || level === null ? 127 : level, muted: this.audioMuted };
+    if (link) m.link = link;
+    this._send(m);
   }
 
   /** Per-track receive and send statistics of the current peer connection, for the UI and for tests. */

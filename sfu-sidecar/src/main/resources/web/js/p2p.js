@@ -115,6 +115,28 @@ export class P2pCall {
     return level;
   }
 
+  /**
+   * What this browser receives from the other over the direct connection, as cumulative counters of its inbound
+   * streams (for the server's network analyzer, which sees none of it): packets received and lost, bytes, the worst
+   * jitter (ms) and the selected pair's RTT (ms, null unknown).
+   */
+  async link() {
+    const report = await this.pc.getStats();
+    const out = { packetsReceived: 0, packetsLost: 0, bytesReceived: 0, jitterMs: 0, rttMs: null };
+    report.forEach((r) => {
+      if (r.type === 'inbound-rtp') {
+        out.packetsReceived += r.packetsReceived || 0;
+        out.packetsLost += Math.max(0, r.packetsLost || 0);
+        out.bytesReceived += r.bytesReceived || 0;
+        out.jitterMs = Math.max(out.jitterMs, (r.jitter || 0) * 1000);
+      } else if (r.type === 'candidate-pair' && r.nominated && r.state === 'succeeded'
+          && typeof r.currentRoundTripTime === 'number') {
+        out.rttMs = r.currentRoundTripTime * 1000;
+      }
+    });
+    return out;
+  }
+
   /** The selected candidate pair's addresses, and the video frames decoded from the other browser. */
   async stats() {
     const report = await this.pc.getStats();

@@ -123,6 +123,12 @@ class P2pBrowserIT {
         assertThat(Meeting.await(10, () -> !engineRooms().contains(ROOM)))
                 .as("the engine has no idle work for the room while it runs peer to peer: " + engineRooms()).isTrue();
         assertThat(meeting.server.sidecar().engine().parked(ROOM)).isTrue();
+        // the connection quality stays true from the clients' own stats of the direct path
+        assertThat(Meeting.await(10, () -> meeting.room(ROOM).quality().values().stream().allMatch(q ->
+                        java.util.Set.of("GOOD", "EXCELLENT").contains(q.uplink().level().name())
+                                && java.util.Set.of("GOOD", "EXCELLENT").contains(q.downlink().level().name()))
+                && meeting.room(ROOM).quality().size() == 2))
+                .as("both directions of both read good from the P2P stats: " + meeting.room(ROOM).quality()).isTrue();
         long p2pFrames = ((Number) p2pStats(red).get("framesDecoded")).longValue();
         assertThat(p2pFrames).as("red decodes green's video from the P2P connection").isPositive();
     }

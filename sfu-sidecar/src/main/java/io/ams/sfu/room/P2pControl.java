@@ -203,6 +203,7 @@ final class P2pControl {
         LOG.info("room '{}': back to the server from {} ({}): {}", room.id(), was, failed ? "P2P failed" : "as planned",
                 reason);
         for (Peer p : List.of(offerer, answerer)) {
+            p.p2pWith = null;
             p.channel.p2p("media-mode", Map.of("mode", "server", "reason", reason));
             p.channel.p2p("p2p-stop", Map.of("reason", reason));
         }
@@ -284,6 +285,8 @@ final class P2pControl {
                         if (mode == Mode.CONNECTING && offererUp && answererUp) {
                             mode = Mode.P2P;
                             connected.incrementAndGet();
+                            offerer.p2pWith = answerer;
+                            answerer.p2pWith = offerer;
                             room.engineParked(true);
                             LOG.info("room '{}': {} and {} talk peer to peer", room.id(), offerer, answerer);
                             offerer.channel.p2p("media-mode", Map.of("mode", "p2p"));

@@ -121,6 +121,10 @@ final class Peer {
     final AtomicLong plisSent = new AtomicLong();
     final AtomicLong keyframeRequestsIn = new AtomicLong();
     final long joinedAtMillis = System.currentTimeMillis();
+    /** What it receives over its P2P call, from its own stats (p2p-stats "link"). */
+    final io.ams.sfu.quality.ClientLinkReport p2pLink = new io.ams.sfu.quality.ClientLinkReport();
+    /** The other of its call while it runs peer to peer, else null (P2pControl sets it; the quality timer reads it). */
+    volatile Peer p2pWith;
     /** The transport state its media connection failed in before it was ever READY (ICE or DTLS); null if it did not. */
     volatile PeerTransport.State setupFailedIn;
 

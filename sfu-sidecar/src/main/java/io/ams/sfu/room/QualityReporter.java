@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * The room's side of the network analyzer (package {@code io.ams.sfu.quality}): about once a second
  * it has every participant's {@link io.ams.sfu.quality.PeerQuality} send its sender reports and
  * measure both directions, and sends the {@code quality} message to every client when what a client
- * would see changed (and to a newcomer at once). Runs on the room timer, outside the room lock;
- * channel sends never block.
+ * would see changed (and to a newcomer at once). While two talk peer to peer, both directions come
+ * from what each says it receives directly ({@link io.ams.sfu.quality.ClientLinkReport}). Runs on the room
+ * timer, outside the room lock; channel sends never block.
  */
 final class QualityReporter {
     static final long PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -34,7 +35,14 @@ final class QualityReporter {
         Map<String, ParticipantQuality> byId = new LinkedHashMap<>();
         for (Peer p : peers) {
             ParticipantQuality q = p.quality.tick(p.id, p.name, nowNanos, repaired(p), p.audioMuted, p.videoMuted,
-                    p.transport::sendRtcp);
+                    p.media::sendRtcp);
+            Peer other = p.p2pWith;
+            if (other != null) {
+                // peer to peer: nothing of theirs reaches us; what each receives directly (its own stats) is its
+                // downlink and the other's uplink
+                q = new ParticipantQuality(p.id, p.name, other.p2pLink.window(nowNanos), p.p2pLink.window(nowNanos),
+                        q.reportBlocksIgnored(), q.senderReportsSent());
+            }
             list.add(q);
             byId.put(p.id, q);
             List<StreamClock> clocks = p.quality.streamClocks();

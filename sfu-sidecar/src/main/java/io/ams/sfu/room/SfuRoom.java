@@ -277,7 +277,8 @@ public final class SfuRoom implements AutoCloseable {
     /**
      * What a client on a P2P call reports of itself about every 500 ms, since no media reaches the server:
      * its microphone's level (RFC 6464 -dBov, 127 silence) feeds speaker detection like the level
-     * extension does; its mute state the participant list.
+     * extension does; its mute state the participant list; what it receives directly (link) the connection
+     * quality of both.
      */
     private void p2pStats(Peer p, com.fasterxml.jackson.databind.JsonNode m) throws RoomException {
         if (!p2p.modeOf(p).equals("p2p")) {
@@ -285,6 +286,12 @@ public final class SfuRoom implements AutoCloseable {
                 return; // its call just went back to the server; the client had not heard yet
             }
             throw new RoomException("bad_message", "'p2p-stats' outside a peer-to-peer call");
+        }
+        com.fasterxml.jackson.databind.JsonNode link = m.get("link");
+        if (link != null && link.isObject() && !p.p2pLink.onReport(link.path("packetsReceived").asLong(-1),
+                link.path("packetsLost").asLong(-1), link.path("bytesReceived").asLong(-1), link.path("jitterMs").asDouble(-1),
+                link.hasNonNull("rttMs") ? link.path("rttMs").asDouble(-1) : Double.NaN, System.nanoTime())) {
+            throw new RoomException("bad_message", "'p2p-stats' link: counters must be numbers of at least 0");
         }
         com.fasterxml.jackson.databind.JsonNode level = m.get("audioLevel");
         if (level != null && level.canConvertToInt() && level.asInt() >= 0 && level.asInt() <= 127) {
