@@ -43,6 +43,9 @@ import { P2pCall } from './p2p.js';
 import { LipSync } from './lipsync.js';
 import { iceConfig, iceError, selectedPair } from './ice.js';
 
+/** How long a P2P connection the server ended stays up for the other side's switch (its wait is at most 1.5 s). */
+const P2P_LINGER_MS = 2000;
+
 export const RECONNECT = Object.freeze({
   firstDelayMs: 500,
   maxDelayMs: 10000,
@@ -388,7 +391,7 @@ export class AmsClient extends EventTarget {
         await this._setMediaMode(m.mode === 'p2p' ? 'p2p' : 'server');
         break;
       case 'p2p-stop':
-        this._endP2p();
+        this._endP2p(P2P_LINGER_MS);
         break;
       case 'mute-requested':
         if (!this.audioMuted) {
@@ -675,13 +678,19 @@ export class AmsClient extends EventTarget {
     }
   }
 
-  /** Closes the P2P call; its media is no longer shown (the server's is, or will be). */
-  _endP2p() {
+  /**
+   * Ends the P2P call; its media is no longer shown (the server's is, or will be). {@code lingerMs}: the
+   * connection stays up that long first, still sending our media to the other, who may still be waiting for the
+   * server's video of us (its switch is its own; closing at once left it up to a second without our picture).
+   */
+  _endP2p(lingerMs = 0) {
     clearInterval(this._p2pStatsTimer);
     this._p2pStatsTimer = null;
     if (this.p2p) {
-      this.p2p.close();
+      const call = this.p2p;
       this.p2p = null;
+      if (lingerMs > 0) setTimeout(() => call.close(), lingerMs);
+      else call.close();
     }
     if (this.mediaMode === 'p2p') {
       this.mediaModeLog.push({ mode: 'server', at: Date.now() });

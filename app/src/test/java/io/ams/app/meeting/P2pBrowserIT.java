@@ -145,6 +145,17 @@ class P2pBrowserIT {
                     + "const cb = (now) => { window.__frames.push(now); v.requestVideoFrameCallback(cb); };"
                     + "v.requestVideoFrameCallback(cb);");
         }
+        // green hears red (red's tone): every 20 ms, the audio packets that came from red on either connection
+        // (per connection and stream: a closed P2P connection's counters vanish, they must not hide the server's)
+        green.js("window.__audio = []; const c = window.amsClient; const red = arguments[0]; const seen = {};"
+                + "window.__audioTimer = setInterval(async () => { let more = false;"
+                + " for (const pc of [c.pc, c.p2p && c.p2p.pc]) { if (!pc) continue; const direct = pc !== c.pc;"
+                + "  (await pc.getStats()).forEach((r) => { if (r.type !== 'inbound-rtp' || r.kind !== 'audio') return;"
+                + "   const role = c.tracks[r.mid]; if (!direct && !(role && role.participantId === red)) return;"
+                + "   const key = (direct ? 'p2p:' : 'server:') + r.ssrc; const n = r.packetsReceived || 0;"
+                + "   if (key in seen && n > seen[key]) more = true; seen[key] = Math.max(n, seen[key] || 0); }); }"
+                + " if (more) window.__audio.push(performance.now()); }, 20);",
+                meeting.idOf(ROOM, "red"));
         double joinRed = ((Number) red.js("return performance.now();")).doubleValue();
         double joinGreen = ((Number) green.js("return performance.now();")).doubleValue();
         long joinedAt = System.currentTimeMillis();
@@ -171,8 +182,12 @@ class P2pBrowserIT {
         Thread.sleep(3000);
         double gapRed = maxGap(red, joinRed);
         double gapGreen = maxGap(green, joinGreen);
+        green.js("clearInterval(window.__audioTimer);");
+        double audioGap = maxGap(green, joinGreen, "__audio");
         System.out.printf("p2p -> server: all three decoding main and mix %d ms after the third joined; "
-                + "largest main-video gap red %.0f ms, green %.0f ms%n", allSeeAll, gapRed, gapGreen);
+                + "largest main-video gap red %.0f ms, green %.0f ms; largest gap in red's audio at green %.0f ms%n",
+                allSeeAll, gapRed, gapGreen, audioGap);
+        assertThat(audioGap).as("green heard red's audio across the switch").isPositive();
         assertThat(gapRed).as("red's main video had frames across the switch").isPositive();
         assertThat(gapGreen).isPositive();
         assertThat(meeting.room(ROOM).p2pSummary()).startsWith("SERVER (3 participants)");
@@ -181,8 +196,13 @@ class P2pBrowserIT {
 
     /** The largest interval between presented frames of the page's main video since {@code from} (ms). */
     static double maxGap(Browser b, double from) {
+        return maxGap(b, from, "__frames");
+    }
+
+    /** The largest interval between the page's recorded instants {@code window[list]} since {@code from} (ms). */
+    static double maxGap(Browser b, double from, String list) {
         @SuppressWarnings("unchecked")
-        List<Number> frames = (List<Number>) b.js("return window.__frames;");
+        List<Number> frames = (List<Number>) b.js("return window[arguments[0]];", list);
         double last = from;
         double gap = 0;
         for (Number n : frames) {
