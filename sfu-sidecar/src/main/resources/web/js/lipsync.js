@@ -7,13 +7,16 @@
 // clock and come as the message "clock" too; with the RTP timestamp of what each receiver delivered last and
 // when (getSynchronizationSources), the capture time of what plays now is known for both, on one scale:
 // their difference is the A/V offset on screen. The stream that runs ahead is held back with
-// RTCRtpReceiver.jitterBufferTarget.
+// RTCRtpReceiver.jitterBufferTarget, at most 150 ms more per correction (holding video back freezes it for as
+// long: a big offset is taken away in steps, not in one stall).
 
 export const LIPSYNC = Object.freeze({
   everyMs: 1000,       // one reading a second
   toleranceMs: 25,     // closer than this is in sync (well inside what people notice: ~45 ms audio early)
   maxHoldMs: 1000,     // never hold a stream back further (the browser caps jitterBufferTarget at 4 s)
   readings: 3,         // a correction follows the median of the last readings, not one noisy value
+  maxStepMs: 150,      // one correction moves the hold at most this far: holding video back freezes it that long
+  staleMs: 5000,       // a sender report older than this says nothing about what plays now (a paused stream)
 });
 
 /**
@@ -25,7 +28,7 @@ async function playout(receiver, clocks) {
   let at = null;
   for (const src of receiver.getSynchronizationSources()) {
     const c = clocks[src.source];
-    if (!c) continue;
+    if (!c || now - c.ntpMs > LIPSYNC.staleMs || now - src.timestamp > LIPSYNC.staleMs) continue;
     const ticks = ((src.rtpTimestamp - c.rtp) | 0); // 32-bit wrap: the signed difference
     at = c.ntpMs + (ticks / c.rate) * 1000 + (now - src.timestamp);
   }
@@ -124,7 +127,8 @@ export class LipSync {
   async _tick() {
     const c = this.client;
     const source = this.mainSource();
-    if (source !== this.source) {
+    if (source !== this.source || c.mediaMode !== this._mode) {
+      this._mode = c.mediaMode; // back from a P2P call: the server's streams start again from the browser's delays
       this._release();       // a new speaker: their streams start from the browser's own delays
       this.source = source;
       this.offsetMs = null;
@@ -152,7 +156,8 @@ export class LipSync {
     const m = median(this._readings);
     if (Math.abs(m) <= LIPSYNC.toleranceMs) return;
     // one signed hold: > 0 holds audio back, < 0 video; the new hold adds the remaining offset
-    let hold = this.audioHoldMs - this.videoHoldMs + m;
+    const step = Math.max(-LIPSYNC.maxStepMs, Math.min(LIPSYNC.maxStepMs, m));
+    let hold = this.audioHoldMs - this.videoHoldMs + step;
     hold = Math.max(-LIPSYNC.maxHoldMs, Math.min(LIPSYNC.maxHoldMs, hold));
     const audioHold = Math.max(0, hold);
     const videoHold = Math.max(0, -hold);
