@@ -55,6 +55,11 @@ public final class ClientLinkReport {
         return true;
     }
 
+    /** Packets received over the direct path as last reported, -1 before a report. */
+    public synchronized long packetsReceived() {
+        return received;
+    }
+
     /** Whether a report came within {@link #FRESH_NANOS}. */
     public synchronized boolean fresh(long nowNanos) {
         return received >= 0 && nowNanos - reportNanos < FRESH_NANOS;

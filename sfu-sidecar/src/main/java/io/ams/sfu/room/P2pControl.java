@@ -35,6 +35,13 @@ final class P2pControl {
 
     enum Mode { SERVER, CONNECTING, P2P }
 
+    /**
+     * While P2P, how long one side may report nothing new received over the direct path (p2p-stats link) before
+     * the call goes back to the server: a client that says "connected" but gets no media (a path that passes
+     * ICE checks and nothing else, a peer that sends nothing) must not leave the two without each other.
+     */
+    static final long MEDIA_STALL_MILLIS = 5000;
+
     /** RTP packets from a participant before its server connection counts as warm (about a second of media). */
     static final long MEDIA_FLOWED_PACKETS = 100;
 
@@ -62,6 +69,10 @@ final class P2pControl {
     private boolean answererUp;
     private long eligibleSince = -1;
     private long connectingSince;
+    private long offererCount;      // while P2P: packets each side last said it received directly, and when that grew
+    private long answererCount;
+    private long offererGrewAt;
+    private long answererGrewAt;
     private String failedPair;
     private long failedUntil;
     private String lastReason = "";
@@ -124,8 +135,29 @@ final class P2pControl {
             case P2P -> {
                 if (notEligible != null) {
                     toServer(notEligible, false, nowMillis);
+                } else {
+                    checkMediaFlows(nowMillis);
                 }
             }
+        }
+    }
+
+    /** Back to the server (as a failure) when one side has received nothing new directly for MEDIA_STALL_MILLIS. */
+    private void checkMediaFlows(long nowMillis) {
+        long o = offerer.p2pLink.packetsReceived();
+        long a = answerer.p2pLink.packetsReceived();
+        if (o > offererCount) {
+            offererCount = o;
+            offererGrewAt = nowMillis;
+        }
+        if (a > answererCount) {
+            answererCount = a;
+            answererGrewAt = nowMillis;
+        }
+        Peer starved = nowMillis - offererGrewAt > MEDIA_STALL_MILLIS ? offerer
+                : nowMillis - answererGrewAt > MEDIA_STALL_MILLIS ? answerer : null;
+        if (starved != null) {
+            toServer(starved.id + " received nothing over the direct path for " + MEDIA_STALL_MILLIS + " ms", true, nowMillis);
         }
     }
 
@@ -287,6 +319,10 @@ final class P2pControl {
                             connected.incrementAndGet();
                             offerer.p2pWith = answerer;
                             answerer.p2pWith = offerer;
+                            offererCount = offerer.p2pLink.packetsReceived();
+                            answererCount = answerer.p2pLink.packetsReceived();
+                            offererGrewAt = nowMillis;
+                            answererGrewAt = nowMillis;
                             room.engineParked(true);
                             LOG.info("room '{}': {} and {} talk peer to peer", room.id(), offerer, answerer);
                             offerer.channel.p2p("media-mode", Map.of("mode", "p2p"));

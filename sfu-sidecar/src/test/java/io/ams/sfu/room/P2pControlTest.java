@@ -143,6 +143,25 @@ class P2pControlTest {
     }
 
     @Test
+    void aCallWhereOneSideReceivesNothingDirectlyGoesBackToTheServer() throws Exception {
+        upToP2p(); // P2P from 1300 ms
+        long n = 0;
+        for (long t = 1400; t <= 1300 + P2pControl.MEDIA_STALL_MILLIS + 2000; t += 500) {
+            n += 25; // a's page keeps receiving b's media; b reports the same count over and over
+            a.p2pLink.onReport(n, 0, n * 1000, 1, 5, t * 1_000_000L);
+            b.p2pLink.onReport(40, 0, 40_000, 1, 5, t * 1_000_000L);
+            control.tick(List.of(a, b), t);
+            if (control.mode() != P2pControl.Mode.P2P) {
+                break;
+            }
+        }
+        assertThat(control.mode()).isEqualTo(P2pControl.Mode.SERVER);
+        assertThat(control.summary()).contains("p2 received nothing over the direct path for 5000 ms").contains("(failed 1)");
+        assertThat(told(b).last("media-mode").get("mode")).isEqualTo("server");
+        assertThat(parked).containsExactly(true, false);
+    }
+
+    @Test
     void aThirdARecordingOrALeaveTakesThemBackToTheServerFirstResumingMedia() throws Exception {
         upToP2p();
         Peer c = peer("p3", true);
