@@ -36,6 +36,7 @@ final class Peer {
     }
 
     final String id;
+    private final String cname;
     final String name;
     final PeerChannel channel;
     final PeerTransport transport;
@@ -137,6 +138,7 @@ final class Peer {
     Peer(String id, String name, PeerChannel channel, PeerTransport transport, MediaSink media, long sessionId, long mainSsrc,
          long mixSsrc, long engineSsrc, StreamRewriter.KeyframeRequester keyframes, StreamRewriter.KeyframeRequester mixKeyframes) {
         this.id = id;
+        this.cname = cnameOf(id); // read per relayed packet: made once
         this.name = name;
         this.channel = channel;
         this.transport = transport;
@@ -158,7 +160,7 @@ final class Peer {
      * same on its audio and its video): in our sender reports and its audio slots' a=ssrc lines.
      */
     String cname() {
-        return cnameOf(id);
+        return cname;
     }
 
     static String cnameOf(String participantId) {

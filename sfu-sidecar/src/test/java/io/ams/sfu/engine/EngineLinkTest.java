@@ -200,20 +200,7 @@ class EngineLinkTest {
     @Test
     void aRecordingWantedForAParkedRoomCreatesItInTheEngine() throws Exception {
         java.util.List<String> news = new java.util.concurrent.CopyOnWriteArrayList<>();
-        link = new EngineLink(channel, MixSettings.defaults(), new EngineLink.Listener() {
-            @Override
-            public void onMixReady(String roomId, boolean ready) {
-            }
-
-            @Override
-            public void onKeyframeNeeded(String roomId, String participantId) {
-            }
-
-            @Override
-            public void onRecording(String roomId, boolean active, String by) {
-                news.add(active ? "on:" + by : "off");
-            }
-        });
+        link = new EngineLink(channel, MixSettings.defaults(), recordingNews(news));
         link.start();
         link.openRoom("r", new InetSocketAddress("127.0.0.1", 40005));
         link.addParticipant("r", "p1", "Ada", 1234);
@@ -264,20 +251,7 @@ class EngineLinkTest {
     @Test
     void aHostsRecordingRunsSurvivesAnEngineRestartAndIsNotFoughtOver() throws Exception {
         java.util.List<String> news = new java.util.concurrent.CopyOnWriteArrayList<>();
-        link = new EngineLink(channel, MixSettings.defaults(), new EngineLink.Listener() {
-            @Override
-            public void onMixReady(String roomId, boolean ready) {
-            }
-
-            @Override
-            public void onKeyframeNeeded(String roomId, String participantId) {
-            }
-
-            @Override
-            public void onRecording(String roomId, boolean active, String by) {
-                news.add(active ? "on:" + by : "off");
-            }
-        });
+        link = new EngineLink(channel, MixSettings.defaults(), recordingNews(news));
         link.start();
         link.openRoom("r", new InetSocketAddress("127.0.0.1", 40001));
         assertThat(await(() -> engine.created == 1)).isTrue();
@@ -360,6 +334,24 @@ class EngineLinkTest {
                 .as("room and participant re-created after the engine restarted").isTrue();
         assertThat(await(() -> log.news.size() == 3)).as("mix news " + log.news).isTrue();
         assertThat(log.news).containsExactly(true, false, true);
+    }
+
+    /** A listener that writes the recording news ("on:BY", "off") to {@code news} and ignores the rest. */
+    private static EngineLink.Listener recordingNews(java.util.List<String> news) {
+        return new EngineLink.Listener() {
+            @Override
+            public void onMixReady(String roomId, boolean ready) {
+            }
+
+            @Override
+            public void onKeyframeNeeded(String roomId, String participantId) {
+            }
+
+            @Override
+            public void onRecording(String roomId, boolean active, String by) {
+                news.add(active ? "on:" + by : "off");
+            }
+        };
     }
 
     private static boolean await(BooleanSupplier cond) throws InterruptedException {
