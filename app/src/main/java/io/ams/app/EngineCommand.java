@@ -92,6 +92,30 @@ public final class EngineCommand implements Callable<Integer> {
                     + "the scrape must carry it as a bearer token. 0 (default): no metrics endpoint.")
     int metricsPort;
 
+    @Option(names = "--redis-uri", paramLabel = "URI",
+            description = "Join the cluster whose state is in this Redis (redis://HOST:PORT[/DB], rediss:// for TLS): "
+                    + "register with a heartbeat so sidecars place rooms here; SIGTERM then drains. Default: a single "
+                    + "engine, no Redis.")
+    String redisUri;
+
+    @Option(names = "--engine-id", paramLabel = "ID",
+            description = "This engine's id in the cluster (default: HOSTNAME-GRPCPORT).")
+    String engineId;
+
+    @Option(names = "--advertise-grpc", paramLabel = "HOST:PORT",
+            description = "Where sidecars dial this engine's gRPC (default: the media host and the gRPC port).")
+    String advertiseGrpc;
+
+    @Option(names = "--capacity", paramLabel = "N",
+            description = "720p30 room-equivalents this engine holds, for placement (default: measured at start-up "
+                    + "with the VP8 encoder).")
+    Double capacity;
+
+    @Option(names = "--drain-grace", paramLabel = "DURATION", defaultValue = "120s",
+            description = "How long a drain (ams ctl drain, SIGTERM in a cluster) waits for the rooms to move before "
+                    + "the engine exits anyway (default: ${DEFAULT-VALUE}; e.g. 90s, 5m).")
+    String drainGrace;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         EngineConfig config = config();
@@ -105,11 +129,35 @@ public final class EngineCommand implements Callable<Integer> {
                 throw e;
             }
         }
+        engine.rooms().drain().setGrace(DurationFlag.parse(spec.commandLine(), "--drain-grace", drainGrace));
+        EngineClusterMember member = null;
+        if (redisUri != null) {
+            String id = engineId != null ? engineId : hostName() + "-" + engine.grpcPort();
+            String address = advertiseGrpc != null ? advertiseGrpc : hostForUrl(config.mediaHost()) + ":" + engine.grpcPort();
+            double cap = capacity != null ? capacity : io.ams.engine.EngineLoad.measureCpuCapacity(1500);
+            try {
+                member = EngineClusterMember.join(engine, redisUri, id, address, cap);
+            } catch (IllegalArgumentException e) {
+                engine.close();
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
+        }
+        EngineClusterMember cluster = member;
         AtomicBoolean closed = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (closed.compareAndSet(false, true)) {
-                LOG.info("shutting down");
-                engine.close();
+                try {
+                    if (cluster != null) {
+                        LOG.info("SIGTERM in a cluster: draining first (at most {})", drainGrace);
+                        engine.drainAndClose("SIGTERM");
+                        cluster.close();
+                    } else {
+                        LOG.info("shutting down");
+                        engine.close();
+                    }
+                } catch (InterruptedException e) {
+                    engine.close();
+                }
             }
         }, "ams-engine-shutdown"));
         spec.commandLine().getOut().printf("ams engine listening: gRPC %s:%d (%s), RTP media %s ports %s, backend %s, "
@@ -122,7 +170,15 @@ public final class EngineCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("metrics: %s%n", MetricsFlag.url(config.bindHost(), metricsPort));
         }
         spec.commandLine().getOut().flush();
+        if (cluster != null) {
+            spec.commandLine().getOut().printf("cluster: registered in %s; ams ctl drain (or SIGTERM) moves its rooms away"
+                    + " and exits%n", redisUri.replaceFirst("//[^@/]*@", "//"));
+            spec.commandLine().getOut().flush();
+        }
         engine.awaitTermination();
+        if (cluster != null && closed.compareAndSet(false, true)) {
+            cluster.close(); // drained (ams ctl drain): leave the cluster before exiting
+        }
         return Ams.EXIT_OK;
     }
 
@@ -184,6 +240,14 @@ public final class EngineCommand implements Callable<Integer> {
         return found.stream().filter(a -> a instanceof Inet4Address).findFirst()
                 .or(() -> found.stream().findFirst())
                 .map(a -> a.getHostAddress().replaceFirst("%.*$", ""));
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replace(':', '-');
+        } catch (UnknownHostException e) {
+            return "engine";
+        }
     }
 
     private static String hostForUrl(String host) {

@@ -35,6 +35,7 @@ public final class Engine implements AutoCloseable {
         this.rooms = rooms;
         this.service = service;
         this.server = server;
+        watchDrain();
     }
 
     /**
@@ -118,13 +119,48 @@ public final class Engine implements AutoCloseable {
         }
         io.ams.engine.metrics.EngineMetrics m = metrics();
         metricsEndpoint = io.ams.proto.metrics.MetricsEndpoint.start(config.bindHost(), port, config.security().token(),
-                m::scrape);
+                m::scrape, () -> rooms.drain().draining() ? "draining: taking no new rooms" : null);
         return metricsEndpoint.port();
     }
 
     /** The gRPC service, to register on another server (e.g. an in-process one). */
     public MixerService service() {
         return service;
+    }
+
+    private final java.util.List<Runnable> drainListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Run when a drain starts (the cluster registration tells the sidecars at once). */
+    public void onDrainStart(Runnable r) {
+        drainListeners.add(r);
+    }
+
+    private void watchDrain() {
+        rooms.drain().onStart(() -> {
+            drainListeners.forEach(Runnable::run);
+            Thread t = new Thread(() -> {
+                try {
+                    rooms.drain().awaitDone();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                LOG.info("drain finished: stopping");
+                close();
+            }, "engine-drain");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /**
+     * Drains (no new rooms; the cluster moves the rooms away) and blocks until no room is left or the grace has
+     * passed, then closes: what SIGTERM does to an engine in a cluster.
+     */
+    public void drainAndClose(String why) throws InterruptedException {
+        rooms.drain().start(true, why);
+        rooms.drain().awaitDone();
+        close();
     }
 
     public void awaitTermination() throws InterruptedException {
@@ -135,6 +171,9 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         synchronized (this) {
             if (metricsEndpoint != null) {
                 metricsEndpoint.close();

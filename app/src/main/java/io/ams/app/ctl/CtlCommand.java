@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             KeyframeCommand.class,
             StatsCommand.class,
             InfoCommand.class,
+            DrainCommand.class,
             EventsCommand.class,
             RecordingCommand.class,
             TokenCommand.class,

@@ -316,6 +316,9 @@ final class Render {
                 + "; RTP destinations " + String.join(",", info.getAllowedDestinationsList()) + " and callers' own addresses");
         table.row("refused", info.getCallsUnauthenticated() + " unauthenticated, " + info.getDestinationsDenied()
                 + " destinations denied, " + info.getFileNamesRefused() + " file names");
+        table.row("cluster", info.getCluster().isEmpty() ? "none (a single engine)" : info.getEngineId() + " in "
+                + info.getCluster() + String.format(Locale.ROOT, ", load %.2f of %.1f room-equivalents", info.getLoad(),
+                info.getCapacity()) + (info.getDraining() ? ", DRAINING" : ""));
         table.print(out);
     }
 

@@ -252,9 +252,35 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
         unary(out, this::info);
     }
 
+    /** Where this engine sits in a cluster (issue 11): its Redis, its id, its capacity; shown by GetEngineInfo. */
+    public record ClusterInfo(String cluster, String engineId, double capacity) {
+    }
+
+    private volatile ClusterInfo clusterInfo = new ClusterInfo("", "", 0);
+
+    public void setClusterInfo(ClusterInfo info) {
+        this.clusterInfo = info;
+    }
+
+    @Override
+    public void drain(io.ams.proto.v1.DrainRequest req, StreamObserver<io.ams.proto.v1.DrainResponse> out) {
+        unary(out, () -> {
+            io.ams.engine.room.EngineDrain.Result r = rooms.drain().start(req.getForce(), "ams ctl drain"
+                    + (req.getForce() ? " --force" : ""));
+            return io.ams.proto.v1.DrainResponse.newBuilder().setDraining(r.draining()).setRoomsLeft(r.roomsLeft())
+                    .setGraceMs(r.graceMs()).setNote(r.note()).build();
+        });
+    }
+
     /** What GetEngineInfo answers (also read by the metrics). */
     public EngineInfo info() {
+        ClusterInfo c = clusterInfo;
         return EngineInfo.newBuilder()
+                .setDraining(rooms.drain().draining())
+                .setCapacity(c.capacity())
+                .setLoad(io.ams.engine.EngineLoad.of(rooms.list()))
+                .setCluster(c.cluster())
+                .setEngineId(c.engineId())
                 .setVersion(VERSION)
                 .setBackend(rooms.backend())
                 .setBackendReason(rooms.backendReason())

@@ -54,6 +54,18 @@ public final class EngineMetrics {
                 .description("native (FFmpeg) frames allocated and not freed").register(registry);
         Gauge.builder("ams.engine.native.packets", NativeResources::outstandingPackets)
                 .description("native (FFmpeg) packets allocated and not freed").register(registry);
+        Gauge.builder("ams.engine.load.room.equivalents", rooms, r -> io.ams.engine.EngineLoad.of(r.list()))
+                .description("720p30 room-equivalents the engine runs now (issue 11: what cluster placement compares)")
+                .register(registry);
+        Gauge.builder("ams.engine.capacity.room.equivalents", service, s -> s.info().getCapacity())
+                .description("720p30 room-equivalents the engine holds (measured at start-up or --capacity; 0 outside a"
+                        + " cluster)").register(registry);
+        Gauge.builder("ams.engine.load.ratio", service, s -> {
+            io.ams.proto.v1.EngineInfo i = s.info();
+            return i.getCapacity() <= 0 ? 0 : i.getLoad() / i.getCapacity();
+        }).description("load over capacity (1: full); the autoscaler's metric").register(registry);
+        Gauge.builder("ams.engine.draining", rooms, r -> r.drain().draining() ? 1 : 0)
+                .description("1 while the engine drains (takes no new rooms)").register(registry);
         Gauge.builder("ams.engine.info", () -> 1).tags("backend", rooms.backend().name(), "version", MixerService.VERSION)
                 .description("constant 1; the labels say which backend runs").register(registry);
         FunctionCounter.builder("ams.control.calls.unauthenticated", service, s -> s.info().getCallsUnauthenticated())

@@ -38,6 +38,8 @@ public final class RoomManager implements AutoCloseable {
     private final Backend backend;
     private final String backendReason;
 
+    private final EngineDrain drain = new EngineDrain(this::size);
+
     public RoomManager(EngineConfig config) {
         this.config = config;
         this.ports = new MediaPorts(config);
@@ -83,9 +85,15 @@ public final class RoomManager implements AutoCloseable {
         return backendReason;
     }
 
+    /** The engine's drain state (issue 11): while draining, {@link #create} refuses new rooms. */
+    public EngineDrain drain() {
+        return drain;
+    }
+
     public Room create(String roomId, OutputSpec mainOutput) {
         Ids.check("room_id", roomId);
         mainOutput.validate();
+        drain.checkNewRoom();
         if (rooms.size() >= MAX_ROOMS) {
             throw new EngineException(EngineException.Kind.RESOURCE_EXHAUSTED, "the engine has " + MAX_ROOMS
                     + " rooms already");

@@ -41,6 +41,16 @@ public final class MetricsEndpoint implements AutoCloseable {
      * @throws IOException naming the address, when it cannot listen there
      */
     public static MetricsEndpoint start(String host, int port, ControlToken token, Supplier<String> scrape) throws IOException {
+        return start(host, port, token, scrape, () -> null);
+    }
+
+    /**
+     * As {@link #start(String, int, ControlToken, Supplier)}, with the probes an orchestrator polls (no token needed,
+     * they tell nothing but state): {@code GET /healthz} is readiness, 200 "ok" or 503 with {@code notReady}'s reason
+     * (e.g. "draining"); {@code GET /livez} is liveness, 200 while the process serves.
+     */
+    public static MetricsEndpoint start(String host, int port, ControlToken token, Supplier<String> scrape,
+                                        Supplier<String> notReady) throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
@@ -54,7 +64,12 @@ public final class MetricsEndpoint implements AutoCloseable {
         });
         MetricsEndpoint e = new MetricsEndpoint(server, ex, token, scrape);
         server.createContext("/metrics", e::handle);
-        server.createContext("/", x -> e.reply(x, 404, "see /metrics\n"));
+        server.createContext("/healthz", x -> {
+            String why = notReady.get();
+            e.reply(x, why == null ? 200 : 503, why == null ? "ok\n" : why + "\n");
+        });
+        server.createContext("/livez", x -> e.reply(x, 200, "alive\n"));
+        server.createContext("/", x -> e.reply(x, 404, "see /metrics, /healthz, /livez\n"));
         server.setExecutor(ex);
         server.start();
         LOG.info("metrics on http://{}:{}/metrics{}", host, e.port(), token == null ? "" : " (bearer token required)");
