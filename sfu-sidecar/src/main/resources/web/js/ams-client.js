@@ -285,7 +285,7 @@ export class AmsClient extends EventTarget {
     this._episode = null;
     this._stopSessionTimers();
     if (this.reconnectAttempt) this._set('reconnectAttempt', 0);
-    if (this.state !== 'refused' && this.state !== 'removed') this._set('state', 'failed');
+    if (this.state !== 'refused' && this.state !== 'removed' && this.state !== 'redirected') this._set('state', 'failed');
     if (globalThis.removeEventListener) globalThis.removeEventListener('online', this._onOnline);
   }
 
@@ -399,6 +399,16 @@ export class AmsClient extends EventTarget {
           this._notice((m.by || 'The host') + ' asked you to mute: your microphone is now off. Unmute when you want to speak.');
         } else {
           this._notice((m.by || 'The host') + ' asked you to stay muted.');
+        }
+        break;
+      case 'redirect':
+        // the room's meeting runs on another server of the cluster (docs/SIGNALING.md "Many machines")
+        if (typeof m.url === 'string' && /^https?:\/\/[^/\s]+$/.test(m.url)) {
+          this._ending = { final: true };
+          this.redirectTo = m.url;
+          this._set('state', 'redirected');
+        } else {
+          this._error('bad_redirect', 'The server sent us to an address that is not valid: ' + m.url);
         }
         break;
       case 'error':

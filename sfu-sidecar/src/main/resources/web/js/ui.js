@@ -21,7 +21,7 @@ $('room-name').textContent = room ? 'Room ' + room : 'AMS';
 const STATE_WORDS = {
   idle: 'starting', media: 'opening camera', connecting: 'connecting', joined: 'joining',
   connected: 'connected', reconnecting: 'reconnecting…', failed: 'disconnected', refused: 'not admitted', left: 'left',
-  removed: 'removed',
+  removed: 'removed', redirected: 'moving to the room\'s server…',
 };
 
 /** A short line next to the state while the client rejoins, or while ICE tries to recover by itself. */
@@ -133,6 +133,12 @@ function play(el) {
 }
 
 client.addEventListener('change', render);
+// a cluster sends us to the server the room's meeting runs on: the same page (room, name, token) there
+client.addEventListener('change', () => {
+  if (client.state === 'redirected' && client.redirectTo) {
+    location.replace(new URL(location.pathname + location.search + location.hash, client.redirectTo).href);
+  }
+});
 client.addEventListener('error', render);
 client.addEventListener('localstream', (e) => {
   if (e.detail) { $('self-video').srcObject = e.detail; } else { $('self').hidden = true; }

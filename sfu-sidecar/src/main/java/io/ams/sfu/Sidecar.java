@@ -5,7 +5,9 @@ import io.ams.sfu.auth.JoinTokens;
 import io.ams.sfu.auth.Role;
 import io.ams.sfu.auth.TokenRevocations;
 import io.ams.sfu.control.SfuControlService;
+import io.ams.sfu.engine.EngineCluster;
 import io.ams.sfu.engine.EngineLink;
+import io.ams.sfu.engine.Engines;
 import io.ams.sfu.metrics.JoinCounters;
 import io.ams.sfu.metrics.SidecarMetrics;
 import io.ams.sfu.room.RoomContext;
@@ -64,7 +66,11 @@ public final class Sidecar implements AutoCloseable {
     private final AccessControl access;
     private MediaPort mediaPort;
     private ManagedChannel engineChannel;
-    private EngineLink engine;
+    private Engines engine;
+    private final io.ams.sfu.cluster.ClusterSettings cluster;
+    private io.ams.cluster.RedisStore redis;                     // owned, null without a cluster
+    private io.ams.sfu.cluster.SidecarClusterMember member;      // owned, null without a cluster
+    private io.ams.sfu.cluster.SidecarDrain drain;
     private RoomRegistry rooms;
     private DatagramSocket engineOut;
     private ScheduledExecutorService timer;
@@ -76,17 +82,23 @@ public final class Sidecar implements AutoCloseable {
     private SidecarMetrics metrics;          // made on first use
     private MetricsEndpoint metricsEndpoint; // owned: closed in close()
 
-    private Sidecar(SidecarConfig config, JoinTokens tokens, AccessControl access) {
+    private Sidecar(SidecarConfig config, JoinTokens tokens, AccessControl access, io.ams.sfu.cluster.ClusterSettings cluster) {
+        this.cluster = cluster;
         this.config = config;
         this.tokens = tokens;
         this.access = access;
     }
 
     public static Sidecar start(SidecarConfig config) throws IOException {
+        return start(config, io.ams.sfu.cluster.ClusterSettings.none());
+    }
+
+    /** Starts a sidecar that is part of a cluster ({@code cluster.redisUri()}), or alone ({@link ClusterSettings#none()}). */
+    public static Sidecar start(SidecarConfig config, io.ams.sfu.cluster.ClusterSettings cluster) throws IOException {
         JoinTokens tokens = new JoinTokens(JoinTokens.loadOrCreateKey(config.tokenKeyFile()));
         // revoked join tokens are kept next to the key that signs them, so a restart still refuses them
         AccessControl access = new AccessControl(TokenRevocations.open(revokedTokensFile(config), java.time.Clock.systemUTC()));
-        Sidecar s = new Sidecar(config, tokens, access);
+        Sidecar s = new Sidecar(config, tokens, access, cluster);
         try {
             s.startAll();
         } catch (IOException | RuntimeException e) {
@@ -109,14 +121,55 @@ public final class Sidecar implements AutoCloseable {
                 TransportConfig.DEFAULT_CONSENT_TIMEOUT, config.iceTcpPort()),
                 DtlsIdentity.generate());
         rooms = new RoomRegistry(config.maxRooms());
-        NettyChannelBuilder toEngine = NettyChannelBuilder.forTarget(config.engineTarget()).usePlaintext();
-        if (config.controlToken() != null) {
-            toEngine.intercept(ControlTokenClient.of(config.controlToken()));
-        }
-        engineChannel = toEngine.build();
         engineOut = new DatagramSocket(); // bound now (any address, a free port): the engine pins our RTP to it
         engineOut.setSendBufferSize(1 << 20);
-        engine = new EngineLink(engineChannel, config.mix(), rooms, engineOut.getLocalPort());
+        drain = new io.ams.sfu.cluster.SidecarDrain(() -> rooms.list().size(), cluster.drainGrace());
+        if (cluster.clustered()) {
+            redis = new io.ams.cluster.RedisStore(cluster.redisUri());
+            int rtpPort = engineOut.getLocalPort();
+            EngineCluster engines = new EngineCluster(new io.ams.cluster.ClusterView(redis), new io.ams.cluster.ClusterEvents(redis),
+                    new EngineCluster.LinkFactory() {
+                        private final java.util.Map<EngineLink, ManagedChannel> channels = new java.util.concurrent.ConcurrentHashMap<>();
+
+                        @Override
+                        public EngineLink open(io.ams.cluster.EngineRecord e, EngineLink.Listener listener) {
+                            ManagedChannel ch = engineChannel(e.grpcAddress());
+                            EngineLink link = new EngineLink(ch, config.mix(), listener, rtpPort);
+                            channels.put(link, ch);
+                            return link;
+                        }
+
+                        @Override
+                        public void close(EngineLink link) {
+                            ManagedChannel ch = channels.remove(link);
+                            if (ch != null) {
+                                ch.shutdownNow();
+                            }
+                        }
+                    }, rooms, (room, engineId) -> {
+                        io.ams.sfu.cluster.SidecarClusterMember m = member;
+                        if (m != null) {
+                            m.placedOn(room, engineId);
+                        }
+                    });
+            engine = engines;
+            member = new io.ams.sfu.cluster.SidecarClusterMember(redis, cluster, drain, new io.ams.sfu.cluster.SidecarClusterMember.Census() {
+                @Override
+                public java.util.Set<String> rooms() {
+                    java.util.Set<String> ids = new java.util.HashSet<>();
+                    rooms.list().forEach(r -> ids.add(r.id()));
+                    return ids;
+                }
+
+                @Override
+                public int participants() {
+                    return rooms.list().stream().mapToInt(r -> r.peerCount()).sum();
+                }
+            }, engines::placements);
+        } else {
+            engineChannel = engineChannel(config.engineTarget());
+            engine = new EngineLink(engineChannel, config.mix(), rooms, engineOut.getLocalPort());
+        }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sfu-timer");
             t.setDaemon(true);
@@ -129,7 +182,7 @@ public final class Sidecar implements AutoCloseable {
             ControlAuthInterceptor auth = config.controlToken() == null ? ControlAuthInterceptor.open()
                     : ControlAuthInterceptor.requiring(config.controlToken());
             grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
-                    .addService(ServerInterceptors.intercept(new SfuControlService(rooms, engine, access, tokens), auth)).build();
+                    .addService(ServerInterceptors.intercept(control(), auth)).build();
             try {
                 grpc.start();
             } catch (IOException e) {
@@ -137,16 +190,48 @@ public final class Sidecar implements AutoCloseable {
                         + ": " + e.getMessage(), e);
             }
         }
-        http = SignalingServer.start(new SignalingController(rooms, tokens, access, joins, config.iceServers()), config.httpHost(),
+        io.ams.sfu.cluster.JoinRouter router = member != null ? member : new io.ams.sfu.cluster.LocalJoinRouter(drain);
+        http = SignalingServer.start(new SignalingController(rooms, tokens, access, joins, config.iceServers(), router),
+                config.httpHost(),
                 config.httpPort(),
                 config.tlsCert(), config.tlsKey());
         LOG.info("sidecar listening: web and signaling {}://{}:{}, media UDP port {}, control gRPC {} ({}), engine {}",
                 http.tls() ? "https" : "http", config.httpHost(), http.port(), mediaPort.port(),
                 grpc == null ? "off" : config.grpcHost() + ":" + grpc.getPort(),
                 config.controlToken() != null ? "control token required and sent to the engine" : "no control token",
-                config.engineTarget());
+                cluster.clustered() ? "from the cluster in " + redis.address() + " (this sidecar: '" + cluster.sidecarId()
+                        + "' at " + cluster.publicUrl() + ")" : config.engineTarget());
         LOG.info("ICE for clients: {}, ICE-TCP {}", config.iceServers().uris().isEmpty() ? "host candidates only"
                 : config.iceServers(), mediaPort.tcpPort() < 0 ? "off" : "on TCP port " + mediaPort.tcpPort());
+    }
+
+    private SfuControlService control() {
+        SfuControlService c = new SfuControlService(rooms, engine, access, tokens);
+        c.setDrain(drain);
+        return c;
+    }
+
+    private ManagedChannel engineChannel(String target) {
+        NettyChannelBuilder toEngine = NettyChannelBuilder.forTarget(target).usePlaintext();
+        if (config.controlToken() != null) {
+            toEngine.intercept(ControlTokenClient.of(config.controlToken()));
+        }
+        return toEngine.build();
+    }
+
+    /** The drain: no new rooms, meetings go on ({@code ams ctl sfu drain}, SIGTERM in a cluster). */
+    public io.ams.sfu.cluster.SidecarDrain drain() {
+        return drain;
+    }
+
+    /** The cluster membership, null for a single sidecar. */
+    public io.ams.sfu.cluster.SidecarClusterMember clusterMember() {
+        return member;
+    }
+
+    /** The cluster settings it was started with. */
+    public io.ams.sfu.cluster.ClusterSettings cluster() {
+        return cluster;
     }
 
     /**
@@ -221,7 +306,7 @@ public final class Sidecar implements AutoCloseable {
         return rooms;
     }
 
-    public EngineLink engine() {
+    public Engines engine() {
         return engine;
     }
 
@@ -272,11 +357,17 @@ public final class Sidecar implements AutoCloseable {
         if (grpc != null) {
             grpc.shutdownNow();
         }
+        if (member != null) {
+            member.close(); // its rooms released in Redis before the rooms close
+        }
         if (rooms != null) {
             rooms.close();
         }
         if (engine != null) {
             engine.close();
+        }
+        if (redis != null) {
+            redis.close();
         }
         if (engineChannel != null) {
             engineChannel.shutdownNow();

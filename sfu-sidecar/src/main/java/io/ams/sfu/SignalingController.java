@@ -41,6 +41,7 @@ final class SignalingController implements SignalingHandler {
     private final Map<String, String> sessionRooms = new ConcurrentHashMap<>();
 
     private final JoinCounters joins;
+    private final io.ams.sfu.cluster.JoinRouter router; // null: every join is for this sidecar
     private final IceServers iceServers;
 
     SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access) {
@@ -49,6 +50,13 @@ final class SignalingController implements SignalingHandler {
 
     /** Counting joins and their refusals in {@code joins} (metrics); {@code iceServers} go to every client that joins. */
     SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access, JoinCounters joins, IceServers iceServers) {
+        this(rooms, tokens, access, joins, iceServers, null);
+    }
+
+    /** {@code router}: where joins go in a cluster or while draining (null: always here). */
+    SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access, JoinCounters joins,
+                        IceServers iceServers, io.ams.sfu.cluster.JoinRouter router) {
+        this.router = router;
         this.joins = joins;
         this.rooms = rooms;
         this.iceServers = iceServers;
@@ -190,6 +198,21 @@ final class SignalingController implements SignalingHandler {
             refuse(s, room, e.code(), e.getMessage());
             return;
         }
+        if (router != null) {
+            io.ams.sfu.cluster.JoinRoute route = router.route(room, rooms.get(room) != null);
+            if (route.kind() == io.ams.sfu.cluster.JoinRoute.Kind.REFUSE) {
+                refuse(s, room, route.code(), route.words());
+                return;
+            }
+            if (route.kind() == io.ams.sfu.cluster.JoinRoute.Kind.REDIRECT) {
+                ObjectNode redirect = SignalingServer.message("redirect");
+                redirect.put("room", room);
+                redirect.put("url", route.url());
+                s.send(redirect);
+                s.close("redirect");
+                return;
+            }
+        }
         RoomRegistry.Joined j;
         try {
             j = rooms.join(room, claims.name(), new Channel(s, room, access));
@@ -231,6 +254,11 @@ final class SignalingController implements SignalingHandler {
     private static String participantId(JsonNode m) {
         JsonNode v = m.get("participantId");
         return v != null && v.isTextual() ? v.asText() : null;
+    }
+
+    @Override
+    public String notReady() {
+        return router == null ? null : router.notReady();
     }
 
     @Override

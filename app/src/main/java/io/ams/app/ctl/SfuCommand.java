@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         description = "Inspect the SFU sidecar's rooms, set their main speaker, lock them, remove or mute participants, "
                 + "revoke join tokens.",
         subcommands = {SfuListCommand.class, SfuGetCommand.class, SfuSpeakerCommand.class, SfuLockCommand.class,
-            SfuRemoveCommand.class, SfuMuteCommand.class, SfuRevokeCommand.class})
+            SfuRemoveCommand.class, SfuMuteCommand.class, SfuRevokeCommand.class, SfuDrainCommand.class})
 public final class SfuCommand implements Runnable {
     static final String DEFAULT_TARGET = "127.0.0.1:" + SidecarConfig.DEFAULT_GRPC_PORT;
 

@@ -46,6 +46,20 @@ final class AmsProcess implements AutoCloseable {
         return start(dir, null, "127.0.0.1", httpPort, "ams sidecar: web client on", args);
     }
 
+    /**
+     * A sidecar of the cluster in Redis {@code redisUri} on 127.0.0.1:{@code httpPort}, its control API on
+     * {@code grpcPort}, keys in {@code dataDir} (the cluster's sidecars share the join-token key).
+     */
+    static AmsProcess clusterSidecar(Path dir, Path dataDir, int httpPort, int mediaPort, int grpcPort, String redisUri,
+                                     String id, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("sidecar", "--http-host", "127.0.0.1", "--http-port",
+                Integer.toString(httpPort), "--media-port", Integer.toString(mediaPort), "--sfu-grpc-port",
+                Integer.toString(grpcPort), "--data-dir", dataDir.toString(), "--p2p", "off", "--redis-uri", redisUri,
+                "--public-url", "http://127.0.0.1:" + httpPort, "--sidecar-id", id));
+        args.addAll(List.of(extra));
+        return start(dir, null, "127.0.0.1", httpPort, "ams sidecar: web client on", args);
+    }
+
     private static AmsProcess start(Path dir, String netns, String host, int port, String ready, List<String> args)
             throws Exception {
         Path jar;

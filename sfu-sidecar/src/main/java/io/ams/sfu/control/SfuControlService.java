@@ -14,7 +14,7 @@ import io.ams.proto.v1.SfuParticipant;
 import io.ams.proto.v1.SfuRoom;
 import io.ams.sfu.access.AccessControl;
 import io.ams.sfu.auth.JoinTokens;
-import io.ams.sfu.engine.EngineLink;
+import io.ams.sfu.engine.Engines;
 import io.ams.sfu.quality.ParticipantQuality;
 import io.ams.sfu.room.RoomException;
 import io.ams.sfu.room.RoomRegistry;
@@ -29,11 +29,11 @@ import io.grpc.stub.StreamObserver;
  */
 public final class SfuControlService extends SfuGrpc.SfuImplBase {
     private final RoomRegistry rooms;
-    private final EngineLink engine;
+    private final Engines engine;
     private final AccessControl access;
     private final AccessRpcs accessRpcs;
 
-    public SfuControlService(RoomRegistry rooms, EngineLink engine, AccessControl access, JoinTokens tokens) {
+    public SfuControlService(RoomRegistry rooms, Engines engine, AccessControl access, JoinTokens tokens) {
         this.rooms = rooms;
         this.engine = engine;
         this.access = access;
@@ -211,5 +211,24 @@ public final class SfuControlService extends SfuGrpc.SfuImplBase {
 
     private static String nz(String s) {
         return s == null ? "" : s;
+    }
+
+    @Override
+    public void drain(io.ams.proto.v1.SfuDrainRequest req, StreamObserver<io.ams.proto.v1.SfuDrainResponse> out) {
+        if (drain == null) {
+            out.onError(io.grpc.Status.UNIMPLEMENTED.withDescription("this sidecar cannot drain").asRuntimeException());
+            return;
+        }
+        int left = drain.start("ams ctl sfu drain");
+        out.onNext(io.ams.proto.v1.SfuDrainResponse.newBuilder().setDraining(true).setMeetingsLeft(left)
+                .setGraceMs(drain.grace().toMillis()).build());
+        out.onCompleted();
+    }
+
+    private volatile io.ams.sfu.cluster.SidecarDrain drain;
+
+    /** The drain that Drain starts. */
+    public void setDrain(io.ams.sfu.cluster.SidecarDrain d) {
+        this.drain = d;
     }
 }

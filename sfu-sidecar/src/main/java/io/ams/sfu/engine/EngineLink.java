@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>All gRPC calls happen on the link's own thread with short deadlines; the public methods only
  * record the wish and never block a media or signaling thread.
  */
-public final class EngineLink implements AutoCloseable {
+public final class EngineLink implements Engines {
     private static final Logger LOG = LoggerFactory.getLogger(EngineLink.class);
     private static final long DEADLINE_MS = 2000;
     private static final long KEYFRAME_MIN_INTERVAL_MS = 500;
@@ -83,6 +83,7 @@ public final class EngineLink implements AutoCloseable {
     private final Map<String, EngineRoom> actual = new HashMap<>();               // link thread only
     private final Map<String, InetSocketAddress> routes = new ConcurrentHashMap<>(); // room/participant -> engine RTP port
     private final Map<String, Long> lastKeyframeRequest = new ConcurrentHashMap<>();
+    private final Set<String> readyRooms = ConcurrentHashMap.newKeySet();          // written by the link thread
     private final Map<String, Integer> wantedRtt = new ConcurrentHashMap<>();        // room/participant -> uplink RTT ms
     private final Map<String, Integer> sentRtt = new HashMap<>();                   // link thread only
     private boolean rttUnsupported;                                               // link thread only
@@ -144,10 +145,39 @@ public final class EngineLink implements AutoCloseable {
     }
 
     public void closeRoom(String roomId) {
+        release(roomId);
+    }
+
+    /**
+     * Stops wanting the room here and hands over what was wanted of it (participants, main speaker, recording,
+     * parking): a cluster moving the room to another engine {@link #adopt}s it there. Null if it was not open.
+     */
+    RoomWish release(String roomId) {
+        RoomWish w;
         synchronized (this) {
-            wanted.remove(roomId);
+            w = wanted.remove(roomId);
+        }
+        dropRoutes(roomId);
+        kick();
+        return w;
+    }
+
+    /** Wants a room as {@code wish} says (one released by another link): created in this engine with all of it. */
+    void adopt(RoomWish wish) {
+        synchronized (this) {
+            wanted.put(wish.id, wish);
         }
         kick();
+    }
+
+    /** The rooms wanted here. */
+    synchronized Set<String> rooms() {
+        return new HashSet<>(wanted.keySet());
+    }
+
+    /** Whether the engine has the room with every participant wanted of it (link thread's view). */
+    boolean ready(String roomId) {
+        return readyRooms.contains(roomId);
     }
 
     /**
@@ -173,11 +203,6 @@ public final class EngineLink implements AutoCloseable {
     public synchronized boolean parked(String roomId) {
         RoomWish r = wanted.get(roomId);
         return r != null && r.parked;
-    }
-
-    /** Want this participant decoded into the room's mix; its video is expected with {@code ssrc} (0: any). */
-    public void addParticipant(String roomId, String participantId, String displayName, long ssrc) {
-        addParticipant(roomId, participantId, displayName, ssrc, 0);
     }
 
     /**
@@ -310,7 +335,7 @@ public final class EngineLink implements AutoCloseable {
                 LOG.warn("engine link: room '{}' is gone from the engine (restarted?), re-creating it", e.getKey());
                 it.remove();
                 dropRoutes(e.getKey());
-                listener.onMixReady(e.getKey(), false);
+                mixReady(e.getKey(), false);
             } else if (!want.containsKey(e.getKey()) || !want.get(e.getKey()).mixTarget.equals(e.getValue().mixTarget)) {
                 // no longer wanted; or closed and opened again (its only participant rejoined) before this
                 // reconcile, with a new mix socket the engine's room knows nothing of: re-created below
@@ -319,8 +344,9 @@ public final class EngineLink implements AutoCloseable {
                 it.remove();
                 engineRooms.remove(e.getKey());
                 dropRoutes(e.getKey());
+                readyRooms.remove(e.getKey());
                 if (parked(e.getKey())) {
-                    listener.onMixReady(e.getKey(), false);
+                    mixReady(e.getKey(), false);
                 }
             } else {
                 Set<String> present = new HashSet<>();
@@ -374,7 +400,7 @@ public final class EngineLink implements AutoCloseable {
             }
             if (!a.ready) {
                 a.ready = true;
-                listener.onMixReady(w.id, true);
+                mixReady(w.id, true);
             }
             reconcileRecording(w, a, engineRooms.get(w.id));
         }
@@ -528,7 +554,7 @@ public final class EngineLink implements AutoCloseable {
             for (var room : actual.entrySet()) {
                 if (room.getValue().ready) {
                     room.getValue().ready = false;
-                    listener.onMixReady(room.getKey(), false);
+                    mixReady(room.getKey(), false);
                 }
             }
         } else {
@@ -561,6 +587,15 @@ public final class EngineLink implements AutoCloseable {
             }
         }
         return copy;
+    }
+
+    private void mixReady(String roomId, boolean ready) {
+        if (ready) {
+            readyRooms.add(roomId);
+        } else {
+            readyRooms.remove(roomId);
+        }
+        listener.onMixReady(roomId, ready);
     }
 
     private void dropRoutes(String roomId) {

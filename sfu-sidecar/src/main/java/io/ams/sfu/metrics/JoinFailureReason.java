@@ -22,6 +22,8 @@ public enum JoinFailureReason {
     BAD_REQUEST,
     /** The server failed to open the room (internal). */
     INTERNAL,
+    /** A new room while the sidecar drains and no other sidecar takes it (server_draining). */
+    DRAINING,
     /** Admitted, but ICE never completed (no candidate pair worked, or none in time). */
     ICE_FAILED,
     /** Admitted and ICE completed, but the DTLS handshake failed or did not finish in time. */
@@ -41,6 +43,7 @@ public enum JoinFailureReason {
             case "room_locked" -> ROOM_LOCKED;
             case "room_full" -> ROOM_FULL;
             case "bad_message", "room_unknown" -> BAD_REQUEST;
+            case "server_draining" -> DRAINING;
             default -> INTERNAL;
         };
     }

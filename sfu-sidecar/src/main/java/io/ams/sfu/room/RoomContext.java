@@ -1,6 +1,6 @@
 package io.ams.sfu.room;
 
-import io.ams.sfu.engine.EngineLink;
+import io.ams.sfu.engine.Engines;
 import io.ams.sfu.engine.MixSettings;
 import io.ams.sfu.ice.IceServers;
 import io.ams.sfu.transport.MediaPort;
@@ -21,7 +21,7 @@ import java.util.function.LongConsumer;
  * @param iceServers      the STUN/TURN servers each participant's P2P connection is given (with its own credentials)
  * @param downlinkEstimates gets each receiver's downlink bandwidth estimate (bps) every tick (metrics)
  */
-public record RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
+public record RoomContext(MediaPort mediaPort, Engines engine, DatagramSocket engineOut, ScheduledExecutorService timer,
                           InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast,
                           P2pSettings p2p, IceServers iceServers, LongConsumer downlinkEstimates) {
     public RoomContext {
@@ -30,20 +30,20 @@ public record RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket
     }
 
     /** Without a consumer of the bandwidth estimates. */
-    public RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
+    public RoomContext(MediaPort mediaPort, Engines engine, DatagramSocket engineOut, ScheduledExecutorService timer,
                        InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast, P2pSettings p2p,
                        IceServers iceServers) {
         this(mediaPort, engine, engineOut, timer, mixBindAddress, maxParticipants, mix, simulcast, p2p, iceServers, null);
     }
 
     /** Without ICE servers and without a consumer of the bandwidth estimates. */
-    public RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
+    public RoomContext(MediaPort mediaPort, Engines engine, DatagramSocket engineOut, ScheduledExecutorService timer,
                        InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast, P2pSettings p2p) {
         this(mediaPort, engine, engineOut, timer, mixBindAddress, maxParticipants, mix, simulcast, p2p, IceServers.none(), null);
     }
 
     /** Without peer-to-peer calls. */
-    public RoomContext(MediaPort mediaPort, EngineLink engine, DatagramSocket engineOut, ScheduledExecutorService timer,
+    public RoomContext(MediaPort mediaPort, Engines engine, DatagramSocket engineOut, ScheduledExecutorService timer,
                        InetAddress mixBindAddress, int maxParticipants, MixSettings mix, boolean simulcast) {
         this(mediaPort, engine, engineOut, timer, mixBindAddress, maxParticipants, mix, simulcast, P2pSettings.off(), IceServers.none(), null);
     }

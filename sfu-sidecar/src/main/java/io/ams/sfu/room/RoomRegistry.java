@@ -1,6 +1,7 @@
 package io.ams.sfu.room;
 
 import io.ams.sfu.engine.EngineLink;
+import io.ams.sfu.engine.Engines;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,7 +192,7 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
     }
 
     /** The engine link the rooms share (recording wishes go there). */
-    public EngineLink engine() {
+    public Engines engine() {
         return ctx.engine();
     }
 

@@ -29,4 +29,12 @@ public interface SignalingHandler {
     default Executor laneFor(SignalingSession s, String type, JsonNode message) {
         return null;
     }
+
+    /**
+     * Null while this server takes new rooms, else why not (e.g. "draining"): {@code GET /healthz} answers 503 with
+     * it, so an orchestrator's readiness probe stops sending new users here. Called on the network thread: quick.
+     */
+    default String notReady() {
+        return null;
+    }
 }

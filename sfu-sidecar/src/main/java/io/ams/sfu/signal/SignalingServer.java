@@ -180,8 +180,14 @@ public final class SignalingServer implements AutoCloseable {
                 return;
             }
             String path = new QueryStringDecoder(req.uri()).path();
-            if (path.equals("/healthz")) {
-                respond(ctx, req, HttpResponseStatus.OK, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8));
+            if (path.equals("/healthz")) { // readiness: 503 while draining
+                String why = handler.notReady();
+                respond(ctx, req, why == null ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
+                        (why == null ? "ok\n" : why + "\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (path.equals("/livez")) { // liveness: the process serves
+                respond(ctx, req, HttpResponseStatus.OK, "text/plain", "alive\n".getBytes(StandardCharsets.UTF_8));
                 return;
             }
             if (path.equals("/")) {
