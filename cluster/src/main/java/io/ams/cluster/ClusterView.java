@@ -27,6 +27,12 @@ public final class ClusterView {
         return read(ClusterKeys.SIDECAR_PREFIX, SidecarRecord::fromFields);
     }
 
+    /** The sidecar {@code id} if it is alive now (one round trip). @throws ClusterUnavailableException while Redis is away */
+    public java.util.Optional<SidecarRecord> sidecar(String id) {
+        Map<String, String> fields = store.call("read sidecar " + id, 1, c -> c.hgetall(ClusterKeys.sidecar(id)));
+        return fields.isEmpty() ? java.util.Optional.empty() : java.util.Optional.ofNullable(SidecarRecord.fromFields(id, fields));
+    }
+
     private <T> List<T> read(String prefix, BiFunction<String, Map<String, String>, T> parse) {
         List<String> keys = store.call("scan " + prefix + "*", 1, c -> scan(c, prefix + "*"));
         List<T> out = new ArrayList<>();

@@ -122,7 +122,10 @@ public final class SidecarClusterMember implements JoinRouter, AutoCloseable {
             String owner = ownership.owner(room);
             if (owner == null) {
                 SidecarRecord me = record();
-                Optional<SidecarRecord> best = SidecarPlacement.choose(withSelf(me), me);
+                Optional<SidecarRecord> best = SidecarPlacement.choose(withSelf(me, sidecars), me);
+                if (best.isEmpty() || drain.draining()) { // sending it away: from a fresh view, not one up to 3 s old
+                    best = SidecarPlacement.choose(withSelf(me, live()), me);
+                }
                 if (best.isEmpty()) {
                     return JoinRoute.refuse("server_draining", "every server of this service is shutting down; try again in"
                             + " a moment");
@@ -136,11 +139,8 @@ public final class SidecarClusterMember implements JoinRouter, AutoCloseable {
                 }
                 return JoinRoute.HERE;
             }
-            String ownerId = owner;
-            SidecarRecord other = sidecars.get(ownerId);
-            if (other == null) { // not in the last view (it may have joined since): ask Redis
-                other = view.sidecars().stream().filter(s -> s.id().equals(ownerId)).findFirst().orElse(null);
-            }
+            // asked afresh (not the view of up to 3 s ago): a client must not be sent to a sidecar that just died
+            SidecarRecord other = view.sidecar(owner).orElse(null);
             if (other == null) { // its owner is gone (its record expired): the room is ours now
                 LOG.warn("cluster: room '{}' was owned by sidecar '{}', which is gone; taking it over", room, owner);
                 ownership.takeOver(room, self);
@@ -160,8 +160,17 @@ public final class SidecarClusterMember implements JoinRouter, AutoCloseable {
         }
     }
 
-    private List<SidecarRecord> withSelf(SidecarRecord me) {
-        Map<String, SidecarRecord> all = new HashMap<>(sidecars);
+    private Map<String, SidecarRecord> live() {
+        Map<String, SidecarRecord> m = new HashMap<>();
+        for (SidecarRecord s : view.sidecars()) {
+            m.put(s.id(), s);
+        }
+        sidecars = m;
+        return m;
+    }
+
+    private static List<SidecarRecord> withSelf(SidecarRecord me, Map<String, SidecarRecord> known) {
+        Map<String, SidecarRecord> all = new HashMap<>(known);
         all.put(me.id(), me);
         return List.copyOf(all.values());
     }
@@ -177,11 +186,7 @@ public final class SidecarClusterMember implements JoinRouter, AutoCloseable {
     }
 
     private void refresh() {
-        Map<String, SidecarRecord> live = new HashMap<>();
-        for (SidecarRecord s : view.sidecars()) {
-            live.put(s.id(), s);
-        }
-        sidecars = live;
+        live();
         Set<String> now = census.rooms();
         String self = settings.sidecarId();
         for (String gone : owned) {

@@ -61,7 +61,9 @@ public final class SidecarDrain {
                 LOG.warn("drain grace of {} over with {} meeting(s) left: they end now", grace, rooms.getAsInt());
                 return false;
             }
-            Thread.sleep(Math.min(500, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+            synchronized (this) {
+                wait(Math.min(500, TimeUnit.NANOSECONDS.toMillis(left) + 1)); // polled: rooms close on their own lanes
+            }
         }
         LOG.info("drained: every meeting ended");
         return true;

@@ -34,12 +34,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each link reports to the rooms through a filter that passes only news about the rooms placed on its engine, so
  * a lost engine that comes back cannot take a moved room's mix away. One thread ("engine-cluster") does the
- * bookkeeping every second; the public methods only record the wish.
+ * bookkeeping every 500 ms; the public methods only record the wish.
  */
 public final class EngineCluster implements Engines {
     private static final Logger LOG = LoggerFactory.getLogger(EngineCluster.class);
     /** An engine that does not answer this long is given up and its rooms move (kill -9 answers at once). */
     public static final long LOST_AFTER_MS = 2000;
+    private static final long TICK_MS = 500;
 
     /** Opens the link to one engine (its channel with the control token, the shared RTP socket's port). */
     public interface LinkFactory {
@@ -57,8 +58,6 @@ public final class EngineCluster implements Engines {
         volatile EngineRecord record;
         final EngineLink link;
         volatile boolean gone;           // its record expired (or was deleted) in Redis
-        long unreachableSince;           // cluster thread; 0 while it answers
-        boolean everConnected;
 
         Member(EngineRecord record, EngineLink link) {
             this.record = record;
@@ -82,6 +81,7 @@ public final class EngineCluster implements Engines {
     private final Random random = new Random();
     private final ScheduledExecutorService thread;
     private volatile boolean registryRead;
+    private long lastRegistryRead;                                           // cluster thread only
     private volatile boolean closed;
 
     /**
@@ -104,7 +104,7 @@ public final class EngineCluster implements Engines {
 
     @Override
     public void start() {
-        thread.scheduleWithFixedDelay(this::tickSafely, 0, 1, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(this::tickSafely, 0, TICK_MS, TimeUnit.MILLISECONDS);
     }
 
     // ---- the rooms' wishes -------------------------------------------------------------------------------------
@@ -325,16 +325,11 @@ public final class EngineCluster implements Engines {
     }
 
     private void tick() {
-        readRegistry();
-        long now = System.currentTimeMillis();
-        for (Member m : members.values()) {
-            if (m.link.connected()) {
-                m.unreachableSince = 0;
-                m.everConnected = true;
-            } else if (m.unreachableSince == 0) {
-                m.unreachableSince = now;
-            }
+        if (System.currentTimeMillis() - lastRegistryRead >= 1000) {
+            lastRegistryRead = System.currentTimeMillis();
+            readRegistry();
         }
+        long now = System.currentTimeMillis();
         // rooms on a lost or draining engine move
         for (Map.Entry<String, String> e : new HashMap<>(placement).entrySet()) {
             Member m = members.get(e.getValue());
@@ -359,7 +354,8 @@ public final class EngineCluster implements Engines {
     }
 
     private boolean lost(Member m, long now) {
-        return m.gone || m.unreachableSince != 0 && now - m.unreachableSince >= LOST_AFTER_MS;
+        long since = m.link.unreachableSince();
+        return m.gone || since != 0 && now - since >= LOST_AFTER_MS;
     }
 
     private void readRegistry() {

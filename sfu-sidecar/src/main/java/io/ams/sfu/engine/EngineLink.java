@@ -89,6 +89,7 @@ public final class EngineLink implements Engines {
     private boolean rttUnsupported;                                               // link thread only
     private final AtomicLong rpcFailures = new AtomicLong();
     private volatile boolean connected;
+    private volatile long unreachableSince = System.currentTimeMillis();
     private volatile String lastError = "";
     private boolean eventsOpen;                                                   // link thread only
     private volatile boolean closed;
@@ -122,6 +123,11 @@ public final class EngineLink implements Engines {
     /** True while the engine answers. */
     public boolean connected() {
         return connected;
+    }
+
+    /** When the engine last stopped answering (System.currentTimeMillis), 0 while it answers. */
+    long unreachableSince() {
+        return connected ? 0 : unreachableSince;
     }
 
     public String lastError() {
@@ -543,6 +549,9 @@ public final class EngineLink implements Engines {
         rpcFailures.incrementAndGet();
         String msg = e.getStatus().getCode() + (e.getStatus().getDescription() != null ? ": " + e.getStatus().getDescription() : "");
         if (unreachable(e.getStatus().getCode())) {
+            if (connected) {
+                unreachableSince = System.currentTimeMillis();
+            }
             if (connected || !msg.equals(lastError)) {
                 LOG.warn("engine link: engine unreachable ({}: {}); the relay goes on without the mix, retrying every second", what, msg);
             }
