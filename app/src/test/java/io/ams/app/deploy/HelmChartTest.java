@@ -145,7 +145,7 @@ class HelmChartTest {
         assertThat(token).hasSizeGreaterThanOrEqualTo(16).matches("[!-~]+");
         // the ams user (uid 10001) reads it through fsGroup, others do not
         assertThat(gpu.getSpec().getTemplate().getSpec().getSecurityContext().getFsGroup()).isEqualTo(10001L);
-        assertThat(v.getSecret().getDefaultMode() & 0007).isZero();
+        assertThat(v.getSecret().getDefaultMode()).isEqualTo(0440);
     }
 
     @Test
@@ -308,10 +308,11 @@ class HelmChartTest {
 
     @Test
     void longerDrainGraceGivesALongerTerminationGrace() {
-        Rendered r = render(template().set("engine.drainGraceSeconds", "300").set("sidecar.drainGraceSeconds", "18000"));
+        Rendered r = render(template().set("engine.drainGraceSeconds", "2400").set("sidecar.drainGraceSeconds", "18000"));
         Deployment d = r.deployment(RELEASE + "-ams-engine-gpu");
-        assertThat(flags(only(d.getSpec().getTemplate()), "engine")).containsEntry("--drain-grace", "300s");
-        assertThat(d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isGreaterThanOrEqualTo(300L);
+        assertThat(flags(only(d.getSpec().getTemplate()), "engine")).containsEntry("--drain-grace", "2400s");
+        assertThat(d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isGreaterThanOrEqualTo(2400L);
+        assertHpaOn(r, r.one(HorizontalPodAutoscaler.class, RELEASE + "-ams-engine-gpu"), RELEASE + "-ams-engine-gpu");
         DaemonSet ds = r.one(DaemonSet.class, RELEASE + "-ams-sidecar");
         assertThat(flags(only(ds.getSpec().getTemplate()), "sidecar")).containsEntry("--drain-grace", "18000s");
         assertThat(ds.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isGreaterThanOrEqualTo(18000L);
@@ -518,7 +519,8 @@ class HelmChartTest {
         var down = hpa.getSpec().getBehavior().getScaleDown();
         Container c = only(r.deployment(deployment).getSpec().getTemplate());
         long drain = seconds(flags(c, "engine").get("--drain-grace"));
-        assertThat(down.getPolicies()).allMatch(p -> !"Pods".equals(p.getType()) || p.getValue() == 1 && p.getPeriodSeconds() >= drain);
+        assertThat(down.getPolicies()).allMatch(p -> !"Pods".equals(p.getType())
+                || p.getValue() == 1 && p.getPeriodSeconds() >= Math.min(drain, 1800) && p.getPeriodSeconds() <= 1800);
     }
 
     private static Container only(PodTemplateSpec t) {
