@@ -294,6 +294,15 @@ class HelmChartTest {
     }
 
     @Test
+    void engineOptionsReachTheFlags() {
+        Rendered r = render(template().set("engine.allowDestinations", "10.0.0.0/16").set("engine.capacity", "6"));
+        Map<String, String> flags = flags(only(r.deployment(RELEASE + "-ams-engine-gpu").getSpec().getTemplate()), "engine");
+        assertThat(flags).containsEntry("--allow-destinations", "10.0.0.0/16").containsEntry("--capacity", "6");
+        Map<String, String> defaults = flags(only(render(template()).deployment(RELEASE + "-ams-engine-gpu").getSpec().getTemplate()), "engine");
+        assertThat(defaults).doesNotContainKeys("--allow-destinations", "--capacity");
+    }
+
+    @Test
     void noRedisAtAllIsRefusedWithTheReason() {
         assertThatThrownBy(() -> template().set("redis.internal.enabled", "false").call())
                 .hasMessageContaining("redis.url");
