@@ -72,6 +72,12 @@ class HelmChartTest {
     // ---- lint -------------------------------------------------------------------------------------------------
 
     @Test
+    void clustersOlderThanTheChartsApisAreRefused() {
+        // autoscaling/v2 HorizontalPodAutoscaler needs 1.23
+        assertThatThrownBy(() -> template().withKubeVersion("1.22.0").call()).hasMessageContaining("kubeVersion");
+    }
+
+    @Test
     void lintStrictPassesWithNoWarning() {
         LintResult lint = new Helm(CHART).lint().strict().call();
         assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
@@ -302,6 +308,18 @@ class HelmChartTest {
         assertThat(defaults).doesNotContainKeys("--allow-destinations", "--capacity");
     }
 
+    /** values.schema.json: Helm refuses a misspelt or mistyped value instead of silently using the default. */
+    @Test
+    void valuesSchemaRefusesMisspeltAndWrongValues() {
+        assertThatThrownBy(() -> template().set("engine.gpu.enabeld", "false").call()).hasMessageContaining("enabeld");
+        assertThatThrownBy(() -> template().set("sidecar.drainGraceSeconds", "1h").call())
+                .hasMessageContaining("drainGraceSeconds");
+        assertThatThrownBy(() -> template().set("engine.gpu.driverCapabilities", "compute,utility").call())
+                .hasMessageContaining("driverCapabilities");
+        assertThatThrownBy(() -> template().set("redis.url", "redis-master:6379").call()).hasMessageContaining("url");
+        assertThat(template().set("engine.gpu.driverCapabilities", "compute,video,utility,graphics").call()).contains("graphics");
+    }
+
     @Test
     void noRedisAtAllIsRefusedWithTheReason() {
         assertThatThrownBy(() -> template().set("redis.internal.enabled", "false").call())
@@ -430,7 +448,8 @@ class HelmChartTest {
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private static TemplateCommand template() {
-        return new Helm(CHART).template().withName(RELEASE).withNamespace("conferencing");
+        // helm-java's built-in default is Kubernetes 1.20, below the chart's kubeVersion (>= 1.23)
+        return new Helm(CHART).template().withName(RELEASE).withNamespace("conferencing").withKubeVersion("1.30.0");
     }
 
     private static Rendered render(TemplateCommand cmd) {
