@@ -188,6 +188,9 @@ class HelmChartTest {
         assertThat(flags.get("--mix-address")).isEqualTo("$(NODE_IP)");
         assertThat(fieldRef(c, "NODE_IP")).isEqualTo("status.hostIP");
         assertThat(flags.get("--metrics-port")).isEqualTo("9465");
+        assertThat(flags.get("--public-url")).isEqualTo("https://$(NODE_IP):8443");
+        assertThat(flags.get("--sidecar-id")).isEqualTo("$(NODE_NAME)");
+        assertThat(fieldRef(c, "NODE_NAME")).isEqualTo("spec.nodeName");
         assertThat(flags).doesNotContainKey("--engine"); // the single-engine form; engines come from Redis
         assertThat(mountOf(c, flags.get("--control-token-file"))).isNotNull();
         assertThat(gpuLimit(c)).isNull();
@@ -317,6 +320,9 @@ class HelmChartTest {
         assertThatThrownBy(() -> template().set("engine.gpu.driverCapabilities", "compute,utility").call())
                 .hasMessageContaining("driverCapabilities");
         assertThatThrownBy(() -> template().set("redis.url", "redis-master:6379").call()).hasMessageContaining("url");
+        // the sidecar wants a base URL, no path
+        assertThatThrownBy(() -> template().set("sidecar.publicUrl", "https://meet.example.org/ams").call())
+                .hasMessageContaining("publicUrl");
         assertThat(template().set("engine.gpu.driverCapabilities", "compute,video,utility,graphics").call()).contains("graphics");
     }
 
