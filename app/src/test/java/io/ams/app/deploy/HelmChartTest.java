@@ -2,10 +2,12 @@ package io.ams.app.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.ams.app.Ams;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -42,6 +44,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -309,6 +312,48 @@ class HelmChartTest {
         assertThat(flags).containsEntry("--allow-destinations", "10.0.0.0/16").containsEntry("--capacity", "6");
         Map<String, String> defaults = flags(only(render(template()).deployment(RELEASE + "-ams-engine-gpu").getSpec().getTemplate()), "engine");
         assertThat(defaults).doesNotContainKeys("--allow-destinations", "--capacity");
+    }
+
+    /**
+     * The rendered command lines are ones the real {@code ams} accepts: every flag exists, takes a value where one is
+     * given, and the values convert (picocli's parse of {@link Ams}, nothing started). $(VAR)s as the kubelet fills them.
+     */
+    @Test
+    void engineArgsParseAsAmsEngine() {
+        Rendered r = render(template().set("engine.cpu.enabled", "true").set("engine.capacity", "6")
+                .set("engine.allowDestinations", "10.0.0.0/16"));
+        for (String d : List.of(RELEASE + "-ams-engine-gpu", RELEASE + "-ams-engine-cpu")) {
+            CommandLine.ParseResult p = parse(only(r.deployment(d).getSpec().getTemplate()));
+            assertThat(p.subcommand().commandSpec().name()).isEqualTo("engine");
+            assertThat(p.subcommand().matchedOptionValue("--media-host", "")).isEqualTo("10.1.2.3");
+            assertThat(p.subcommand().matchedOptionValue("--advertise-grpc", "")).isEqualTo("10.1.2.3:50051");
+        }
+    }
+
+    @Test
+    void sidecarArgsParseAsAmsSidecar() {
+        CommandLine sidecar = Ams.newCommandLine().getSubcommands().get("sidecar");
+        for (String flag : List.of("--redis-uri", "--public-url", "--sidecar-id", "--drain-grace")) {
+            assumeTrue(sidecar.getCommandSpec().findOption(flag) != null,
+                    "ams sidecar has no " + flag + " in this tree yet (the sidecar's cluster flags)");
+        }
+        Rendered r = render(template().set("turn.uris[0]", "turn:turn.example.org:3478?transport=udp")
+                .set("turn.secret", "a-shared-turn-secret").set("sidecar.tlsSecretName", "ams-tls"));
+        CommandLine.ParseResult p = parse(only(r.one(DaemonSet.class, RELEASE + "-ams-sidecar").getSpec().getTemplate()));
+        assertThat(p.subcommand().commandSpec().name()).isEqualTo("sidecar");
+        assertThat(p.subcommand().matchedOptionValue("--public-url", "")).isEqualTo("https://192.0.2.10:8443");
+        assertThat(parse(only(render(template()).one(DaemonSet.class, RELEASE + "-ams-sidecar").getSpec().getTemplate()))
+                .subcommand().hasMatchedOption("--tls-self-signed")).isTrue();
+    }
+
+    private static CommandLine.ParseResult parse(Container c) {
+        List<String> argv = new ArrayList<>(c.getCommand());
+        argv.addAll(c.getArgs());
+        assertThat(argv.get(0)).isEqualTo("ams");
+        String[] args = argv.subList(1, argv.size()).stream()
+                .map(a -> a.replace("$(POD_IP)", "10.1.2.3").replace("$(NODE_IP)", "192.0.2.10").replace("$(NODE_NAME)", "node-a"))
+                .toArray(String[]::new);
+        return Ams.newCommandLine().parseArgs(args);
     }
 
     /** values.schema.json: Helm refuses a misspelt or mistyped value instead of silently using the default. */
