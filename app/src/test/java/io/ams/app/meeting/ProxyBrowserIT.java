@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * also sends through the proxy (tinyproxy's log has the CONNECT to coturn's port), decodes main and mix and
  * sees red (on this host, no proxy) as main; the selected pair (getStats) is a relay of that kind. Without the
  * proxy the page does not load at all. A proxy that wants Basic authentication: headless Chromium cannot
- * answer its 407 (no prompt, no cached credentials) and the page fails with ERR_INVALID_AUTH_CREDENTIALS; a
+ * answer its 407 (no prompt, no cached credentials) and the page fails with ERR_TUNNEL_CONNECTION_FAILED; a
  * raw client shows the proxy's 407 and that the credentials would have been let through. Skipped, with the
  * reason printed, where namespaces or tc are not available.
  */
@@ -69,8 +69,9 @@ class ProxyBrowserIT {
                 true, sc -> sc.withTls(tls.certFile(), tls.keyFile())
                         .withIce(coturn.iceServers(Duration.ofHours(1)), -1)); // no ICE-TCP: TURN is the path
         List<Integer> ports = List.of(meeting.server.sidecar().httpPort(), coturn.port, coturn.tlsPort);
-        proxy = new TinyProxy(dir, "open", net.hostAddress, net.nsAddress + "/32", ports, null, null);
-        authProxy = new TinyProxy(dir, "basic", net.hostAddress, net.nsAddress + "/32", ports, USER, PASSWORD);
+        String link = net.nsAddress.substring(0, net.nsAddress.lastIndexOf('.')) + ".0/24"; // green, and this JVM's raw checks
+        proxy = new TinyProxy(dir, "open", net.hostAddress, link, ports, null, null);
+        authProxy = new TinyProxy(dir, "basic", net.hostAddress, link, ports, USER, PASSWORD);
         red = new Browser("red", FakeMedia.colourWithNoise(dir, "red", "E61E1E", 640, 360, 15), FakeMedia.tone(dir, "red", 0.8),
                 Files.createDirectories(dir.resolve("profile-red")), true);
         red.open(meeting.url(ROOM, "red"));
@@ -99,7 +100,15 @@ class ProxyBrowserIT {
 
     /** A green browser in the namespace, through {@code proxyUrl} (null: no proxy). */
     static Browser green(String label, String proxyUrl) throws Exception {
+        return green(label, proxyUrl, null);
+    }
+
+    /** The same, writing Chromium's NetLog to {@code netLog} (null: none). */
+    static Browser green(String label, String proxyUrl, Path netLog) throws Exception {
         List<String> args = new ArrayList<>(List.of("--remote-debugging-pipe"));
+        if (netLog != null) {
+            args.add("--log-net-log=" + netLog);
+        }
         if (proxyUrl != null) {
             args.add("--proxy-server=" + proxyUrl);
             args.add("--proxy-bypass-list=<-loopback>"); // Chromium sends loopback past proxies unless told
@@ -141,27 +150,80 @@ class ProxyBrowserIT {
     }
 
     /**
-     * Basic authentication: Chromium gets the proxy's 407 for its CONNECT and, with no one to ask and no cached
-     * credentials, gives up (ERR_INVALID_AUTH_CREDENTIALS); credentials written into --proxy-server are not
-     * accepted either (ERR_NO_SUPPORTED_PROXIES). The proxy itself would let the same CONNECT through with them.
+     * Basic authentication: Chromium gets the proxy's 407 for its CONNECT and, with no one to ask (headless, driven
+     * by chromedriver: the login prompt is cancelled) and no cached credentials, the page's request fails with
+     * ERR_TUNNEL_CONNECTION_FAILED (net error -111; the error page is empty, so Chromium's NetLog says it);
+     * credentials written into --proxy-server are not accepted at all (ERR_NO_SUPPORTED_PROXIES, -336). The
+     * proxy itself lets the same CONNECT through with the credentials.
      */
     @Test
     void aProxyWantingBasicAuthStopsHeadlessChromium() throws Exception {
-        try (Browser green = green("basic", authProxy.url())) {
+        Path netLog = dir.resolve("netlog-basic.json");
+        try (Browser green = green("basic", authProxy.url(), netLog)) {
             String error = openExpectingFailure(green, meeting.url(ROOM, "green-basic"));
-            System.out.println("ProxyBrowserIT basic auth: " + error);
-            assertThat(error).contains("ERR_INVALID_AUTH_CREDENTIALS");
+            assertThat(error).contains("chrome-error://");
             assertThat(authProxy.connected(net.nsAddress, sidecarTarget()))
                     .as("Chromium asked the proxy:\n" + authProxy.tail()).isTrue();
         }
+        String log = awaitNetLog(netLog);
+        assertThat(log.contains("407 Proxy Authentication Required")).as("the proxy's 407 in Chromium's NetLog").isTrue();
+        assertThat(pageErrors(log, pageUrl())).as("the page's request failed with ERR_TUNNEL_CONNECTION_FAILED")
+                .containsExactly(-111);
         String without = authProxy.connectStatus(sidecarTarget(), false);
+        System.out.println("ProxyBrowserIT basic auth: tinyproxy answers a CONNECT without credentials: " + without);
         assertThat(without).as(without).matches("HTTP/1\\.[01] 407 .*\tBasic realm=.*");
         assertThat(authProxy.connectStatus(sidecarTarget(), true)).as("with the credentials").matches("HTTP/1\\.[01] 200 .*");
-        try (Browser green = green("basic-url", "http://" + USER + ":" + PASSWORD + "@" + authProxy.host + ":" + authProxy.port)) {
-            String error = openExpectingFailure(green, meeting.url(ROOM, "green-basic-url"));
-            assertThat(error).contains("ERR_NO_SUPPORTED_PROXIES");
+
+        Path urlNetLog = dir.resolve("netlog-basic-url.json");
+        int asked = authProxy.connects(net.nsAddress, sidecarTarget());
+        try (Browser green = green("basic-url", "http://" + USER + ":" + PASSWORD + "@" + authProxy.host + ":" + authProxy.port,
+                urlNetLog)) {
+            assertThat(openExpectingFailure(green, meeting.url(ROOM, "green-basic-url"))).contains("chrome-error://");
         }
+        String urlLog = awaitNetLog(urlNetLog);
+        assertThat(urlLog.substring(urlLog.indexOf("\"events\"")))
+                .as("credentials in --proxy-server: ERR_NO_SUPPORTED_PROXIES").contains("\"net_error\":-336");
+        assertThat(authProxy.connects(net.nsAddress, sidecarTarget())).as("that proxy was not even asked").isEqualTo(asked);
         assertThat(names()).doesNotContain("green-basic", "green-basic-url");
+    }
+
+    static String pageUrl() {
+        return "https://" + sidecarTarget() + "/";
+    }
+
+    /**
+     * The net errors (negative codes) the NetLog's URL requests for {@code urlPrefix} ended with: their FAILED
+     * events. The NetLog names event types by number; its constants say which.
+     */
+    private static java.util.Set<Integer> pageErrors(String netLog, String urlPrefix) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(netLog);
+        com.fasterxml.jackson.databind.JsonNode types = root.path("constants").path("logEventTypes");
+        int alive = types.path("REQUEST_ALIVE").asInt(-1);
+        int failed = types.path("FAILED").asInt(-1);
+        java.util.Set<Integer> sources = new java.util.HashSet<>();
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode e : root.path("events")) {
+            int type = e.path("type").asInt();
+            int source = e.path("source").path("id").asInt();
+            if (type == alive && e.path("params").path("url").asText().startsWith(urlPrefix)) {
+                sources.add(source);
+            } else if (type == failed && sources.contains(source)) {
+                out.add(e.path("params").path("net_error").asInt());
+            }
+        }
+        return out;
+    }
+
+    /** The NetLog Chromium finishes writing as it exits, once it is complete JSON (its closing brace). */
+    private static String awaitNetLog(Path file) throws Exception {
+        Meeting.await(15, () -> {
+            try {
+                return Files.exists(file) && Files.readString(file).strip().endsWith("}");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        return Files.readString(file);
     }
 
     /** Opens {@code url}; the browser's network error (from the driver, or the error page's text); no client ran. */

@@ -101,6 +101,12 @@ final class TinyProxy implements AutoCloseable {
 
     /** Whether the log has a CONNECT to {@code target} (host:port) from a client at {@code from}. */
     boolean connected(String from, String target) throws IOException {
+        return connects(from, target) > 0;
+    }
+
+    /** How many CONNECTs to {@code target} (host:port) from a client at {@code from} the log has. */
+    int connects(String from, String target) throws IOException {
+        int n = 0;
         // tinyproxy logs "Connect (file descriptor N): FROM" and then "Request (file descriptor N): CONNECT ..."
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         java.util.Map<String, String> clientOfFd = new java.util.HashMap<>();
@@ -112,10 +118,10 @@ final class TinyProxy implements AutoCloseable {
             java.util.regex.Matcher r = java.util.regex.Pattern.compile("Request \\(file descriptor (\\d+)\\): CONNECT (\\S+) ")
                     .matcher(l);
             if (r.find() && r.group(2).equals(target) && from.equals(clientOfFd.get(r.group(1)))) {
-                return true;
+                n++;
             }
         }
-        return false;
+        return n;
     }
 
     /**
