@@ -108,7 +108,7 @@ class Http2ServingTest {
     }
 
     @Test
-    void manyRequestsShareOneH2Connection() throws Exception {
+    void fortyConcurrentRequestsAreAllAnsweredOverH2() throws Exception {
         long before = https.signaling().stats().httpRequests.get();
         List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> all = new java.util.ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -121,6 +121,19 @@ class Http2ServingTest {
             assertThat(r.body()).isEqualTo("ok\n");
         }
         assertThat(https.signaling().stats().httpRequests.get() - before).isEqualTo(40);
+    }
+
+    /** Bad input on h2: request headers over the advertised limit get 431, and the connection serves on. */
+    @Test
+    void oversizedHeadersGet431OnH2() throws Exception {
+        HttpResponse<String> big = h2.send(HttpRequest.newBuilder(URI.create(base() + "/healthz"))
+                .header("x-big", "a".repeat(Http2Pipeline.MAX_HEADER_LIST + 1024)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(big.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(big.statusCode()).isEqualTo(431);
+        HttpResponse<String> after = get(h2, base() + "/healthz");
+        assertThat(after.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(after.body()).isEqualTo("ok\n");
     }
 
     @Test
