@@ -122,6 +122,7 @@ class ProxyBrowserIT {
     @ValueSource(strings = {"tcp", "tls"})
     @SuppressWarnings("unchecked")
     void throughTheProxy(String relay) throws Exception {
+        long wsOverH2 = meeting.server.sidecar().signaling().stats().webSocketsOverH2.get();
         try (Browser green = green(relay, proxy.url())) {
             Map<String, Object> pair = RestrictiveNetworksBrowserIT.meetsRed(green,
                     meeting.url(ROOM, "green-" + relay) + "&relay=" + relay, "proxy " + relay, coturn);
@@ -131,6 +132,8 @@ class ProxyBrowserIT {
             assertThat(local.get("relayProtocol")).as(pair.toString()).isEqualTo(relay);
             assertThat(green.js("return location.protocol + ' ' + performance.getEntriesByType('navigation')[0].nextHopProtocol"))
                     .as("the page came over HTTPS and HTTP/2 through the tunnel").isEqualTo("https: h2");
+            assertThat(meeting.server.sidecar().signaling().stats().webSocketsOverH2.get())
+                    .as("green's signaling WebSocket is a stream of that h2 connection (RFC 8441)").isGreaterThan(wsOverH2);
             assertThat(proxy.connected(net.nsAddress, sidecarTarget()))
                     .as("green's CONNECT to the sidecar in tinyproxy's log:\n" + proxy.tail()).isTrue();
             int turnPort = relay.equals("tls") ? coturn.tlsPort : coturn.port;

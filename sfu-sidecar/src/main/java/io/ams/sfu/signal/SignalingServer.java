@@ -60,8 +60,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The sidecar's HTTP(S) server: the web client from the class path folder {@code /web/}, a health
  * check at {@code /healthz}, and the signaling WebSocket at {@code /ws} (JSON text frames, see
- * docs/SIGNALING.md). With TLS the files are served over HTTP/2 too, the WebSocket over HTTP/1.1 only
- * ({@link Http2Pipeline}).
+ * docs/SIGNALING.md). With TLS the files are served over HTTP/2 too, and the WebSocket on an HTTP/2 stream
+ * (RFC 8441) for browsers that support it ({@link Http2Pipeline}).
  *
  * <p>Netty's I/O threads only parse; every handler call runs on the lane the handler names for it
  * (by default one signaling thread), one session's calls in order. Untrusted input is bounded: 64 KiB per frame, 50 messages per second per connection (then
@@ -114,7 +114,8 @@ public final class SignalingServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (ssl != null) {
-                            Http2Pipeline.addTls(ch, ssl, SignalingServer.this::http1, HttpFiles::new, MAX_FRAME);
+                            Http2Pipeline.addTls(ch, ssl, SignalingServer.this::http1, HttpFiles::new, MAX_FRAME,
+                                    new Http2Pipeline.WebSocketOnH2("/ws", MAX_FRAME, Frames::new, stats));
                         } else {
                             http1(ch.pipeline());
                         }
