@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
@@ -72,11 +73,12 @@ final class Http2WebSocket {
         ChannelPipeline p = ctx.pipeline();
         String at = ctx.name();
         p.addAfter(at, "ws-data", new StreamBytes());
-        p.addAfter("ws-data", "ws-decoder", new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
+        // the encoder nearer the stream than the decoder: the Close the decoder sends on a protocol violation is encoded
+        p.addAfter("ws-data", "ws-encoder", new WebSocket13FrameEncoder(false));
+        p.addAfter("ws-encoder", "ws-decoder", new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
                 .expectMaskedFrames(true).allowMaskMismatch(false).allowExtensions(false).maxFramePayloadLength(maxFrame)
                 .closeOnProtocolViolation(true).build()));
-        p.addAfter("ws-decoder", "ws-encoder", new WebSocket13FrameEncoder(false));
-        p.addAfter("ws-encoder", "ws-control", new ControlFrames());
+        p.addAfter("ws-decoder", "ws-control", new ControlFrames());
         p.addAfter("ws-control", "ws-frames", frames.get());
         HttpHeaders headers = new DefaultHttpHeaders();
         for (Map.Entry<CharSequence, CharSequence> e : h) {
@@ -140,6 +142,17 @@ final class Http2WebSocket {
                 }
             } else {
                 ctx.fireChannelRead(msg);
+            }
+        }
+
+        /**
+         * A protocol violation (frame over the limit, unmasked, ...): the decoder has sent its Close and ends the
+         * stream once that is out. Closing here at once would reset the stream first and lose the Close.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!(cause instanceof CorruptedWebSocketFrameException)) {
+                ctx.fireExceptionCaught(cause);
             }
         }
 
