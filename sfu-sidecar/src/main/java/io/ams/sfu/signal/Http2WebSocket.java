@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -69,6 +70,9 @@ final class Http2WebSocket {
             return false;
         }
         stats.webSocketsOverH2.incrementAndGet();
+        // the same bound on unread messages as a WebSocket's own connection has (a stream's default is 64 KiB)
+        ctx.channel().config().setWriteBufferWaterMark(
+                new WriteBufferWaterMark(SignalingServer.WRITE_LIMIT / 4, SignalingServer.WRITE_LIMIT));
         ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
         ChannelPipeline p = ctx.pipeline();
         String at = ctx.name();
