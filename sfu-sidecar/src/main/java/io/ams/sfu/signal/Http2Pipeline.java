@@ -62,20 +62,10 @@ final class Http2Pipeline {
 
     /**
      * Adds TLS to {@code ch} and, once the handshake has chosen, either HTTP/1.1 ({@code http1} adds its
-     * handlers to the pipeline) or HTTP/2 with a fresh {@code perStream} handler of full HTTP requests in
-     * each stream.
+     * handlers to the pipeline) or HTTP/2: a fresh {@code perStream} handler of full HTTP requests in each
+     * stream, and the WebSocket at {@code ws.path()} by RFC 8441 (null: not offered on h2).
      *
      * @param maxContent the largest request body aggregated in a stream
-     */
-    static void addTls(Channel ch, SslContext ssl, Consumer<ChannelPipeline> http1, Supplier<ChannelHandler> perStream,
-            int maxContent) {
-        addTls(ch, ssl, http1, perStream, maxContent, null);
-    }
-
-    /**
-     * The same, and on h2 the WebSocket at {@code ws.path()} by RFC 8441 as well (null: not offered).
-     *
-     * @param ws where the WebSocket is, its frame limit, its frame handler, and the counters
      */
     static void addTls(Channel ch, SslContext ssl, Consumer<ChannelPipeline> http1, Supplier<ChannelHandler> perStream,
             int maxContent, WebSocketOnH2 ws) {
