@@ -144,28 +144,11 @@ final class Coturn implements AutoCloseable {
 
     /** The end of coturn's log, for assertion messages. */
     String tail() {
-        try {
-            String text = Files.exists(log) ? Files.readString(log) : "";
-            Path out = dir.resolve("turnserver.out");
-            if (Files.exists(out)) {
-                text += Files.readString(out);
-            }
-            return text.length() > 4000 ? text.substring(text.length() - 4000) : text;
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return TestDaemon.tail(log, dir.resolve("turnserver.out"));
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        TestDaemon.stop(process);
     }
 }

@@ -51,6 +51,8 @@ public final class SidecarMetrics {
         Gauge.builder("ams.sfu.signaling.connections", signaling.open, AtomicLong::get)
                 .description("signaling WebSockets open now").register(registry);
         stat("ams.sfu.signaling.connections.opened", signaling.connections, "signaling WebSockets opened");
+        stat("ams.sfu.signaling.connections.h2", signaling.webSocketsOverH2,
+                "signaling WebSockets opened on an HTTP/2 stream (RFC 8441)");
         stat("ams.sfu.signaling.messages", signaling.messagesIn, "signaling messages received");
         stat("ams.sfu.signaling.messages.bad", signaling.badMessages, "signaling messages refused as malformed");
         stat("ams.sfu.signaling.rate.limited", signaling.rateLimited, "signaling connections cut for sending too fast");

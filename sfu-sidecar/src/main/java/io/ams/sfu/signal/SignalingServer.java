@@ -38,7 +38,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +60,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The sidecar's HTTP(S) server: the web client from the class path folder {@code /web/}, a health
  * check at {@code /healthz}, and the signaling WebSocket at {@code /ws} (JSON text frames, see
- * docs/SIGNALING.md).
+ * docs/SIGNALING.md). With TLS the files are served over HTTP/2 too, and the WebSocket on an HTTP/2 stream
+ * (RFC 8441) for browsers that support it ({@link Http2Pipeline}).
  *
  * <p>Netty's I/O threads only parse; every handler call runs on the lane the handler names for it
  * (by default one signaling thread), one session's calls in order. Untrusted input is bounded: 64 KiB per frame, 50 messages per second per connection (then
@@ -113,17 +113,12 @@ public final class SignalingServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ChannelPipeline p = ch.pipeline();
                         if (ssl != null) {
-                            p.addLast(ssl.newHandler(ch.alloc()));
+                            Http2Pipeline.addTls(ch, ssl, SignalingServer.this::http1, HttpFiles::new, MAX_FRAME,
+                                    new Http2Pipeline.WebSocketOnH2("/ws", MAX_FRAME, Frames::new, stats));
+                        } else {
+                            http1(ch.pipeline());
                         }
-                        p.addLast(new HttpServerCodec());
-                        p.addLast(new HttpObjectAggregator(MAX_FRAME));
-                        p.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                                .websocketPath("/ws").checkStartsWith(false).maxFramePayloadLength(MAX_FRAME)
-                                .handleCloseFrames(true).build()));
-                        p.addLast(new HttpFiles());
-                        p.addLast(new Frames());
                     }
                 });
         try {
@@ -134,13 +129,27 @@ public final class SignalingServer implements AutoCloseable {
         }
     }
 
-    /** Starts listening; {@code tlsCert}/{@code tlsKey} (PEM) switch on HTTPS and WSS. */
+    /** HTTP/1.1: the files, and the WebSocket at /ws. */
+    private void http1(ChannelPipeline p) {
+        p.addLast(new HttpServerCodec());
+        p.addLast(new HttpObjectAggregator(MAX_FRAME));
+        p.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/ws").checkStartsWith(false).maxFramePayloadLength(MAX_FRAME)
+                .handleCloseFrames(true).build()));
+        p.addLast(new HttpFiles());
+        p.addLast(new Frames());
+    }
+
+    /**
+     * Starts listening; {@code tlsCert}/{@code tlsKey} (PEM) switch on HTTPS and WSS, the files then over
+     * HTTP/2 as well ({@link Http2Pipeline}).
+     */
     public static SignalingServer start(SignalingHandler handler, String host, int port, Path tlsCert, Path tlsKey)
             throws IOException {
         SslContext ssl = null;
         if (tlsCert != null) {
             try {
-                ssl = SslContextBuilder.forServer(tlsCert.toFile(), tlsKey.toFile()).build();
+                ssl = Http2Pipeline.serverContext(tlsCert, tlsKey);
             } catch (Exception e) {
                 throw new IOException("cannot use TLS certificate " + tlsCert + " / key " + tlsKey + ": " + e.getMessage(), e);
             }

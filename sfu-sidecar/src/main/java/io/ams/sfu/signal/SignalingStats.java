@@ -15,11 +15,13 @@ public final class SignalingStats {
     public final AtomicLong slowClients = new AtomicLong();
     /** Messages dropped because the room's queue of work was full (answered error busy). */
     public final AtomicLong busy = new AtomicLong();
+    /** Signaling WebSockets opened on an HTTP/2 stream (RFC 8441) rather than their own HTTP/1.1 connection. */
+    public final AtomicLong webSocketsOverH2 = new AtomicLong();
 
     @Override
     public String toString() {
         return "connections=" + connections + " open=" + open + " messagesIn=" + messagesIn + " badMessages=" + badMessages
                 + " rateLimited=" + rateLimited + " httpRequests=" + httpRequests + " httpNotFound=" + httpNotFound
-                + " slowClients=" + slowClients + " busy=" + busy;
+                + " slowClients=" + slowClients + " busy=" + busy + " webSocketsOverH2=" + webSocketsOverH2;
     }
 }

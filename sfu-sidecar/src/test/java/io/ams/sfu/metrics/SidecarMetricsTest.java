@@ -68,6 +68,7 @@ class SidecarMetricsTest {
         signaling.messagesIn.set(70);
         signaling.badMessages.set(2);
         signaling.rateLimited.set(1);
+        signaling.webSocketsOverH2.set(3);
         joins.joined();
         joins.joined();
         joins.failed(JoinFailureReason.BAD_TOKEN);
@@ -81,6 +82,7 @@ class SidecarMetricsTest {
         assertThat(value(s, "ams_sfu_participants")).isEqualTo(5);
         assertThat(value(s, "ams_sfu_signaling_connections")).isEqualTo(4);
         assertThat(value(s, "ams_sfu_signaling_connections_opened_total")).isEqualTo(9);
+        assertThat(value(s, "ams_sfu_signaling_connections_h2_total")).isEqualTo(3);
         assertThat(value(s, "ams_sfu_signaling_messages_total")).isEqualTo(70);
         assertThat(value(s, "ams_sfu_signaling_messages_bad_total")).isEqualTo(2);
         assertThat(value(s, "ams_sfu_signaling_rate_limited_total")).isEqualTo(1);
