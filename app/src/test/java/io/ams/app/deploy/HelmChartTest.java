@@ -417,6 +417,26 @@ class HelmChartTest {
     }
 
     @Test
+    void sidecarsShareTheJoinTokenKeyFromTheSecret() {
+        Rendered r = render(template());
+        Secret s = r.one(Secret.class, RELEASE + "-ams-secret");
+        byte[] key = Base64.getDecoder().decode(new String(Base64.getDecoder().decode(s.getData().get("token.key")),
+                StandardCharsets.UTF_8).strip());
+        assertThat(key).as("the key file holds base64 of 32 random bytes, as JoinTokens reads it").hasSize(32);
+        DaemonSet ds = r.one(DaemonSet.class, RELEASE + "-ams-sidecar");
+        Container c = only(ds.getSpec().getTemplate());
+        String keyFile = flags(c, "sidecar").get("--data-dir") + "/token.key";
+        VolumeMount m = c.getVolumeMounts().stream().filter(x -> x.getMountPath().equals(keyFile)).findFirst()
+                .orElseThrow(() -> new AssertionError("no mount at " + keyFile + ": every sidecar would make its own key"));
+        assertThat(m.getSubPath()).isEqualTo("token.key");
+        assertThat(volume(ds.getSpec().getTemplate(), m.getName()).getSecret().getSecretName()).isEqualTo(s.getMetadata().getName());
+        // a key given by the operator is the one served
+        String given = Base64.getEncoder().encodeToString(new byte[32]);
+        Secret fixed = render(template().set("secret.joinTokenKey", given)).one(Secret.class, RELEASE + "-ams-secret");
+        assertThat(new String(Base64.getDecoder().decode(fixed.getData().get("token.key")), StandardCharsets.UTF_8)).isEqualTo(given);
+    }
+
+    @Test
     void turnServerWithoutItsSecretIsRefused() {
         assertThatThrownBy(() -> template().set("turn.uris[0]", "turn:turn.example.org:3478").call())
                 .hasMessageContaining("turn.secret");
