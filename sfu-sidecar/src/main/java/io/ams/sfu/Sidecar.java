@@ -256,6 +256,7 @@ public final class Sidecar implements AutoCloseable {
     public synchronized SidecarMetrics metrics(PrometheusMeterRegistry registry) {
         if (metrics == null) {
             SidecarMetrics m = new SidecarMetrics(registry, rooms, http.stats(), joins);
+            io.ams.sfu.cluster.ClusterMetrics.bind(registry, drain, engine instanceof EngineCluster c ? c : null, member, redis);
             estimates = m::recordDownlinkEstimate;
             metrics = m;
         }

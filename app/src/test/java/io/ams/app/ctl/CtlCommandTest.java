@@ -357,6 +357,8 @@ class CtlCommandTest {
                         .setOutputId("rec").build()),
                 Arguments.of("stats r1", GetStatsRequest.newBuilder().setRoomId("r1").build()),
                 Arguments.of("info", GetEngineInfoRequest.getDefaultInstance()),
+                Arguments.of("drain", io.ams.proto.v1.DrainRequest.getDefaultInstance()),
+                Arguments.of("drain --force", io.ams.proto.v1.DrainRequest.newBuilder().setForce(true).build()),
                 Arguments.of("recording start r1 --id weekly --by Ops", io.ams.proto.v1.StartRecordingRequest.newBuilder()
                         .setRoomId("r1").setRecordingId("weekly").setStartedBy("Ops")
                         .setLayout(Layout.newBuilder().setKind(LayoutKind.SPEAKER).setHighlightSpeaker(true)).build()),

@@ -184,6 +184,12 @@ final class FakeMixer extends MixerGrpc.MixerImplBase {
     }
 
     @Override
+    public void drain(io.ams.proto.v1.DrainRequest request, StreamObserver<io.ams.proto.v1.DrainResponse> observer) {
+        reply(request, io.ams.proto.v1.DrainResponse.newBuilder().setDraining(true).setRoomsLeft(2).setGraceMs(120_000)
+                .setNote("2 room(s) left; the cluster's sidecars move them").build(), observer);
+    }
+
+    @Override
     public void streamEvents(StreamEventsRequest request, StreamObserver<Event> observer) {
         requests.add(request);
         Status f = failure;

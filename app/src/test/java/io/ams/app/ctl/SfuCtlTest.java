@@ -95,6 +95,42 @@ class SfuCtlTest {
     }
 
     @Test
+    void drainKeepsTheMeetingRefusesNewRoomsAndTurnsReadinessOff() throws Exception {
+        join("Ada");
+        HttpClient http = HttpClient.newHttpClient();
+        URI health = URI.create("http://127.0.0.1:" + sidecar.httpPort() + "/healthz");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(health).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        Result r = sfu("drain");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1 meeting(s) go on");
+        var h = http.send(java.net.http.HttpRequest.newBuilder(health).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(h.statusCode()).isEqualTo(503);
+        assertThat(h.body()).contains("draining");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidecar.httpPort() + "/livez"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        join("Grace"); // the room that runs here still admits people
+        assertThat(sidecar.rooms().get(ROOM).peerCount()).isEqualTo(2);
+        // a new room is refused in words (no cluster to send it to)
+        LinkedBlockingQueue<String> in = new LinkedBlockingQueue<>();
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + sidecar.httpPort() + "/ws"),
+                new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        in.add(data.toString());
+                        w.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        sockets.add(ws);
+        ws.sendText("{\"type\":\"join\",\"room\":\"another\",\"token\":\""
+                + sidecar.tokens().issue("another", "Linus", Duration.ofMinutes(5)) + "\"}", true).get(5, TimeUnit.SECONDS);
+        String m = in.poll(10, TimeUnit.SECONDS);
+        assertThat(m).contains("server_draining").contains("shutting down");
+        assertThat(sidecar.rooms().get("another")).isNull();
+    }
+
+    @Test
     void listGetAndOverrideTheMainSpeaker() throws Exception {
         Result empty = sfu("list");
         assertThat(empty.exit()).as(empty.err()).isZero();

@@ -66,7 +66,9 @@ class ClusterIT {
             int c1 = FreePorts.tcp();
             int c2 = FreePorts.tcp();
             String[] mix = {"--mix-size", Meeting.MIX_W + "x" + Meeting.MIX_H, "--mix-fps", "15"};
-            AmsProcess s1 = AmsProcess.clusterSidecar(dir, data1, h1, FreePorts.udp(), c1, uri, "s1", mix);
+            int m1 = FreePorts.tcp();
+            AmsProcess s1 = AmsProcess.clusterSidecar(dir, data1, h1, FreePorts.udp(), c1, uri, "s1", mix[0], mix[1], mix[2],
+                    mix[3], "--metrics-port", Integer.toString(m1));
             open.add(s1);
             AmsProcess s2 = AmsProcess.clusterSidecar(dir, data2, h2, FreePorts.udp(), c2, uri, "s2", mix);
             open.add(s2);
@@ -135,6 +137,10 @@ class ClusterIT {
                     System.out.printf("cluster: kill -9 of engine %s; the mix was back from the other engine %.1f s later%n",
                             first, mixBack);
                     s1.logText().lines().filter(l -> l.contains("engine cluster")).forEach(System.out::println);
+                    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m1
+                            + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    assertThat(metrics).as("the move is counted").contains("ams_sfu_mix_moves_total{reason=\"engine_lost\"} 1.0")
+                            .contains("ams_sfu_cluster_redis_up 1.0");
                     AmsProcess survivor = victim == e1 ? e2 : e1;
                     String survivorId = victim == e1 ? "e2" : "e1";
                     int survivorPort = victim == e1 ? g2 : g1;
