@@ -60,8 +60,10 @@ export const RECONNECT = Object.freeze({
 const KEEPALIVE = Object.freeze({ pingEveryMs: 10000, silentAfterMs: 25000 });
 
 export class AmsClient extends EventTarget {
-  constructor({ room, name, token, url, p2p = true, p2pBlock = false, relay = null, lipSync = true }) {
+  constructor({ room, name, token, url, p2p = true, p2pBlock = false, relay = null, lipSync = true, openSocket = null }) {
     super();
+    // how the signaling connection is made: a WebSocket to url, or another transport of its shape (mqtt-signal.js)
+    this._openSocket = openSocket || ((u) => new WebSocket(u));
     this.lipSync = new LipSync(this, { correct: lipSync }); // main video against its speaker's voice (lipsync.js)
     this.relay = relay;         // ?relay= (tests of restrictive networks): null, 'any', 'udp', 'tcp' or 'tls'
     this.iceServers = [];       // from joined: STUN and TURN (with this session's credentials)
@@ -158,7 +160,7 @@ export class AmsClient extends EventTarget {
     this._ending = null;
     let ws;
     try {
-      ws = new WebSocket(this.url);
+      ws = this._openSocket(this.url);
     } catch (e) {
       this._error('server_unreachable', 'The server address is not valid: ' + this.url);
       this._giveUp();

@@ -2,6 +2,7 @@
 import { AmsClient } from './ams-client.js';
 import { relayParam } from './ice.js';
 import { qualityBars, showOwnQuality } from './quality.js';
+import { MqttSignalSocket } from './mqtt-signal.js';
 
 const $ = (id) => document.getElementById(id);
 const q = new URLSearchParams(location.search);
@@ -13,9 +14,14 @@ const wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.h
 // ?p2p=0: never peer to peer; ?p2pBlock=1 (tests): as if the network blocked the direct path;
 // ?lipsync=0: measure the A/V offset of the main video but do not correct it;
 // ?relay=1|udp|tcp|tls (tests of restrictive networks): only TURN relays (of that transport), iceTransportPolicy 'relay'
+// ?mqtt=ws(s)://BROKER:PORT[&mqttPrefix=ams]: the signaling through an MQTT broker instead of the WebSocket
+const mqttBroker = q.get('mqtt');
+const openSocket = mqttBroker && /^wss?:\/\/[^\s]+$/.test(mqttBroker)
+  ? () => new MqttSignalSocket(mqttBroker, room, q.get('mqttPrefix') || 'ams') : null;
 const client = new AmsClient({ room, name, token, url: wsUrl, p2p: q.get('p2p') !== '0', p2pBlock: q.get('p2pBlock') === '1',
-  relay: relayParam(q.get('relay')), lipSync: q.get('lipsync') !== '0' });
+  relay: relayParam(q.get('relay')), lipSync: q.get('lipsync') !== '0', openSocket });
 window.amsClient = client;
+window.amsMqttLog = MqttSignalSocket.log;
 $('room-name').textContent = room ? 'Room ' + room : 'AMS';
 
 const STATE_WORDS = {

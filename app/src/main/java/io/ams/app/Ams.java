@@ -114,6 +114,14 @@ public final class Ams implements java.util.concurrent.Callable<Integer> {
                 throw e;
             }
         }
+        if (sidecar.mqttUri != null) {
+            try {
+                sidecar.serveMqtt(spec.commandLine(), all.sidecar());
+            } catch (java.io.IOException | picocli.CommandLine.ParameterException e) {
+                all.close();
+                throw e;
+            }
+        }
         java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             all.close();

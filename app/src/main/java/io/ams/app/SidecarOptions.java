@@ -139,6 +139,36 @@ public final class SidecarOptions {
                     + "it as a bearer token. 0 (default): no metrics endpoint.")
     int metricsPort;
 
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--mqtt-uri", paramLabel = "URI",
+            description = "Also carry the signaling over MQTT 5 through this broker (tcp://[USER:PASSWORD@]HOST:1883, "
+                    + "ssl:// for TLS), and publish room events there (docs/SIGNALING.md \"MQTT\"). Default: off.")
+    String mqttUri;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--mqtt-prefix", paramLabel = "PREFIX", defaultValue = "ams",
+            description = "The MQTT topic tree's first levels (default: ${DEFAULT-VALUE}; one per sidecar in a cluster).")
+    String mqttPrefix;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--mqtt-ws-url", paramLabel = "URL",
+            description = "Where browsers reach the same broker over MQTT-over-WebSocket (ws:// or wss://); the web client "
+                    + "then signals through it with ?mqtt=URL, and the page may connect to no other broker.")
+    String mqttWsUrl;
+
+    /** Starts the MQTT transport on {@code s} when --mqtt-uri was given (closing {@code s} if it cannot). */
+    void serveMqtt(picocli.CommandLine cmd, io.ams.sfu.Sidecar s) throws java.io.IOException {
+        if (mqttUri == null) {
+            return;
+        }
+        try {
+            s.serveMqtt(mqttUri, mqttPrefix, mqttWsUrl);
+        } catch (IllegalArgumentException e) {
+            s.close();
+            throw new picocli.CommandLine.ParameterException(cmd, e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
     SidecarConfig config(picocli.CommandLine cmd, String defaultHttpHost, String engineTarget) {
         MetricsFlag.check(cmd, metricsPort);
         String[] wh = mixSize.toLowerCase().split("x");

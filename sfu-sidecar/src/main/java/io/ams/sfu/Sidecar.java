@@ -80,6 +80,8 @@ public final class Sidecar implements AutoCloseable {
     /** Where the rooms' downlink estimates go: nowhere until {@link #metrics} exist. */
     private volatile LongConsumer estimates = bps -> { };
     private SidecarMetrics metrics;          // made on first use
+    private SignalingController controller;
+    private io.ams.sfu.mqtt.MqttSignaling mqtt; // owned, null unless serveMqtt
     private MetricsEndpoint metricsEndpoint; // owned: closed in close()
 
     private Sidecar(SidecarConfig config, JoinTokens tokens, AccessControl access, io.ams.sfu.cluster.ClusterSettings cluster) {
@@ -191,8 +193,8 @@ public final class Sidecar implements AutoCloseable {
             }
         }
         io.ams.sfu.cluster.JoinRouter router = member != null ? member : new io.ams.sfu.cluster.LocalJoinRouter(drain);
-        http = SignalingServer.start(new SignalingController(rooms, tokens, access, joins, config.iceServers(), router),
-                config.httpHost(),
+        controller = new SignalingController(rooms, tokens, access, joins, config.iceServers(), router);
+        http = SignalingServer.start(controller, config.httpHost(),
                 config.httpPort(),
                 config.tlsCert(), config.tlsKey());
         LOG.info("sidecar listening: web and signaling {}://{}:{}, media UDP port {}, control gRPC {} ({}), engine {}",
@@ -276,6 +278,45 @@ public final class Sidecar implements AutoCloseable {
         return metricsEndpoint.port();
     }
 
+    /**
+     * Serves the signaling over MQTT too ({@code --mqtt-uri}; docs/SIGNALING.md "MQTT"), through the broker at
+     * {@code uri} under {@code prefix}, and publishes the rooms' events there. Returns the transport.
+     */
+    public synchronized io.ams.sfu.mqtt.MqttSignaling serveMqtt(String uri, String prefix) throws IOException {
+        return serveMqtt(uri, prefix, null);
+    }
+
+    /**
+     * As {@link #serveMqtt(String, String)}; {@code webSocketUrl}: where browsers reach the same broker over MQTT-over-
+     * WebSocket ({@code --mqtt-ws-url}), the only broker the page may then connect to (null: no browser uses MQTT).
+     */
+    public synchronized io.ams.sfu.mqtt.MqttSignaling serveMqtt(String uri, String prefix, String webSocketUrl)
+            throws IOException {
+        if (mqtt != null) {
+            throw new IllegalStateException("MQTT is served already");
+        }
+        if (webSocketUrl != null) {
+            http.allowConnect(webSocketUrl);
+        }
+        String clientId = "ams-sidecar-" + (cluster.sidecarId() != null ? cluster.sidecarId() : Long.toHexString(
+                new java.security.SecureRandom().nextLong()));
+        io.ams.sfu.mqtt.MqttSignaling m = io.ams.sfu.mqtt.MqttSignaling.start(uri, prefix, clientId.replaceAll("[^A-Za-z0-9._-]", "-"),
+                controller);
+        rooms.setEvents((room, type, fields) -> {
+            com.fasterxml.jackson.databind.node.ObjectNode e = SignalingServer.message(type);
+            e.put("room", room);
+            fields.forEach(e::put);
+            m.event(room, e);
+        });
+        mqtt = m;
+        return m;
+    }
+
+    /** The MQTT transport, null unless {@link #serveMqtt} was called. */
+    public synchronized io.ams.sfu.mqtt.MqttSignaling mqtt() {
+        return mqtt;
+    }
+
     /** Joins admitted and refused, as the signaling counted them. */
     public JoinCounters joins() {
         return joins;
@@ -350,6 +391,12 @@ public final class Sidecar implements AutoCloseable {
             if (metricsEndpoint != null) {
                 metricsEndpoint.close();
                 metricsEndpoint = null;
+            }
+        }
+        synchronized (this) {
+            if (mqtt != null) {
+                mqtt.close();
+                mqtt = null;
             }
         }
         if (http != null) {

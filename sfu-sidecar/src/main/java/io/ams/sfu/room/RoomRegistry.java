@@ -87,6 +87,7 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
             SerialLane lane = lanes.acquire(roomId);
             try {
                 room = new SfuRoom(roomId, ctx, lane);
+                room.events(events);
             } catch (SocketException | RuntimeException e) {
                 lanes.release(roomId);
                 throw new RoomException("internal", "could not open room '" + roomId + "': " + e.getMessage());
@@ -187,8 +188,18 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
     public void onRecording(String roomId, boolean active, String by) {
         SfuRoom r = rooms.get(roomId);
         if (r != null) {
-            r.lane().execute(() -> r.recording(active, by));
+            r.lane().execute(() -> {
+                r.recording(active, by);
+                events.event(roomId, "recording", java.util.Map.of("active", Boolean.toString(active), "by", by == null ? "" : by));
+            });
         }
+    }
+
+    private volatile RoomEvents events = RoomEvents.NONE;
+
+    /** Where the rooms' events go (rooms opened from now on). */
+    public void setEvents(RoomEvents e) {
+        events = e == null ? RoomEvents.NONE : e;
     }
 
     /** The engine link the rooms share (recording wishes go there). */

@@ -73,6 +73,13 @@ public final class SfuRoom implements AutoCloseable {
     private boolean released; // guarded by this
     private final P2pControl p2p; // guarded by this
 
+    private volatile RoomEvents events = RoomEvents.NONE;
+
+    /** Where this room's events go (set once, right after it opens). */
+    void events(RoomEvents e) {
+        events = e;
+    }
+
     public SfuRoom(String id, RoomContext ctx, SerialLane lane) throws SocketException {
         this.id = id;
         this.ctx = ctx;
@@ -155,6 +162,8 @@ public final class SfuRoom implements AutoCloseable {
         publishPeers();
         audioMix.addSlots(peers.values()); // start() offers to everyone
         LOG.info("room '{}': {} joined ({} participant(s))", id, p, peers.size());
+        events.event(id, "participant-joined", java.util.Map.of("participantId", p.id, "name", p.name,
+                "participants", Integer.toString(peers.size())));
         return p;
     }
 
@@ -233,6 +242,8 @@ public final class SfuRoom implements AutoCloseable {
         relayed.retire(List.of(p), this::publishPeers);
         p2p.onLeave(p, System.currentTimeMillis());
         LOG.info("room '{}': {} left ({}), {} participant(s) remain", id, p, reason, peers.size());
+        events.event(id, "participant-left", java.util.Map.of("participantId", p.id, "reason", reason == null ? "" : reason,
+                "participants", Integer.toString(peers.size())));
         p.transport.close();
         ctx.engine().removeParticipant(id, p.id);
         mixedIn.forget(p.id);
@@ -410,6 +421,8 @@ public final class SfuRoom implements AutoCloseable {
             announcedPrevious = previous;
             speakerSwitches.incrementAndGet();
             LOG.info("room '{}': main speaker {} (previous {})", id, main, previous);
+            events.event(id, "speaker-changed", java.util.Map.of("main", main == null ? "" : main, "previous",
+                    previous == null ? "" : previous));
             ctx.engine().setMainSpeaker(id, main);
             for (Peer q : peers.values()) {
                 q.channel.speaker(main, previous);

@@ -82,6 +82,20 @@ public final class SignalingServer implements AutoCloseable {
     /** 'self' covers the same-origin ws:/wss: signaling socket (CSP level 3). */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "media-src 'self' blob: mediastream:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+    private volatile String contentSecurityPolicy = CONTENT_SECURITY_POLICY;
+
+    /**
+     * Lets the page connect to {@code origin} too (CSP connect-src), e.g. the MQTT broker's WebSocket listener
+     * ({@code --mqtt-ws-url}); nothing else beyond this server is reachable from the page, so a link that names
+     * another broker cannot send anyone's join token there.
+     */
+    public void allowConnect(String origin) {
+        if (origin == null || !origin.matches("wss?://[A-Za-z0-9.\\[\\]:-]+(/[A-Za-z0-9._~/-]*)?")) {
+            throw new IllegalArgumentException("not a ws:// or wss:// URL: " + origin);
+        }
+        contentSecurityPolicy = contentSecurityPolicy.replace("connect-src 'self'", "connect-src 'self' " + origin);
+    }
+
     public static final Set<String> CLIENT_TYPES = Set.of("join", "answer", "candidate", "pin", "mute", "leave", "ping",
             "constraints-applied", "lock-room", "remove-participant", "request-mute", "record",
             "p2p-offer", "p2p-answer", "p2p-candidate", "p2p-state", "p2p-stats");
@@ -231,7 +245,7 @@ public final class SignalingServer implements AutoCloseable {
             r.headers().set("X-Content-Type-Options", "nosniff");
             // The client is only our own files: nothing inline, nothing from elsewhere, no framing; the join
             // token is in the page's URL, so it must never leave as a referrer.
-            r.headers().set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+            r.headers().set("Content-Security-Policy", contentSecurityPolicy);
             r.headers().set("Referrer-Policy", "no-referrer");
             r.headers().set("X-Frame-Options", "DENY");
             boolean keepAlive = HttpUtil.isKeepAlive(req);
