@@ -55,6 +55,7 @@ class ClusterIT {
             int g2 = FreePorts.tcp();
             String[] engineFlags = {"--redis-uri", uri, "--capacity", "4", "--drain-grace", "20s"};
             AmsProcess e1 = engine("e1", g1, engineFlags);
+            open.add(e1);
             AmsProcess e2 = engine("e2", g2, engineFlags);
             open.add(e2);
             Path data1 = Files.createDirectories(dir.resolve("s1-data"));
@@ -216,7 +217,6 @@ class ClusterIT {
                 conn.close();
                 client.shutdown();
             }
-            open.add(e1);
         } finally {
             for (AutoCloseable c : open) {
                 try {
