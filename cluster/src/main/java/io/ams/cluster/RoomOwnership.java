@@ -3,7 +3,6 @@ package io.ams.cluster;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -107,9 +106,5 @@ public final class RoomOwnership {
     /** The engine recorded for {@code room}, null if none. */
     public String engineOf(String room) {
         return store.call("engine of " + room, 1, c -> c.get(ClusterKeys.roomEngine(room)));
-    }
-
-    static List<String> keysOf(Collection<String> rooms) {
-        return rooms.stream().map(ClusterKeys::roomSidecar).toList();
     }
 }
