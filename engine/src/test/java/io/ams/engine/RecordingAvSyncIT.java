@@ -82,10 +82,16 @@ class RecordingAvSyncIT {
         byte[] onDisk = Files.readAllBytes(sealed);
         String latin = new String(onDisk, StandardCharsets.ISO_8859_1);
         assertThat(latin).as("no plaintext Opus header").doesNotContain("OpusHead");
-        assertThat(indexOf(onDisk, new byte[] {(byte) 0x9d, 0x01, 0x2a})).as("no plaintext VP8 keyframe start code").isNegative();
+        // A VP8 keyframe header of this 320x180 mix: start code 9d 01 2a, then width and height
+        // (little-endian 14 bits each). Seven bytes, so ciphertext cannot match it by chance (the
+        // 3-byte start code alone turns up in a few hundred kB of random bytes now and then).
+        byte[] keyframeHeader = {(byte) 0x9d, 0x01, 0x2a, 0x40, 0x01, (byte) 0xb4, 0x00};
+        assertThat(indexOf(onDisk, keyframeHeader)).as("no plaintext VP8 keyframe header").isNegative();
 
         Path out = dir.resolve("av.webm");
         RecordingExport.Result r = RecordingExport.export(sealed, MasterKey.load(dir.resolve("master.key")), out);
+        assertThat(indexOf(Files.readAllBytes(out), keyframeHeader)).as("the export holds the keyframes in plaintext")
+                .isNotNegative();
         System.out.printf(Locale.ROOT, "exported: %d frames, %.2f s, %d audio packets (%.2f s)%n", r.frames(), r.seconds(),
                 r.audioPackets(), r.audioPackets() * 0.02);
         assertThat(r.seconds()).as("about 12 s recorded").isBetween(9.0, 14.0);
