@@ -56,6 +56,8 @@ public final class Engine implements AutoCloseable {
         MixerService service = new MixerService(rooms, new DestinationPolicy(security.allowDestinations()), auth);
         Server server = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.bindHost(), config.grpcPort()))
+                // SetContent carries a page picture of up to StillPicture.MAX_BYTES
+                .maxInboundMessageSize(io.ams.engine.compose.StillPicture.MAX_BYTES + 64 * 1024)
                 .addService(ServerInterceptors.intercept(service, auth))
                 .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), auth))
                 .build();

@@ -131,7 +131,7 @@ public final class CpuCompositor implements AutoCloseable {
             VideoFrame frame = frames == null ? null : frames.get(id);
             Rect content = null;
             if (frame != null) {
-                content = drawVideo(painter, frame.avFrame(), rect, style.fit());
+                content = drawVideo(painter, frame.avFrame(), rect, Layouts.CONTENT_ID.equals(id) ? Fit.LETTERBOX : style.fit());
                 if (content == null) {
                     tileErrors++;
                 }

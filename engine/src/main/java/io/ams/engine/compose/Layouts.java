@@ -15,6 +15,8 @@ import java.util.Objects;
 public final class Layouts {
     /** Smallest canvas side accepted. */
     public static final int MIN_CANVAS = 16;
+    /** The id of a room's content tile (a document page): '#' is not allowed in participant ids. */
+    public static final String CONTENT_ID = "#content";
     /** Fraction of the canvas height taken by the main speaker in FILMSTRIP. */
     static final double FILMSTRIP_MAIN = 0.75;
     /** Fraction of the canvas height that SPEAKER thumbnails may cover, at most. */

@@ -216,6 +216,19 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
     }
 
     @Override
+    public void setContent(io.ams.proto.v1.SetContentRequest req, StreamObserver<io.ams.proto.v1.Room> out) {
+        unary(out, () -> {
+            Room room = rooms.get(req.getRoomId());
+            if (req.getLabel().length() > 64) {
+                throw io.ams.engine.EngineException.invalid("label is longer than 64 characters");
+            }
+            room.setContent(req.getImage().isEmpty() ? null
+                    : io.ams.engine.compose.StillPicture.decode(req.getImage().toByteArray()), req.getLabel());
+            return ProtoMapper.room(room, rooms.backend());
+        });
+    }
+
+    @Override
     public void setParticipantNetwork(SetParticipantNetworkRequest req, StreamObserver<SetParticipantNetworkResponse> out) {
         unary(out, () -> {
             int rtt = rooms.get(req.getRoomId()).setParticipantRtt(req.getParticipantId(), req.getRttMs());

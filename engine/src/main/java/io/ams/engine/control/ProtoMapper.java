@@ -174,6 +174,9 @@ final class ProtoMapper {
         if (main != null) {
             b.setMainSpeakerId(main);
         }
+        if (r.contentLabel() != null) {
+            b.setContentLabel(r.contentLabel());
+        }
         for (Participant p : r.participantList()) {
             b.addParticipants(participant(p));
         }

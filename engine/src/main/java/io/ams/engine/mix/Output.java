@@ -53,10 +53,11 @@ public final class Output implements AutoCloseable {
 
     /** What an output reads from its room on each tick. */
     public interface Source {
-        /** Participants in join order with their display names. */
+        /** Tiles in join order with their display names: the participants, and the content first while shown. */
         List<ParticipantView> participants();
 
-        String mainSpeakerId();
+        /** The tile that gets the main region: the content while shown, else the main speaker. */
+        String mainTileId();
 
         FrameStore frames();
     }
@@ -248,7 +249,7 @@ public final class Output implements AutoCloseable {
             ids.add(p.id());
             names.put(p.id(), p.displayName());
         }
-        List<Tile> tiles = Layouts.compute(s.layout(), ids, source.mainSpeakerId(), s.width(), s.height());
+        List<Tile> tiles = Layouts.compute(s.layout(), ids, source.mainTileId(), s.width(), s.height());
         long t0 = System.nanoTime();
         List<Long> newFrameArrivals = new ArrayList<>();
         try (FrameStore.Snapshot snap = source.frames().snapshot(ids)) {

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import io.ams.engine.EngineException;
 import io.ams.engine.codec.MediaFileWriter;
 import io.ams.engine.compose.LayoutSpec;
+import io.ams.engine.compose.Layouts;
 import io.ams.engine.egress.FileSink;
 import io.ams.engine.egress.Sink;
 import io.ams.engine.recording.RecordingChunks;
@@ -63,6 +64,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
     private final LinkedHashMap<String, Output> outputs = new LinkedHashMap<>();             // owned
     private volatile List<Output.ParticipantView> views = List.of();
     private volatile String mainSpeakerId;
+    private volatile String contentLabel; // null: no content shown (its picture is in frames under Layouts.CONTENT_ID)
     private boolean closed;
 
     Room(String id, OutputSpec mainOutput, MediaPorts ports, ScheduledExecutorService clock, EventBus events,
@@ -101,9 +103,40 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         return views;
     }
 
-    @Override
     public String mainSpeakerId() {
         return mainSpeakerId;
+    }
+
+    @Override
+    public String mainTileId() {
+        return contentLabel != null ? Layouts.CONTENT_ID : mainSpeakerId;
+    }
+
+    /** The label of the content shown (a document page), null when none. */
+    public String contentLabel() {
+        return contentLabel;
+    }
+
+    /**
+     * Shows {@code picture} (taken over: the room owns it from here) as the room's content tile, labelled
+     * {@code label}: the first tile, and the main region of SPEAKER layouts, letterboxed; null clears it.
+     */
+    public synchronized void setContent(VideoFrame picture, String label) {
+        if (closed) {
+            if (picture != null) {
+                picture.release();
+            }
+            throw EngineException.notFound("room", id);
+        }
+        if (picture == null) {
+            frames.remove(Layouts.CONTENT_ID);
+            contentLabel = null;
+        } else {
+            frames.publish(Layouts.CONTENT_ID, picture);
+            contentLabel = label == null || label.isBlank() ? "content" : label;
+        }
+        refreshViews();
+        LOG.info("room {}: content {}", id, contentLabel == null ? "cleared" : "'" + contentLabel + "' shown");
     }
 
     @Override
@@ -516,7 +549,10 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
     }
 
     private void refreshViews() {
-        List<Output.ParticipantView> v = new ArrayList<>(participants.size());
+        List<Output.ParticipantView> v = new ArrayList<>(participants.size() + 1);
+        if (contentLabel != null) {
+            v.add(new Output.ParticipantView(Layouts.CONTENT_ID, contentLabel));
+        }
         for (Participant p : participants.values()) {
             v.add(new Output.ParticipantView(p.id(), p.displayName()));
         }
