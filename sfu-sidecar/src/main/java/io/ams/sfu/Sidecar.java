@@ -82,6 +82,7 @@ public final class Sidecar implements AutoCloseable {
     private SidecarMetrics metrics;          // made on first use
     private SignalingController controller;
     private io.ams.sfu.mqtt.MqttSignaling mqtt; // owned, null unless serveMqtt
+    private io.ams.sfu.content.ContentService documents; // owned, null unless serveDocuments
     private MetricsEndpoint metricsEndpoint; // owned: closed in close()
 
     private Sidecar(SidecarConfig config, JoinTokens tokens, AccessControl access, io.ams.sfu.cluster.ClusterSettings cluster) {
@@ -312,6 +313,30 @@ public final class Sidecar implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Serves documents (docs/DESIGN.md "Content"): uploads over HTTP, conversion in a child process, pages
+     * sealed under {@code settings.dir()}, presenting over signaling, the page in the room's mix.
+     */
+    public synchronized io.ams.sfu.content.ContentService serveDocuments(io.ams.sfu.content.ContentService.Settings settings)
+            throws IOException {
+        if (documents != null) {
+            throw new IllegalStateException("documents are served already");
+        }
+        io.ams.sfu.content.ContentService c = new io.ams.sfu.content.ContentService(settings);
+        ContentNews news = new ContentNews(rooms, engine, c);
+        c.listener(news);
+        rooms.setLifecycle(news);
+        http.routes(new DocumentRoutes(c, tokens, rooms), settings.dir().resolve(".uploads"));
+        controller.content(c);
+        documents = c;
+        return c;
+    }
+
+    /** The documents, null unless {@link #serveDocuments} was called. */
+    public synchronized io.ams.sfu.content.ContentService documents() {
+        return documents;
+    }
+
     /** The MQTT transport, null unless {@link #serveMqtt} was called. */
     public synchronized io.ams.sfu.mqtt.MqttSignaling mqtt() {
         return mqtt;
@@ -397,6 +422,9 @@ public final class Sidecar implements AutoCloseable {
             if (mqtt != null) {
                 mqtt.close();
                 mqtt = null;
+            }
+            if (documents != null) {
+                documents.close();
             }
         }
         if (http != null) {

@@ -43,6 +43,12 @@ final class SignalingController implements SignalingHandler {
     private final JoinCounters joins;
     private final io.ams.sfu.cluster.JoinRouter router; // null: every join is for this sidecar
     private final IceServers iceServers;
+    private volatile io.ams.sfu.content.ContentService content; // null: documents are off
+
+    /** Serves presenting ({@code present}, {@code stop-presenting}) from {@code c}'s documents. */
+    void content(io.ams.sfu.content.ContentService c) {
+        this.content = c;
+    }
 
     SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access) {
         this(rooms, tokens, access, new JoinCounters(), IceServers.none());
@@ -167,6 +173,7 @@ final class SignalingController implements SignalingHandler {
                     j.room().constraintsApplied(j.peer(), v.asInt(), error == null ? null
                             : error.substring(0, Math.min(200, error.length())));
                 }
+                case "present", "stop-presenting" -> present(member, type, m);
                 case "mute" -> j.room().mute(j.peer(), m.path("audio").asBoolean(false), m.path("video").asBoolean(false));
                 case "p2p-offer", "p2p-answer", "p2p-candidate", "p2p-state", "p2p-stats" ->
                         j.room().p2pMessage(j.peer(), type, m);
@@ -235,10 +242,52 @@ final class SignalingController implements SignalingHandler {
             joined.put("lockedBy", access.lockedBy(room));
         }
         joined.set("iceServers", SignalingServer.json().valueToTree(iceServers.forParticipant(j.participantId())));
+        joined.put("documents", content != null);
         s.send(joined);
+        sendContent(s, room);
         joins.joined();
         j.room().allowP2p(j.peer(), m.path("p2p").asBoolean(false));
         j.room().start(j.peer());
+    }
+
+    private void present(Membership member, String type, JsonNode m) throws BadMessageException {
+        io.ams.sfu.content.ContentService c = content;
+        if (c == null) {
+            throw new BadMessageException("documents_off", "documents are not served here");
+        }
+        boolean host = member.seat().role() == io.ams.sfu.auth.Role.HOST;
+        try {
+            if (type.equals("stop-presenting")) {
+                c.stop(member.roomId(), member.seat().participantId(), host);
+                return;
+            }
+            JsonNode page = m.get("page");
+            if (page == null || !page.canConvertToInt()) {
+                throw new BadMessageException("'present' needs an integer 'page'");
+            }
+            c.present(member.roomId(), member.seat().participantId(), host, text(m, "documentId", 64), page.asInt());
+        } catch (io.ams.sfu.content.ContentException e) {
+            throw new BadMessageException(e.code(), e.getMessage());
+        }
+    }
+
+    /** What a joiner must know of the room's documents: each one, and what is presented. */
+    private void sendContent(SignalingSession s, String room) {
+        io.ams.sfu.content.ContentService c = content;
+        if (c == null) {
+            return;
+        }
+        for (io.ams.sfu.content.DocumentInfo d : c.documents(room)) {
+            ObjectNode o = SignalingServer.message("document");
+            o.setAll((ObjectNode) SignalingServer.json().valueToTree(io.ams.sfu.content.ContentMessages.document(d)));
+            s.send(o);
+        }
+        io.ams.sfu.content.Presentation p = c.presentation(room);
+        if (p != null) {
+            ObjectNode o = SignalingServer.message("presenting");
+            o.setAll((ObjectNode) SignalingServer.json().valueToTree(io.ams.sfu.content.ContentMessages.presenting(room, p)));
+            s.send(o);
+        }
     }
 
     /** A join that is not admitted: counted, logged, told in words, and the connection closed. */
@@ -294,6 +343,11 @@ final class SignalingController implements SignalingHandler {
             this.s = s;
             this.roomId = roomId;
             this.access = access;
+        }
+
+        @Override
+        public void content(String type, Map<String, ?> fields) {
+            p2p(type, fields);
         }
 
         @Override

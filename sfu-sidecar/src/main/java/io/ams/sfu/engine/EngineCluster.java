@@ -208,6 +208,21 @@ public final class EngineCluster implements Engines {
     }
 
     @Override
+    public void setContent(String roomId, byte[] image, String label) {
+        Member m = memberOf(roomId);
+        if (m != null) {
+            m.link.setContent(roomId, image, label);
+            return;
+        }
+        synchronized (this) {
+            RoomWish w = unplaced.get(roomId);
+            if (w != null) {
+                w.content = new RoomWish.Content(image, label == null ? "" : label, System.nanoTime());
+            }
+        }
+    }
+
+    @Override
     public void setParticipantRtt(String roomId, String participantId, int rttMillis) {
         Member m = memberOf(roomId);
         if (m != null) {

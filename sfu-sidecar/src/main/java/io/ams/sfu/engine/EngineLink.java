@@ -408,8 +408,36 @@ public final class EngineLink implements Engines {
                 a.ready = true;
                 mixReady(w.id, true);
             }
+            reconcileContent(w, a);
             reconcileRecording(w, a, engineRooms.get(w.id));
         }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong contentVersions = new java.util.concurrent.atomic.AtomicLong();
+
+    @Override
+    public void setContent(String roomId, byte[] image, String label) {
+        synchronized (this) {
+            RoomWish r = wanted.get(roomId);
+            if (r == null) {
+                return;
+            }
+            r.content = new RoomWish.Content(image, label == null ? "" : label, contentVersions.incrementAndGet());
+        }
+        kick();
+    }
+
+    private void reconcileContent(RoomWish w, EngineRoom a) {
+        RoomWish.Content c = w.content;
+        if (c == null || c.version() == a.contentVersion) {
+            return;
+        }
+        stub.withDeadlineAfter(DEADLINE_MS * 4L, TimeUnit.MILLISECONDS).setContent(io.ams.proto.v1.SetContentRequest.newBuilder()
+                .setRoomId(w.id).setImage(c.image() == null ? com.google.protobuf.ByteString.EMPTY
+                        : com.google.protobuf.ByteString.copyFrom(c.image()))
+                .setLabel(c.label().length() > 64 ? c.label().substring(0, 64) : c.label()).build());
+        a.contentVersion = c.version();
+        LOG.info("engine link: room '{}': content {}", w.id, c.image() == null ? "cleared" : "'" + c.label() + "' sent");
     }
 
     /**

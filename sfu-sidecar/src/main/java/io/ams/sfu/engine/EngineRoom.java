@@ -12,6 +12,7 @@ final class EngineRoom {
     boolean ready;
     /** SetAudioOutput done for this room (in this engine incarnation). */
     boolean audioOutput;
+    long contentVersion;     // the RoomWish.Content version the engine shows (0: none sent)
     String recordingId;      // the recording this link started, while it runs
     String reportedRecording = ""; // "" none, else who started the running one (as told to the listener)
 

@@ -48,6 +48,12 @@ public interface Engines extends AutoCloseable {
     /** A receiver lost the mix picture: ask the room's engine for a keyframe (rate-limited). */
     void requestKeyframe(String roomId);
 
+    /**
+     * Want {@code image} (PNG, a document page) shown as the room's content tile, labelled {@code label};
+     * null clears it. Kept as a wish: an engine that restarts or takes the room over gets it again.
+     */
+    void setContent(String roomId, byte[] image, String label);
+
     /** Want the room recorded or not; false if the room is not open. */
     boolean setRecording(String roomId, boolean on, String by);
 

@@ -21,6 +21,12 @@ final class RoomWish {
     String recordingBy = "";
     /** Kept out of the engine for now (a 1:1 call running peer to peer): deleted there, created again when unparked. */
     boolean parked;
+    /** The content tile the engine should show (a document page), null: none; version counts changes. */
+    Content content;
+
+    /** A page picture and its label; {@code version} tells a new one from the one the engine has. */
+    record Content(byte[] image, String label, long version) {
+    }
 
     RoomWish(String id, InetSocketAddress mixTarget) {
         this.id = id;
@@ -34,6 +40,7 @@ final class RoomWish {
         c.recording = recording;
         c.recordingBy = recordingBy;
         c.parked = parked;
+        c.content = content;
         return c;
     }
 }

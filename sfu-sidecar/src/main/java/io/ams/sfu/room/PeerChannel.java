@@ -70,4 +70,8 @@ public interface PeerChannel {
     /** Everyone's connection quality (message {@code quality}, about once a second when it changed). */
     default void quality(List<io.ams.sfu.quality.ParticipantQuality> list) {
     }
+
+    /** Documents and presenting (docs/SIGNALING.md "Documents"): message {@code type} with these fields. */
+    default void content(String type, Map<String, ?> fields) {
+    }
 }

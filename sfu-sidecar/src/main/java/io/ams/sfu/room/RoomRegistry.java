@@ -107,10 +107,27 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
         }
     }
 
+    /** Told when a participant has left and when a room has closed (documents follow them). */
+    public interface Lifecycle {
+        void participantLeft(String roomId, String participantId);
+
+        void roomClosed(String roomId);
+    }
+
+    private volatile Lifecycle lifecycle;
+
+    public void setLifecycle(Lifecycle l) {
+        this.lifecycle = l;
+    }
+
     /** Removes the participant; the last one out closes the room. Never waits for other rooms. */
     public void leave(Joined j, String reason) {
         SfuRoom room = j.room();
         room.leave(j.peer(), reason);
+        Lifecycle life = lifecycle;
+        if (life != null) {
+            life.participantLeft(room.id(), j.participantId());
+        }
         boolean close;
         synchronized (this) {
             close = room.closeIfEmpty() && forget(room);
@@ -121,6 +138,9 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
         if (close) {
             room.close();
             lanes.release(room.id());
+            if (life != null) {
+                life.roomClosed(room.id());
+            }
         }
     }
 

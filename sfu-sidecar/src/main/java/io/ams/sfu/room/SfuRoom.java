@@ -130,6 +130,15 @@ public final class SfuRoom implements AutoCloseable {
         return ticksSkipped.get();
     }
 
+    /** Every participant's channel (content news goes to all of them). */
+    public synchronized java.util.List<PeerChannel> channels() {
+        java.util.List<PeerChannel> out = new java.util.ArrayList<>(peers.size());
+        for (Peer p : peers.values()) {
+            out.add(p.channel);
+        }
+        return out;
+    }
+
     public synchronized int size() {
         return peers.size();
     }

@@ -69,12 +69,18 @@ final class Http2Pipeline {
      */
     static void addTls(Channel ch, SslContext ssl, Consumer<ChannelPipeline> http1, Supplier<ChannelHandler> perStream,
             int maxContent, WebSocketOnH2 ws) {
+        addTls(ch, ssl, http1, perStream, null, maxContent, ws);
+    }
+
+    /** As above, with {@code uploads} (null: none): a handler per stream before the aggregator, for streamed bodies. */
+    static void addTls(Channel ch, SslContext ssl, Consumer<ChannelPipeline> http1, Supplier<ChannelHandler> perStream,
+            Supplier<ChannelHandler> uploads, int maxContent, WebSocketOnH2 ws) {
         ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
         ch.pipeline().addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
             @Override
             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
                 if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                    addHttp2(ctx.pipeline(), perStream, maxContent, ws);
+                    addHttp2(ctx.pipeline(), perStream, uploads, maxContent, ws);
                 } else {
                     http1.accept(ctx.pipeline());
                 }
@@ -93,7 +99,8 @@ final class Http2Pipeline {
     record WebSocketOnH2(String path, int maxFrame, Supplier<ChannelHandler> frames, SignalingStats stats) {
     }
 
-    private static void addHttp2(ChannelPipeline p, Supplier<ChannelHandler> perStream, int maxContent, WebSocketOnH2 ws) {
+    private static void addHttp2(ChannelPipeline p, Supplier<ChannelHandler> perStream, Supplier<ChannelHandler> uploads,
+            int maxContent, WebSocketOnH2 ws) {
         Http2Settings settings = Http2Settings.defaultSettings().maxConcurrentStreams(MAX_STREAMS)
                 .maxHeaderListSize(MAX_HEADER_LIST);
         if (ws != null) {
@@ -103,7 +110,7 @@ final class Http2Pipeline {
         p.addLast(new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel stream) {
-                stream.pipeline().addLast(new StreamStart(perStream, maxContent, ws));
+                stream.pipeline().addLast(new StreamStart(perStream, uploads, maxContent, ws));
             }
         }));
     }
@@ -114,11 +121,13 @@ final class Http2Pipeline {
      */
     private static final class StreamStart extends ChannelInboundHandlerAdapter {
         private final Supplier<ChannelHandler> perStream;
+        private final Supplier<ChannelHandler> uploads;
         private final int maxContent;
         private final WebSocketOnH2 ws;
 
-        StreamStart(Supplier<ChannelHandler> perStream, int maxContent, WebSocketOnH2 ws) {
+        StreamStart(Supplier<ChannelHandler> perStream, Supplier<ChannelHandler> uploads, int maxContent, WebSocketOnH2 ws) {
             this.perStream = perStream;
+            this.uploads = uploads;
             this.maxContent = maxContent;
             this.ws = ws;
         }
@@ -133,7 +142,12 @@ final class Http2Pipeline {
             }
             String at = ctx.name();
             p.addAfter(at, "h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
-            p.addAfter("h2-to-http", "aggregator", new HttpObjectAggregator(maxContent));
+            String before = "h2-to-http";
+            if (uploads != null) {
+                p.addAfter("h2-to-http", "uploads", uploads.get());
+                before = "uploads";
+            }
+            p.addAfter(before, "aggregator", new HttpObjectAggregator(maxContent));
             p.addAfter("aggregator", "files", perStream.get());
             ctx.fireChannelRead(msg);
             p.remove(this);

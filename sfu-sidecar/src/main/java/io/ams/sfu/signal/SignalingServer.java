@@ -45,6 +45,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -80,15 +81,50 @@ public final class SignalingServer implements AutoCloseable {
     static final int WRITE_LIMIT = 1024 * 1024;
     private static final int WRITE_LOW = 256 * 1024;
     /** 'self' covers the same-origin ws:/wss: signaling socket (CSP level 3). */
-    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
             + "media-src 'self' blob: mediastream:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
     private volatile String contentSecurityPolicy = CONTENT_SECURITY_POLICY;
+    /** Uploads and GETs of the application (documents); NONE until {@link #routes} is called. */
+    private volatile HttpRoutes routes = NO_ROUTES;
+    private volatile Path uploadDir = Path.of(System.getProperty("java.io.tmpdir"), "ams-uploads");
+    private static final HttpRoutes NO_ROUTES = new HttpRoutes() {
+        @Override
+        public boolean isUpload(String path) {
+            return false;
+        }
+
+        @Override
+        public long maxUploadBytes() {
+            return 0;
+        }
+
+        @Override
+        public Reply admitUpload(String path, Map<String, List<String>> query, String authorization) {
+            return Reply.json(404, "{}");
+        }
+
+        @Override
+        public Reply upload(String path, Map<String, List<String>> query, String authorization, Path file) {
+            return Reply.json(404, "{}");
+        }
+
+        @Override
+        public Reply get(String path, Map<String, List<String>> query, String authorization) {
+            return null;
+        }
+    };
 
     /**
      * Lets the page connect to {@code origin} too (CSP connect-src), e.g. the MQTT broker's WebSocket listener
      * ({@code --mqtt-ws-url}); nothing else beyond this server is reachable from the page, so a link that names
      * another broker cannot send anyone's join token there.
      */
+    /** Serves {@code r}'s uploads (streamed into {@code tmpDir}) and GETs beside the files. */
+    public void routes(HttpRoutes r, Path tmpDir) {
+        this.routes = r;
+        this.uploadDir = tmpDir;
+    }
+
     public void allowConnect(String origin) {
         if (origin == null || !origin.matches("wss?://[A-Za-z0-9.\\[\\]:-]+(/[A-Za-z0-9._~/-]*)?")) {
             throw new IllegalArgumentException("not a ws:// or wss:// URL: " + origin);
@@ -98,7 +134,7 @@ public final class SignalingServer implements AutoCloseable {
 
     public static final Set<String> CLIENT_TYPES = Set.of("join", "answer", "candidate", "pin", "mute", "leave", "ping",
             "constraints-applied", "lock-room", "remove-participant", "request-mute", "record",
-            "p2p-offer", "p2p-answer", "p2p-candidate", "p2p-state", "p2p-stats");
+            "p2p-offer", "p2p-answer", "p2p-candidate", "p2p-state", "p2p-stats", "present", "stop-presenting");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AttributeKey<Session> SESSION = AttributeKey.valueOf("ams.session");
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js",
@@ -128,7 +164,8 @@ public final class SignalingServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (ssl != null) {
-                            Http2Pipeline.addTls(ch, ssl, SignalingServer.this::http1, HttpFiles::new, MAX_FRAME,
+                            Http2Pipeline.addTls(ch, ssl, SignalingServer.this::http1, HttpFiles::new,
+                                    () -> new UploadReceiver(routes, uploadDir, stats), MAX_FRAME,
                                     new Http2Pipeline.WebSocketOnH2("/ws", MAX_FRAME, Frames::new, stats));
                         } else {
                             http1(ch.pipeline());
@@ -146,6 +183,7 @@ public final class SignalingServer implements AutoCloseable {
     /** HTTP/1.1: the files, and the WebSocket at /ws. */
     private void http1(ChannelPipeline p) {
         p.addLast(new HttpServerCodec());
+        p.addLast(new UploadReceiver(routes, uploadDir, stats));
         p.addLast(new HttpObjectAggregator(MAX_FRAME));
         p.addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/ws").checkStartsWith(false).maxFramePayloadLength(MAX_FRAME)
@@ -202,7 +240,16 @@ public final class SignalingServer implements AutoCloseable {
                 respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "only GET\n".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            String path = new QueryStringDecoder(req.uri()).path();
+            QueryStringDecoder query = new QueryStringDecoder(req.uri());
+            String path = query.path();
+            HttpRoutes.Reply routed = routes.get(path, query.parameters(), req.headers().get(HttpHeaderNames.AUTHORIZATION));
+            if (routed != null) {
+                if (routed.status() >= 400) {
+                    stats.httpNotFound.incrementAndGet();
+                }
+                respond(ctx, req, HttpResponseStatus.valueOf(routed.status()), routed.contentType(), routed.body());
+                return;
+            }
             if (path.equals("/healthz")) { // readiness: 503 while draining
                 String why = handler.notReady();
                 respond(ctx, req, why == null ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
