@@ -41,6 +41,7 @@ const REFUSALS = {
  * the session was lost. */
 import { P2pCall } from './p2p.js';
 import { LipSync } from './lipsync.js';
+import { Documents } from './documents.js';
 import { iceConfig, iceError, selectedPair } from './ice.js';
 
 /** How long a P2P connection the server ended stays up for the other side's switch (its wait is at most 1.5 s). */
@@ -65,6 +66,7 @@ export class AmsClient extends EventTarget {
     // how the signaling connection is made: a WebSocket to url, or another transport of its shape (mqtt-signal.js)
     this._openSocket = openSocket || ((u) => new WebSocket(u));
     this.lipSync = new LipSync(this, { correct: lipSync }); // main video against its speaker's voice (lipsync.js)
+    this.documents = new Documents(this); // the room's documents and the presented page (documents.js)
     this.relay = relay;         // ?relay= (tests of restrictive networks): null, 'any', 'udp', 'tcp' or 'tls'
     this.iceServers = [];       // from joined: STUN and TURN (with this session's credentials)
     this.iceErrors = [];        // icecandidateerror events of the server connection (a refused TURN credential: 401)
@@ -330,6 +332,7 @@ export class AmsClient extends EventTarget {
         this.locked = !!m.locked;
         this.iceServers = Array.isArray(m.iceServers) ? m.iceServers : [];
         this._admitted = true;
+        this.documents.reset(m.documents === true); // the server tells this session the room's documents again
         clearTimeout(this._attemptTimer);
         this._attemptTimer = null;
         this._set('state', 'joined');
@@ -338,6 +341,10 @@ export class AmsClient extends EventTarget {
         break;
       case 'offer':
         await this._onOffer(m);
+        break;
+      case 'document':
+      case 'presenting':
+        this.documents.onMessage(m);
         break;
       case 'participants':
         this._set('participants', m.list || []);

@@ -114,6 +114,12 @@ public final class Ams implements java.util.concurrent.Callable<Integer> {
                 throw e;
             }
         }
+        try {
+            sidecar.serveDocuments(spec.commandLine(), all.sidecar());
+        } catch (java.io.IOException | picocli.CommandLine.ParameterException e) {
+            all.close();
+            throw e;
+        }
         if (sidecar.mqttUri != null) {
             try {
                 sidecar.serveMqtt(spec.commandLine(), all.sidecar());

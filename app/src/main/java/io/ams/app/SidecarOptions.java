@@ -153,6 +153,43 @@ public final class SidecarOptions {
                     + "then signals through it with ?mqtt=URL, and the page may connect to no other broker.")
     String mqttWsUrl;
 
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--no-documents", negatable = false,
+            description = "Do not take document uploads (PDF, Office, HWP, pictures) for presenting in meetings.")
+    boolean noDocuments;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--documents-dir", paramLabel = "DIR",
+            description = "Where document pages are kept, sealed with AES-128-GCM under DIR/content.key "
+                    + "(default: DATA-DIR/documents).")
+    Path documentsDir;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--max-upload-mb", paramLabel = "MB", defaultValue = "50",
+            description = "Largest document upload taken (default: ${DEFAULT-VALUE} MB).")
+    int maxUploadMb;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--keep-documents", negatable = false,
+            description = "Keep a room's documents (sealed) on disk after the room closes; by default they are deleted with it.")
+    boolean keepDocuments;
+
+    /** Serves documents on {@code s} unless --no-documents (closing {@code s} if it cannot). */
+    void serveDocuments(picocli.CommandLine cmd, io.ams.sfu.Sidecar s) throws java.io.IOException {
+        if (noDocuments) {
+            return;
+        }
+        if (maxUploadMb < 1 || maxUploadMb > 2048) {
+            s.close();
+            throw new picocli.CommandLine.ParameterException(cmd, "--max-upload-mb must be 1 to 2048, was " + maxUploadMb);
+        }
+        Path dir = documentsDir != null ? documentsDir : dataDir.resolve("documents");
+        io.ams.sfu.content.ContentService.Settings d = io.ams.sfu.content.ContentService.Settings.defaults(dir);
+        try {
+            s.serveDocuments(new io.ams.sfu.content.ContentService.Settings(dir, maxUploadMb * 1024L * 1024, d.maxDocuments(),
+                    keepDocuments, d.timeoutMillis(), d.heapMb(), d.maxPages(), d.parallel()));
+        } catch (java.io.IOException e) {
+            s.close();
+            throw new java.io.IOException("cannot keep documents in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Starts the MQTT transport on {@code s} when --mqtt-uri was given (closing {@code s} if it cannot). */
     void serveMqtt(picocli.CommandLine cmd, io.ams.sfu.Sidecar s) throws java.io.IOException {
         if (mqttUri == null) {
