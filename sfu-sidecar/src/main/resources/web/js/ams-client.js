@@ -61,7 +61,7 @@ export const RECONNECT = Object.freeze({
 const KEEPALIVE = Object.freeze({ pingEveryMs: 10000, silentAfterMs: 25000 });
 
 export class AmsClient extends EventTarget {
-  constructor({ room, name, token, url, p2p = true, p2pBlock = false, relay = null, lipSync = true, openSocket = null }) {
+  constructor({ room, name, token, url, p2p = true, p2pBlock = false, relay = null, lipSync = true, openSocket = null, screen = null }) {
     super();
     // how the signaling connection is made: a WebSocket to url, or another transport of its shape (mqtt-signal.js)
     this._openSocket = openSocket || ((u) => new WebSocket(u));
@@ -76,6 +76,9 @@ export class AmsClient extends EventTarget {
     this.mediaModeLog = [];     // {mode, at}: every switch, for the UI and tests
     this.p2p = null;            // the P2pCall while one is set up or running
     this._p2pStatsTimer = null;
+    this.screen = screen;       // a screen-share session (join "screen"): sends this display stream, receives nothing
+    this.screenShare = null;    // our own screen-share session while we share (shareScreen)
+    this.sharing = false;
     this.room = room;
     this.name = name;
     this.token = token;
@@ -140,6 +143,11 @@ export class AmsClient extends EventTarget {
 
   async start() {
     this._set('state', 'media');
+    if (this.screen) {
+      this.localStream = this.screen;
+      this._connect();
+      return;
+    }
     try {
       this.localStream = await navigator.mediaDevices.getUserMedia({
         audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } } });
@@ -174,7 +182,8 @@ export class AmsClient extends EventTarget {
     ws.onopen = () => {
       if (ws !== this.ws) return;
       this._lastHeard = Date.now();
-      this._send({ type: 'join', room: this.room, name: this.name, token: this.token, p2p: this.p2pAllowed });
+      this._send({ type: 'join', room: this.room, name: this.name, token: this.token, p2p: this.p2pAllowed && !this.screen,
+        screen: !!this.screen });
       this._startKeepalive(ws);
     };
     ws.onmessage = (ev) => {
@@ -194,6 +203,45 @@ export class AmsClient extends EventTarget {
       // a closed peer connection makes a pending step fail: that is the loss, not a bug worth showing
       if (ws === this.ws) this._error('client_error', 'The client failed to handle "' + (what || 'close') + '": ' + e);
     });
+  }
+
+  /**
+   * Shares a screen, window or tab (getDisplayMedia) as a second session of this participant (docs/SIGNALING.md
+   * "Screen share"): everyone's main video while it lasts, and a tile in the mix. Ends with stopScreenShare(), or
+   * when the browser's own "Stop sharing" ends the capture.
+   */
+  async shareScreen() {
+    if (this.screenShare) return;
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false });
+    } catch (e) {
+      if (e && e.name === 'NotAllowedError') return; // the user cancelled the picker
+      this._error('screen_unavailable', 'The screen could not be captured (' + (e && e.name) + ').');
+      return;
+    }
+    const share = new AmsClient({ room: this.room, name: this.name, token: this.token, url: this.url, p2p: false,
+      lipSync: false, openSocket: this._openSocket, screen: stream });
+    this.screenShare = share;
+    share.addEventListener('error', (e) => {
+      this._error(e.detail.code, e.detail.code === 'screen_busy' ? e.detail.message : 'Screen sharing: ' + e.detail.message);
+      if (['screen_busy', 'room_full', 'token_invalid', 'token_expired', 'token_revoked'].includes(e.detail.code)) {
+        this.stopScreenShare();
+      }
+    });
+    stream.getVideoTracks()[0].addEventListener('ended', () => this.stopScreenShare()); // "Stop sharing" pressed
+    this._set('sharing', true);
+    share.start();
+  }
+
+  /** Ends our screen share: its session leaves and the capture stops. */
+  stopScreenShare() {
+    const share = this.screenShare;
+    if (!share) return;
+    this.screenShare = null;
+    share.leave();
+    for (const t of share.screen.getTracks()) t.stop();
+    this._set('sharing', false);
   }
 
   _send(m) {
@@ -641,6 +689,7 @@ export class AmsClient extends EventTarget {
   }
 
   leave() {
+    this.stopScreenShare();
     this._left = true;
     this.lipSync.stop();
     this._endP2p();

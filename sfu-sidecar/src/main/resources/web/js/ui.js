@@ -54,6 +54,9 @@ function render() {
   $('lock-state').textContent = client.locked ? 'locked' + (client.lockedBy ? ' by ' + client.lockedBy : '') : '';
   $('rec-state').hidden = !client.recording;
   $('rec-state').textContent = client.recording ? '● Recording' + (client.recordingBy ? ' (' + client.recordingBy + ')' : '') : '';
+  $('btn-screen').hidden = !inRoom || !(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia);
+  $('btn-screen').textContent = client.sharing ? 'Stop sharing' : 'Share screen';
+  $('btn-screen').setAttribute('aria-pressed', String(client.sharing));
   $('btn-rec').hidden = !isHost || !inRoom;
   $('btn-rec').textContent = client.recording ? 'Stop recording' : 'Record';
   $('btn-rec').setAttribute('aria-pressed', String(client.recording));
@@ -178,6 +181,7 @@ client.addEventListener('track', (e) => {
 $('btn-mic').onclick = () => client.setAudioMuted(!client.audioMuted); // render() shows the new state
 $('btn-lock').onclick = () => client.lockRoom(!client.locked);
 $('btn-rec').onclick = () => client.record(!client.recording);
+$('btn-screen').onclick = () => (client.sharing ? client.stopScreenShare() : client.shareScreen());
 $('btn-cam').onclick = () => {
   client.setVideoMuted(!client.videoMuted);
   $('btn-cam').setAttribute('aria-pressed', String(client.videoMuted));

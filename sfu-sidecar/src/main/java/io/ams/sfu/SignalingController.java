@@ -222,7 +222,11 @@ final class SignalingController implements SignalingHandler {
         }
         RoomRegistry.Joined j;
         try {
-            j = rooms.join(room, claims.name(), new Channel(s, room, access));
+            JsonNode screen = m.get("screen");
+            if (screen != null && !screen.isBoolean()) {
+                throw new BadMessageException("'screen' must be true or false");
+            }
+            j = rooms.join(room, claims.name(), new Channel(s, room, access), screen != null && screen.asBoolean());
         } catch (RoomException e) {
             refuse(s, room, e.code(), e.getMessage());
             return;

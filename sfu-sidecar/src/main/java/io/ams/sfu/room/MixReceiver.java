@@ -139,6 +139,9 @@ final class MixReceiver implements AutoCloseable {
 
     private void forward(RtpPacket pkt, byte[] out, long now) {
         for (Peer q : peers.get()) {
+            if (q.screen()) {
+                continue; // a screen share receives nothing
+            }
             int n;
             synchronized (q.mixRewriter) {
                 if (q.mixRewriter.currentSource() != pkt.ssrc() && q.mixRewriter.pendingSource() != pkt.ssrc()) {

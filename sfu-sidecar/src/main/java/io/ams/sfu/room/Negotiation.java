@@ -53,6 +53,19 @@ final class Negotiation {
         p.needsOffer = false;
         List<OfferBuilder.Section> sections = new ArrayList<>();
         Map<String, PeerChannel.TrackRole> roles = new LinkedHashMap<>();
+        if (p.screen()) { // a screen share sends its one picture and receives nothing
+            sections.add(OfferBuilder.Section.inactive("0", "audio"));
+            sections.add(OfferBuilder.Section.receive("1", "video"));
+            sections.add(OfferBuilder.Section.inactive("2", "video"));
+            sections.add(OfferBuilder.Section.inactive("3", "video"));
+            long version = p.offerVersion + 1;
+            String sdp = OfferBuilder.build(p.sessionId, version, p.transport.localUfrag(), p.transport.localPassword(),
+                    p.transport.localFingerprint(), p.transport.localCandidates(), sections);
+            p.offerVersion = version;
+            p.awaitingAnswer = true;
+            p.channel.offer(sdp, roles);
+            return;
+        }
         sections.add(OfferBuilder.Section.receive("0", "audio"));
         sections.add(simulcast ? OfferBuilder.Section.receiveSimulcast("1", OfferBuilder.CAMERA_RIDS)
                 : OfferBuilder.Section.receive("1", "video"));

@@ -59,6 +59,8 @@ final class Peer {
     volatile MixedAudio mixedAudio;
     volatile String mainSource;   // participant id shown in the main slot
     volatile String pinned;       // participant this peer pinned as its own main video, or null
+    /** A screen share (join "screen"): sends one video, receives nothing, is everyone's main video. Set at join. */
+    volatile String screenOf;     // the participant name sharing, null for a camera participant
     /** Highest layer index its downlink carries for the main video (the allocator's choice). */
     volatile int mainLayerCap = Integer.MAX_VALUE;
     /** Its downlink cannot carry the main video next to the mix: the main relay is paused for it. */
@@ -165,6 +167,10 @@ final class Peer {
 
     static String cnameOf(String participantId) {
         return "ams-" + participantId;
+    }
+
+    boolean screen() {
+        return screenOf != null;
     }
 
     boolean hasCamera() {

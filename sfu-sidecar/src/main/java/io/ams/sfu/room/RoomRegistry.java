@@ -56,13 +56,18 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
      * joins and leaves of one room then happen one at a time.
      */
     public Joined join(String roomId, String name, PeerChannel channel) throws RoomException {
+        return join(roomId, name, channel, false);
+    }
+
+    /** As above; {@code screen}: a screen share of {@code name} (one per room). */
+    public Joined join(String roomId, String name, PeerChannel channel, boolean screen) throws RoomException {
         if (!ROOM_ID.matcher(roomId).matches()) {
             throw new RoomException("room_unknown", "room id '" + roomId + "' is not valid: 1-64 of A-Z a-z 0-9 . _ -");
         }
         for (int attempt = 0; ; attempt++) {
             SfuRoom room = openRoom(roomId);
             try {
-                return new Joined(room, room.join(name, channel));
+                return new Joined(room, room.join(name, channel, screen));
             } catch (RoomClosedException e) {
                 // closed by its last leave between our lookup and our join: open it afresh
                 synchronized (this) {

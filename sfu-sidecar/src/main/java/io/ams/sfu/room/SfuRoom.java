@@ -147,15 +147,30 @@ public final class SfuRoom implements AutoCloseable {
 
     /** Adds a participant and sends it its first offer. */
     public synchronized Peer join(String name, PeerChannel channel) throws RoomException {
+        return join(name, channel, false);
+    }
+
+    /**
+     * As {@link #join(String, PeerChannel)}; {@code screen}: a screen share of participant {@code name} (docs/SIGNALING.md
+     * "Screen share"), one per room, everyone's main video while it lasts, a tile in the mix.
+     */
+    public synchronized Peer join(String name, PeerChannel channel, boolean screen) throws RoomException {
         if (closed) {
             throw new RoomClosedException(id);
+        }
+        if (screen) {
+            for (Peer q : peers.values()) {
+                if (q.screen()) {
+                    throw new RoomException("screen_busy", q.screenOf + " is sharing a screen already; one at a time");
+                }
+            }
         }
         if (peers.size() >= ctx.maxParticipants()) {
             throw new RoomException("room_full", "room '" + id + "' is full (" + ctx.maxParticipants() + " participants)");
         }
-        String pid = "p" + (++nextPeer);
+        String pid = (screen ? "s" : "p") + (++nextPeer);
         PeerTransport transport = ctx.mediaPort().newPeer(id + "/" + pid);
-        Peer p = new Peer(pid, name, channel, transport, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
+        Peer p = new Peer(pid, screen ? name + " (screen)" : name, channel, transport, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
                 randomSsrc(), randomSsrc(), randomSsrc(), keyframes::ofSsrc, ssrc -> ctx.engine().requestKeyframe(id));
         transport.setListener(new PeerMediaListener(id, p, new CameraReceiver(p, cameraRoom, System::nanoTime),
                 new AudioReceiver(p, audioRoom), new RtcpReceiver(p, rtcpRoom), () -> {
@@ -163,11 +178,19 @@ public final class SfuRoom implements AutoCloseable {
                     ctx.engine().requestKeyframe(id);
                 }));
         transport.setRtpSendHook(p.bwe.sendHook()); // bandwidth estimation: our transport-wide seq on all we send
+        p.screenOf = screen ? name : null;
         for (Peer q : peers.values()) {
-            Negotiation.assignSlot(q, p.id);
-            Negotiation.assignSlot(p, q.id);
+            if (!screen && !q.screen()) { // a screen has no sound and hears nothing
+                Negotiation.assignSlot(q, p.id);
+                Negotiation.assignSlot(p, q.id);
+            }
         }
         peers.put(pid, p);
+        if (screen) {
+            synchronized (speakers) {
+                speakers.setOverride(pid, System.currentTimeMillis()); // the screen is the main video while shared
+            }
+        }
         publishPeers();
         audioMix.addSlots(peers.values()); // start() offers to everyone
         LOG.info("room '{}': {} joined ({} participant(s))", id, p, peers.size());
@@ -183,6 +206,9 @@ public final class SfuRoom implements AutoCloseable {
         }
         for (Peer q : peers.values()) {
             negotiation.sendOffer(q);
+        }
+        if (p.screen()) {
+            applySpeakerChange(); // everyone's main video is the screen now
         }
         p.channel.mix(mixAvailableSent);
         if (recordingBy != null) {
@@ -258,7 +284,7 @@ public final class SfuRoom implements AutoCloseable {
         mixedIn.forget(p.id);
         audioMix.update(peers.values(), System.nanoTime()); // back to the threshold: forwarded again at once
         synchronized (speakers) {
-            speakers.remove(p.id, System.currentTimeMillis());
+            speakers.remove(p.id, System.currentTimeMillis()); // a screen share that ends: back to the voices
         }
         for (Peer q : peers.values()) {
             if (p.id.equals(q.pinned)) {
@@ -386,6 +412,10 @@ public final class SfuRoom implements AutoCloseable {
             previous = speakers.previous();
         }
         for (Peer q : peers.values()) {
+            if (q.screen()) {
+                q.mainSource = null; // a screen share receives nothing
+                continue;
+            }
             String want = q.pinned;
             if (want == null) {
                 want = main != null && !main.equals(q.id) && peers.containsKey(main) ? main
