@@ -70,4 +70,12 @@ public interface PeerChannel {
     /** Everyone's connection quality (message {@code quality}, about once a second when it changed). */
     default void quality(List<io.ams.sfu.quality.ParticipantQuality> list) {
     }
+
+    /** Someone in the room (this participant too) said {@code m} in the chat (message {@code chat}). */
+    default void chat(ChatLog.Message m) {
+    }
+
+    /** The room's chat so far, oldest first, right after the join (message {@code chat-history}). */
+    default void chatHistory(List<ChatLog.Message> messages) {
+    }
 }
