@@ -364,6 +364,8 @@ class CtlCommandTest {
                         .setLayout(Layout.newBuilder().setKind(LayoutKind.SPEAKER).setHighlightSpeaker(true)).build()),
                 Arguments.of("recording stop r1", io.ams.proto.v1.StopRecordingRequest.newBuilder().setRoomId("r1").build()),
                 Arguments.of("recording list", io.ams.proto.v1.ListRecordingsRequest.getDefaultInstance()),
+                Arguments.of("recording text r1 hello --from p1 --name Ada", io.ams.proto.v1.AddRecordingTextRequest.newBuilder()
+                        .setRoomId("r1").setText("hello").setParticipantId("p1").setDisplayName("Ada").build()),
                 Arguments.of("--json events", StreamEventsRequest.getDefaultInstance()));
     }
 

@@ -173,6 +173,12 @@ final class FakeMixer extends MixerGrpc.MixerImplBase {
     }
 
     @Override
+    public void addRecordingText(io.ams.proto.v1.AddRecordingTextRequest request,
+                                 StreamObserver<io.ams.proto.v1.AddRecordingTextResponse> observer) {
+        reply(request, io.ams.proto.v1.AddRecordingTextResponse.newBuilder().setRecordings(1).build(), observer);
+    }
+
+    @Override
     public void listRecordings(io.ams.proto.v1.ListRecordingsRequest request,
                                StreamObserver<io.ams.proto.v1.ListRecordingsResponse> observer) {
         reply(request, io.ams.proto.v1.ListRecordingsResponse.getDefaultInstance(), observer);
