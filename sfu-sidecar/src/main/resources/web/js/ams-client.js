@@ -58,6 +58,7 @@ export const RECONNECT = Object.freeze({
 
 /** An idle WebSocket may die without a close (a NAT or proxy forgets it): ping, and treat silence as a loss.
  * The pings also keep proxies with an idle timeout (nginx: 60 s) from closing a quiet connection. */
+const CHAT_KEPT = 500; // chat messages the page keeps (the server keeps the last 200 for those who join later)
 const KEEPALIVE = Object.freeze({ pingEveryMs: 10000, silentAfterMs: 25000 });
 
 export class AmsClient extends EventTarget {
@@ -99,6 +100,7 @@ export class AmsClient extends EventTarget {
     this.lockedBy = null;
     this.recording = false;    // the server records the room (message "recording"), started by recordingBy
     this.recordingBy = null;
+    this.chat = [];            // the room's chat, oldest first: {seq, participantId, name, at, text} (chat, chat-history)
     this.tracks = {};          // mid -> {role, participantId}
     this.streamClocks = {};    // ssrc -> {ntpMs, rtp, rate}: the server's latest sender report of a relayed stream
     this.streams = {};         // 'main' | 'mix' | 'audio:<id>' -> MediaStream
@@ -430,6 +432,13 @@ export class AmsClient extends EventTarget {
         }
         this._set('recording', !!m.active);
         break;
+      case 'chat':
+        this._addChat([m], false);
+        break;
+      case 'chat-history':
+        this.chat = []; // the server's history of the room replaces what an earlier session showed
+        this._addChat(Array.isArray(m.messages) ? m.messages : [], true);
+        break;
       case 'room-locked':
         this.lockedBy = m.locked ? m.by || null : null;
         this._set('locked', !!m.locked);
@@ -484,10 +493,23 @@ export class AmsClient extends EventTarget {
     }
   }
 
+  /** Chat messages from the server, kept as plain data (the page renders them as text, never as HTML). */
+  _addChat(list, history) {
+    for (const c of list) {
+      if (!c || typeof c.text !== 'string') continue;
+      this.chat.push({ seq: Number(c.seq) || 0, participantId: String(c.participantId || ''), name: String(c.name || ''),
+        at: Number(c.at) || Date.now(), text: c.text });
+    }
+    if (this.chat.length > CHAT_KEPT) this.chat.splice(0, this.chat.length - CHAT_KEPT);
+    this.dispatchEvent(new CustomEvent('chat', { detail: { messages: list, history } }));
+  }
+
   _onServerError(m) {
     const detail = m.message ? ' (' + m.message + ')' : '';
     const refusal = REFUSALS[m.code];
-    if (refusal) {
+    if (typeof m.code === 'string' && m.code.startsWith('chat_')) {
+      this._error(m.code, 'Your chat message was not sent: ' + (m.message || m.code)); // the session goes on
+    } else if (refusal) {
       this._ending = { final: true };
       if (refusal.refused) this._set('state', refusal.state || 'refused');
       this._error(m.code, refusal.words ? refusal.words + detail : m.message || m.code);
@@ -663,6 +685,16 @@ export class AmsClient extends EventTarget {
     this.videoMuted = muted;
     if (this.localStream) this.localStream.getVideoTracks().forEach((t) => { t.enabled = !muted; });
     this._send({ type: 'mute', audio: this.audioMuted, video: this.videoMuted });
+  }
+
+  /**
+   * Says `text` in the room's chat (docs/SIGNALING.md "Chat"); false, and nothing sent, when it is only
+   * white space or we are not in a room. Everyone (we too) gets it back as a `chat` message.
+   */
+  sendChat(text) {
+    if (typeof text !== 'string' || !text.trim() || !this.participantId) return false;
+    this._send({ type: 'chat', text });
+    return true;
   }
 
   /** Host controls (the server refuses them with not_host to a participant). */

@@ -136,6 +136,65 @@ function hostButtons(p) {
   return [mute, remove];
 }
 
+// ---- chat: every message is rendered as text (textContent), never as HTML
+let chatUnread = 0;
+
+function chatTime(ms) {
+  const d = new Date(ms);
+  return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
+}
+
+function renderChat() {
+  const list = $('chat-messages');
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.replaceChildren(...client.chat.map((c) => {
+    const li = document.createElement('li');
+    li.dataset.seq = String(c.seq);
+    li.dataset.participant = c.participantId;
+    if (c.participantId === client.participantId) li.classList.add('mine');
+    const who = document.createElement('span');
+    who.className = 'who';
+    who.textContent = (c.name || c.participantId) + (c.participantId === client.participantId ? ' (you)' : '');
+    const when = document.createElement('time');
+    when.dateTime = new Date(c.at).toISOString();
+    when.textContent = chatTime(c.at);
+    const text = document.createElement('div');
+    text.className = 'text';
+    text.textContent = c.text;
+    li.append(who, when, text);
+    return li;
+  }));
+  if (atBottom) list.scrollTop = list.scrollHeight;
+  $('chat-unread').hidden = chatUnread === 0;
+  $('chat-unread').textContent = chatUnread === 0 ? '' : chatUnread + ' new';
+}
+
+function sendChat() {
+  const input = $('chat-input');
+  if (client.sendChat(input.value)) input.value = '';
+}
+
+client.addEventListener('chat', (e) => {
+  // others' messages that arrive while the user is not in the chat box count as unread (history does not)
+  const away = document.activeElement !== $('chat-input') || document.hidden;
+  if (!e.detail.history && away) chatUnread += e.detail.messages.filter((c) => c.participantId !== client.participantId).length;
+  renderChat();
+});
+$('chat-form').onsubmit = (e) => {
+  e.preventDefault();
+  sendChat();
+};
+$('chat-input').onkeydown = (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    sendChat();
+  }
+};
+$('chat-input').onfocus = () => {
+  chatUnread = 0;
+  renderChat();
+};
+
 function play(el) {
   const pr = el.play();
   if (pr && pr.catch) pr.catch(() => { $('btn-sound').hidden = false; });

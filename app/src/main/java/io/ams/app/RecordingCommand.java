@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 public final class RecordingCommand {
 
     /** {@code ams recording export FILE -o OUT}. */
-    @Command(name = "export", description = "Decrypt, check and remux a sealed recording (.amsrec) into a standard file.")
+    @Command(name = "export", description = {"Decrypt, check and remux a sealed recording (.amsrec) into a standard file.",
+            "The room's chat, if the recording holds any, goes next to it as WebVTT: OUT without its extension + .chat.vtt."})
     static final class Export implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -44,6 +45,10 @@ public final class RecordingCommand {
                 spec.commandLine().getOut().printf(Locale.ROOT, "exported %s: %d frames, %.1f s, %d chunks checked, %s%n",
                         r.out(), r.frames(), r.seconds(), r.chunks(),
                         r.audioPackets() == 0 ? "no audio" : String.format(Locale.ROOT, "%.1f s of audio", r.audioPackets() * 0.02));
+                if (r.chatFile() != null) {
+                    spec.commandLine().getOut().printf(Locale.ROOT, "chat: %d line%s in %s%n", r.chatLines(),
+                            r.chatLines() == 1 ? "" : "s", r.chatFile());
+                }
                 if (r.warning() != null) {
                     spec.commandLine().getErr().println("warning: " + r.warning() + "; exported what was complete");
                 }

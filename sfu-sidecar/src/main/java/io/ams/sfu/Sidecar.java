@@ -77,6 +77,8 @@ public final class Sidecar implements AutoCloseable {
     private SignalingServer http;
     private Server grpc;
     private final JoinCounters joins = new JoinCounters();
+    private final io.ams.sfu.metrics.ChatCounters chat = new io.ams.sfu.metrics.ChatCounters(
+            () -> engine == null ? 0 : engine.recordingTextFailures());
     /** Where the rooms' downlink estimates go: nowhere until {@link #metrics} exist. */
     private volatile LongConsumer estimates = bps -> { };
     private SidecarMetrics metrics;          // made on first use
@@ -194,7 +196,7 @@ public final class Sidecar implements AutoCloseable {
             }
         }
         io.ams.sfu.cluster.JoinRouter router = member != null ? member : new io.ams.sfu.cluster.LocalJoinRouter(drain);
-        controller = new SignalingController(rooms, tokens, access, joins, config.iceServers(), router);
+        controller = new SignalingController(rooms, tokens, access, joins, config.iceServers(), router, chat);
         http = SignalingServer.start(controller, config.httpHost(),
                 config.httpPort(),
                 config.tlsCert(), config.tlsKey());
@@ -258,7 +260,7 @@ public final class Sidecar implements AutoCloseable {
      */
     public synchronized SidecarMetrics metrics(PrometheusMeterRegistry registry) {
         if (metrics == null) {
-            SidecarMetrics m = new SidecarMetrics(registry, rooms, http.stats(), joins);
+            SidecarMetrics m = new SidecarMetrics(registry, rooms, http.stats(), joins, chat);
             io.ams.sfu.cluster.ClusterMetrics.bind(registry, drain, engine instanceof EngineCluster c ? c : null, member, redis);
             estimates = m::recordDownlinkEstimate;
             metrics = m;

@@ -10,6 +10,7 @@ import io.ams.sfu.access.Seat;
 import io.ams.sfu.auth.JoinTokens;
 import io.ams.sfu.auth.TokenException;
 import io.ams.sfu.ice.IceServers;
+import io.ams.sfu.metrics.ChatCounters;
 import io.ams.sfu.metrics.JoinCounters;
 import io.ams.sfu.metrics.JoinFailureReason;
 import io.ams.sfu.room.PeerChannel;
@@ -41,6 +42,7 @@ final class SignalingController implements SignalingHandler {
     private final Map<String, String> sessionRooms = new ConcurrentHashMap<>();
 
     private final JoinCounters joins;
+    private final ChatCounters chat;
     private final io.ams.sfu.cluster.JoinRouter router; // null: every join is for this sidecar
     private final IceServers iceServers;
     private volatile io.ams.sfu.content.ContentService content; // null: documents are off
@@ -62,6 +64,13 @@ final class SignalingController implements SignalingHandler {
     /** {@code router}: where joins go in a cluster or while draining (null: always here). */
     SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access, JoinCounters joins,
                         IceServers iceServers, io.ams.sfu.cluster.JoinRouter router) {
+        this(rooms, tokens, access, joins, iceServers, router, new ChatCounters());
+    }
+
+    /** Counting chat messages and their refusals in {@code chat} (metrics). */
+    SignalingController(RoomRegistry rooms, JoinTokens tokens, AccessControl access, JoinCounters joins,
+                        IceServers iceServers, io.ams.sfu.cluster.JoinRouter router, ChatCounters chat) {
+        this.chat = chat;
         this.router = router;
         this.joins = joins;
         this.rooms = rooms;
@@ -174,6 +183,7 @@ final class SignalingController implements SignalingHandler {
                             : error.substring(0, Math.min(200, error.length())));
                 }
                 case "present", "stop-presenting" -> present(member, type, m);
+                case "chat" -> chat(j, m);
                 case "mute" -> j.room().mute(j.peer(), m.path("audio").asBoolean(false), m.path("video").asBoolean(false));
                 case "p2p-offer", "p2p-answer", "p2p-candidate", "p2p-state", "p2p-stats" ->
                         j.room().p2pMessage(j.peer(), type, m);
@@ -292,6 +302,22 @@ final class SignalingController implements SignalingHandler {
             o.setAll((ObjectNode) SignalingServer.json().valueToTree(io.ams.sfu.content.ContentMessages.presenting(room, p)));
             s.send(o);
         }
+    }
+
+    /** A chat message: the room stamps it and sends it to everyone; a refusal is counted and told (the session goes on). */
+    private void chat(RoomRegistry.Joined j, JsonNode m) throws BadMessageException {
+        JsonNode t = m.get("text");
+        if (t == null || !t.isTextual()) {
+            chat.refused(ChatCounters.Refusal.BAD_REQUEST);
+            throw new BadMessageException("'chat' needs a string field 'text'");
+        }
+        try {
+            j.room().chat(j.peer(), t.asText());
+        } catch (RoomException e) {
+            chat.refused(ChatCounters.Refusal.ofCode(e.code()));
+            throw new BadMessageException(e.code(), e.getMessage());
+        }
+        chat.sent();
     }
 
     /** A join that is not admitted: counted, logged, told in words, and the connection closed. */
@@ -442,6 +468,31 @@ final class SignalingController implements SignalingHandler {
                 }
             }
             s.send(o);
+        }
+
+        @Override
+        public void chat(io.ams.sfu.room.ChatLog.Message m) {
+            ObjectNode o = SignalingServer.message("chat");
+            chatFields(o, m);
+            s.send(o);
+        }
+
+        @Override
+        public void chatHistory(List<io.ams.sfu.room.ChatLog.Message> messages) {
+            ObjectNode o = SignalingServer.message("chat-history");
+            ArrayNode a = o.putArray("messages");
+            for (var m : messages) {
+                chatFields(a.addObject(), m);
+            }
+            s.send(o);
+        }
+
+        private static void chatFields(ObjectNode o, io.ams.sfu.room.ChatLog.Message m) {
+            o.put("seq", m.seq());
+            o.put("participantId", m.participantId());
+            o.put("name", m.name());
+            o.put("at", m.atMillis());
+            o.put("text", m.text());
         }
 
         @Override

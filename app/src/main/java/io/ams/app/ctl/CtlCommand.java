@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             DestinationCommand.class,
             LayoutCommand.class,
             SpeakerCommand.class,
+            ContentCommand.class,
             NetworkCommand.class,
             AudioCommand.class,
             KeyframeCommand.class,

@@ -347,6 +347,7 @@ class CtlCommandTest {
                         .setOutputId("rec").setLayout(Layout.newBuilder().setKind(LayoutKind.GRID)).build()),
                 Arguments.of("speaker r1 bob", SetMainSpeakerRequest.newBuilder().setRoomId("r1")
                         .setParticipantId("bob").build()),
+                Arguments.of("content r1 --clear", io.ams.proto.v1.SetContentRequest.newBuilder().setRoomId("r1").build()),
                 Arguments.of("network r1 bob --rtt-ms 120", io.ams.proto.v1.SetParticipantNetworkRequest.newBuilder()
                         .setRoomId("r1").setParticipantId("bob").setRttMs(120).build()),
                 Arguments.of("audio r1 127.0.0.1:5010 --speakers 4 --kbps 24", io.ams.proto.v1.SetAudioOutputRequest.newBuilder()
@@ -364,6 +365,8 @@ class CtlCommandTest {
                         .setLayout(Layout.newBuilder().setKind(LayoutKind.SPEAKER).setHighlightSpeaker(true)).build()),
                 Arguments.of("recording stop r1", io.ams.proto.v1.StopRecordingRequest.newBuilder().setRoomId("r1").build()),
                 Arguments.of("recording list", io.ams.proto.v1.ListRecordingsRequest.getDefaultInstance()),
+                Arguments.of("recording text r1 hello --from p1 --name Ada", io.ams.proto.v1.AddRecordingTextRequest.newBuilder()
+                        .setRoomId("r1").setText("hello").setParticipantId("p1").setDisplayName("Ada").build()),
                 Arguments.of("--json events", StreamEventsRequest.getDefaultInstance()));
     }
 

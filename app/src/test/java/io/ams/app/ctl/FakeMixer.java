@@ -139,6 +139,11 @@ final class FakeMixer extends MixerGrpc.MixerImplBase {
     }
 
     @Override
+    public void setContent(io.ams.proto.v1.SetContentRequest request, StreamObserver<Room> observer) {
+        reply(request, Room.getDefaultInstance(), observer);
+    }
+
+    @Override
     public void setParticipantNetwork(io.ams.proto.v1.SetParticipantNetworkRequest request,
                                       StreamObserver<io.ams.proto.v1.SetParticipantNetworkResponse> observer) {
         reply(request, io.ams.proto.v1.SetParticipantNetworkResponse.getDefaultInstance(), observer);
@@ -170,6 +175,12 @@ final class FakeMixer extends MixerGrpc.MixerImplBase {
     @Override
     public void stopRecording(io.ams.proto.v1.StopRecordingRequest request, StreamObserver<io.ams.proto.v1.Recording> observer) {
         reply(request, io.ams.proto.v1.Recording.newBuilder().setId("rec").setFile("r1-rec.amsrec").build(), observer);
+    }
+
+    @Override
+    public void addRecordingText(io.ams.proto.v1.AddRecordingTextRequest request,
+                                 StreamObserver<io.ams.proto.v1.AddRecordingTextResponse> observer) {
+        reply(request, io.ams.proto.v1.AddRecordingTextResponse.newBuilder().setRecordings(1).build(), observer);
     }
 
     @Override

@@ -362,6 +362,13 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
     }
 
     @Override
+    public void addRecordingText(io.ams.proto.v1.AddRecordingTextRequest req,
+                                 StreamObserver<io.ams.proto.v1.AddRecordingTextResponse> out) {
+        unary(out, () -> io.ams.proto.v1.AddRecordingTextResponse.newBuilder().setRecordings(rooms.get(req.getRoomId())
+                .addRecordingText(req.getParticipantId(), req.getDisplayName(), req.getText(), req.getAtUnixMs())).build());
+    }
+
+    @Override
     public void listRecordings(io.ams.proto.v1.ListRecordingsRequest req,
                                StreamObserver<io.ams.proto.v1.ListRecordingsResponse> out) {
         unary(out, () -> ProtoMapper.recordings(rooms, req.getRoomId()));

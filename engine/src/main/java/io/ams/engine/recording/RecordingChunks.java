@@ -16,7 +16,9 @@ import java.util.Properties;
  * What the chunks of a sealed recording hold, before sealing. Chunk 0 describes the stream
  * ({@code codec}, {@code width}, {@code height}, {@code fps} as properties); every later chunk holds
  * about {@link #CHUNK_SECONDS} s of encoded frames as they left the encoder (no re-encoding):
- * {@code u8 keyframe | u32 RTP timestamp | u32 length | bytes}, repeated.
+ * {@code u8 kind | u32 RTP timestamp | u32 length | bytes}, repeated. Kinds: 0 video frame, 1 video keyframe,
+ * 2 Opus packet of the room's mix, 3 a line of the room's chat ({@link ChatLine#encode}; since issue 13, so a
+ * recording without chat reads as before, and an older exporter refuses a recording with chat by the kind).
  */
 public final class RecordingChunks {
     /** Media per chunk: a crash loses at most this much. */
@@ -26,6 +28,7 @@ public final class RecordingChunks {
     static final int VIDEO = 0;
     static final int KEYFRAME = 1;
     static final int AUDIO = 2;
+    static final int TEXT = 3;
 
     /** The stream a recording holds; {@code audio}: an Opus track of the room's mix too. */
     public record StreamInfo(VideoCodec codec, int width, int height, int fps, boolean audio) {
@@ -34,8 +37,14 @@ public final class RecordingChunks {
         }
     }
 
-    /** One item of a chunk: a video frame, or (video null) an Opus packet at {@code audioTs} (90 kHz). */
-    public record Media(EncodedFrame video, long audioTs, byte[] audio) {
+    /**
+     * One item of a chunk: a video frame, or (video null) an Opus packet at {@code ts} (90 kHz, the video's
+     * clock), or (video and audio null) a chat line said at {@code ts}.
+     */
+    public record Media(EncodedFrame video, long ts, byte[] audio, ChatLine text) {
+        Media(EncodedFrame video, long ts, byte[] audio) {
+            this(video, ts, audio, null);
+        }
     }
 
     private RecordingChunks() {
@@ -68,6 +77,11 @@ public final class RecordingChunks {
         put(chunk, AUDIO, ts, opus);
     }
 
+    /** Appends one chat line said at {@code ts} (90 kHz, the video's clock). */
+    static void putText(ByteArrayOutputStream chunk, long ts, ChatLine line) {
+        put(chunk, TEXT, ts, line.encode());
+    }
+
     private static void put(ByteArrayOutputStream chunk, int kind, long ts, byte[] data) {
         ByteBuffer head = ByteBuffer.allocate(9);
         head.put((byte) kind).putInt((int) ts).putInt(data.length);
@@ -94,7 +108,7 @@ public final class RecordingChunks {
                 int kind = in.readUnsignedByte();
                 long ts = in.readInt() & 0xFFFFFFFFL;
                 int len = in.readInt();
-                if (kind > AUDIO) {
+                if (kind > TEXT) {
                     throw new IOException("chunk " + chunkIndex + " holds an item of unknown kind " + kind);
                 }
                 if (len <= 0 || len > MAX_FRAME || len > in.available()) {
@@ -102,6 +116,7 @@ public final class RecordingChunks {
                 }
                 byte[] data = in.readNBytes(len);
                 out.add(kind == AUDIO ? new Media(null, ts, data)
+                        : kind == TEXT ? new Media(null, ts, null, ChatLine.decode(data, chunkIndex))
                         : new Media(new EncodedFrame(codec, data, kind == KEYFRAME, ts, 0), 0, null));
             }
         }

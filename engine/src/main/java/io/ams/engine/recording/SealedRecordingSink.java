@@ -30,6 +30,7 @@ public final class SealedRecordingSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(SealedRecordingSink.class);
     private static final long CHUNK_TICKS = 90_000L * RecordingChunks.CHUNK_SECONDS;
     private static final int MAX_CHUNK_BYTES = 8 * 1024 * 1024;
+    static final int MAX_PENDING_TEXT = 200;
 
     private final String id;
     private final Path path;
@@ -43,6 +44,12 @@ public final class SealedRecordingSink implements Sink {
     private boolean started;
     private boolean closed;
     private long audioPackets;
+    private long textLines;
+    /** Chat lines said before the first keyframe (the recording had not started): kept once it does. */
+    private final java.util.ArrayDeque<PendingText> pendingText = new java.util.ArrayDeque<>();
+
+    private record PendingText(long rtpTimestamp, ChatLine line) {
+    }
 
     private SealedRecordingSink(String id, Path path, SealedFileWriter writer) {
         this.id = id;
@@ -89,6 +96,11 @@ public final class SealedRecordingSink implements Sink {
             }
             started = true;
             chunkStartTs = frame.rtpTimestamp();
+            RecordingChunks.put(chunk, frame);
+            for (PendingText t; (t = pendingText.pollFirst()) != null; ) {
+                RecordingChunks.putText(chunk, t.rtpTimestamp(), t.line());
+            }
+            return;
         }
         int elapsed = (int) (frame.rtpTimestamp() - chunkStartTs);
         if (chunk.size() > 0 && (elapsed >= CHUNK_TICKS || elapsed < 0 || chunk.size() >= MAX_CHUNK_BYTES)) {
@@ -112,6 +124,31 @@ public final class SealedRecordingSink implements Sink {
             audioPackets++;
         }
         return true;
+    }
+
+    /**
+     * A line of the room's chat said at {@code rtpTimestamp} on this recording's video clock (any thread);
+     * false once the recording is over. Lines said before the first keyframe are kept (up to
+     * {@link #MAX_PENDING_TEXT}) and written once the recording starts; the export shows them at its start.
+     */
+    public synchronized boolean sendText(ChatLine line, long rtpTimestamp) {
+        if (closed || failure != null) {
+            return false;
+        }
+        if (!started) {
+            if (pendingText.size() < MAX_PENDING_TEXT) {
+                pendingText.addLast(new PendingText(rtpTimestamp, line));
+            }
+        } else {
+            RecordingChunks.putText(chunk, rtpTimestamp, line);
+        }
+        textLines++;
+        return true;
+    }
+
+    /** Chat lines taken so far. */
+    public synchronized long textLines() {
+        return textLines;
     }
 
     public synchronized long audioPackets() {

@@ -350,6 +350,15 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         return r;
     }
 
+    /**
+     * A line of the room's chat (RPC AddRecordingText), kept with every recording running now at when it was said;
+     * how many kept it (0: none runs).
+     */
+    public synchronized int addRecordingText(String participantId, String displayName, String text, long atUnixMs) {
+        ensureOpen();
+        return recordings.addText(this, RoomRecordings.chatLine(participantId, displayName, text, atUnixMs));
+    }
+
     /** The recordings running now. */
     public synchronized List<RoomRecordings.Running> recordings() {
         return recordings.list();

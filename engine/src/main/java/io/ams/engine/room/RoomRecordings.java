@@ -4,6 +4,7 @@ import io.ams.engine.EngineException;
 import io.ams.engine.compose.LayoutSpec;
 import io.ams.engine.mix.Output;
 import io.ams.engine.mix.OutputSpec;
+import io.ams.engine.recording.ChatLine;
 import io.ams.engine.recording.SealedRecordingSink;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -21,6 +22,9 @@ import java.util.regex.Pattern;
  */
 public final class RoomRecordings {
     static final int MAX_PER_ROOM = 4;
+    static final int MAX_TEXT_CHARS = 4000;
+    /** A chat line said longer ago than this (or a sidecar clock ahead of ours) is timed at this much ago. */
+    static final long MAX_TEXT_DELAY_MS = 10_000;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final DateTimeFormatter DEFAULT_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
@@ -88,6 +92,45 @@ public final class RoomRecordings {
         }
         room.removeOutput(r.outputId()); // closes the sink: the last chunk and the final marker are written
         return r;
+    }
+
+    /**
+     * Keeps {@code line} with every running recording, timed on each one's video clock at when it was said (up
+     * to {@link #MAX_TEXT_DELAY_MS} ago: the sidecar's clock may differ from ours); how many kept it.
+     */
+    int addText(Room room, ChatLine line) {
+        long nowMillis = System.currentTimeMillis();
+        long ago = Math.max(0, Math.min(MAX_TEXT_DELAY_MS, nowMillis - line.atUnixMs()));
+        long saidNanos = System.nanoTime() - ago * 1_000_000L;
+        int kept = 0;
+        for (Running r : running.values()) {
+            if (r.sink().sendText(line, room.output(r.outputId()).rtpTimestampAt(saidNanos))) {
+                kept++;
+            }
+        }
+        return kept;
+    }
+
+    /** A chat line as AddRecordingText gives it, checked; {@code atUnixMs} 0 is now. */
+    static ChatLine chatLine(String participantId, String displayName, String text, long atUnixMs) {
+        String who = participantId == null ? "" : participantId;
+        String name = displayName == null ? "" : displayName;
+        if (who.length() > 64 || who.chars().anyMatch(Character::isISOControl)) {
+            throw EngineException.invalid("participant_id must be up to 64 printable characters");
+        }
+        if (name.length() > 128 || name.chars().anyMatch(Character::isISOControl)) {
+            throw EngineException.invalid("display_name must be up to 128 printable characters");
+        }
+        if (text == null || text.isBlank() || text.length() > MAX_TEXT_CHARS) {
+            throw EngineException.invalid("text must be 1 to " + MAX_TEXT_CHARS + " characters, not only spaces");
+        }
+        if (text.chars().anyMatch(c -> c != '\n' && Character.isISOControl(c))) {
+            throw EngineException.invalid("text must hold no control characters other than newlines");
+        }
+        if (atUnixMs < 0) {
+            throw EngineException.invalid("at_unix_ms must be 0 (now) or a time in Unix milliseconds");
+        }
+        return new ChatLine(who, name, atUnixMs == 0 ? System.currentTimeMillis() : atUnixMs, text);
     }
 
     List<Running> list() {

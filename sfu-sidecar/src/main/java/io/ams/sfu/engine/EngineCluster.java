@@ -261,6 +261,20 @@ public final class EngineCluster implements Engines {
         }
     }
 
+    /** To the engine that has the room; a room not placed on an engine has no recording running. */
+    @Override
+    public void addRecordingText(String roomId, String participantId, String displayName, String text, long atUnixMs) {
+        Member m = memberOf(roomId);
+        if (m != null) {
+            m.link.addRecordingText(roomId, participantId, displayName, text, atUnixMs);
+        }
+    }
+
+    @Override
+    public long recordingTextFailures() {
+        return members.values().stream().mapToLong(m -> m.link.recordingTextFailures()).sum();
+    }
+
     // ---- state ---------------------------------------------------------------------------------------------------
 
     @Override

@@ -94,6 +94,7 @@ public final class EngineLink implements Engines {
     private boolean eventsOpen;                                                   // link thread only
     private volatile boolean closed;
     private final RoomSetup setup;                                                // link thread only
+    private final RecordingText recordingText;
 
     public EngineLink(ManagedChannel channel, MixSettings settings, Listener listener) {
         this(channel, settings, listener, 0);
@@ -109,6 +110,7 @@ public final class EngineLink implements Engines {
         this.asyncStub = MixerGrpc.newStub(channel);
         this.listener = listener;
         this.setup = new RoomSetup(stub, settings, listener, DEADLINE_MS, rtpSenderPort);
+        this.recordingText = new RecordingText(asyncStub, DEADLINE_MS);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "engine-link");
             t.setDaemon(true);
@@ -288,6 +290,19 @@ public final class EngineLink implements Engines {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closing
         }
+    }
+
+    /** A chat line for the room's recordings: sent at once, asynchronously ({@link RecordingText}). */
+    @Override
+    public void addRecordingText(String roomId, String participantId, String displayName, String text, long atUnixMs) {
+        if (!closed) {
+            recordingText.send(roomId, participantId, displayName, text, atUnixMs);
+        }
+    }
+
+    @Override
+    public long recordingTextFailures() {
+        return recordingText.failed();
     }
 
     private void kick() {

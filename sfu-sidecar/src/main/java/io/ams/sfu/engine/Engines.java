@@ -57,6 +57,15 @@ public interface Engines extends AutoCloseable {
     /** Want the room recorded or not; false if the room is not open. */
     boolean setRecording(String roomId, boolean on, String by);
 
+    /**
+     * A line of the room's chat, for the room's running recordings (Mixer.AddRecordingText); sent on the
+     * implementation's own time: never waits, a failure is counted ({@link #recordingTextFailures}) and logged.
+     */
+    void addRecordingText(String roomId, String participantId, String displayName, String text, long atUnixMs);
+
+    /** Chat lines that did not reach a recording (the engine was away or refused them). */
+    long recordingTextFailures();
+
     @Override
     void close();
 }

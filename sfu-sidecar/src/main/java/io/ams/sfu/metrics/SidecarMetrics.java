@@ -32,7 +32,13 @@ public final class SidecarMetrics {
 
     /** Binds the sidecar's meters to {@code registry}, which may hold other meters too (the all-in-one's engine). */
     public SidecarMetrics(PrometheusMeterRegistry registry, RoomRegistry rooms, SignalingStats signaling, JoinCounters joins) {
-        this(registry, rooms::census, signaling, joins, CENSUS_MAX_AGE_NANOS);
+        this(registry, rooms, signaling, joins, new ChatCounters());
+    }
+
+    /** With the chat's counters. */
+    public SidecarMetrics(PrometheusMeterRegistry registry, RoomRegistry rooms, SignalingStats signaling, JoinCounters joins,
+                          ChatCounters chat) {
+        this(registry, rooms::census, signaling, joins, chat, CENSUS_MAX_AGE_NANOS);
     }
 
     /** With its own registry. */
@@ -43,6 +49,11 @@ public final class SidecarMetrics {
     /** @param censusMaxAgeNanos how long one census serves the meters (one scrape reads them all within it) */
     SidecarMetrics(PrometheusMeterRegistry registry, Supplier<RoomRegistry.Census> census, SignalingStats signaling,
                    JoinCounters joins, long censusMaxAgeNanos) {
+        this(registry, census, signaling, joins, new ChatCounters(), censusMaxAgeNanos);
+    }
+
+    SidecarMetrics(PrometheusMeterRegistry registry, Supplier<RoomRegistry.Census> census, SignalingStats signaling,
+                   JoinCounters joins, ChatCounters chat, long censusMaxAgeNanos) {
         this.registry = registry;
         this.census = new Recent<>(census, censusMaxAgeNanos);
         Gauge.builder("ams.sfu.rooms", this, m -> m.census.get().rooms()).description("rooms open").register(registry);
@@ -80,6 +91,14 @@ public final class SidecarMetrics {
                 .description("packets dropped as bad input").register(registry);
         FunctionCounter.builder("ams.sfu.packets.dropped", this, m -> m.census.get().relayed().mixDropped()).tag("from", "engine")
                 .description("packets dropped as bad input").register(registry);
+        FunctionCounter.builder("ams.sfu.chat.messages", chat, ChatCounters::messages)
+                .description("chat messages accepted and sent to their room").register(registry);
+        for (ChatCounters.Refusal r : ChatCounters.Refusal.values()) {
+            FunctionCounter.builder("ams.sfu.chat.refused", chat, c -> c.refusals(r)).tag("reason", r.label())
+                    .description("chat messages refused, by reason").register(registry);
+        }
+        FunctionCounter.builder("ams.sfu.chat.recording.failures", chat, ChatCounters::recordingFailures)
+                .description("chat lines of recorded rooms that did not reach the engine").register(registry);
         estimates = DistributionSummary.builder("ams.sfu.downlink.estimate.bps")
                 .description("receivers' downlink bandwidth estimates, one sample per receiver every 100 ms")
                 .serviceLevelObjectives(ESTIMATE_BUCKETS_BPS).register(registry);

@@ -74,4 +74,12 @@ public interface PeerChannel {
     /** Documents and presenting (docs/SIGNALING.md "Documents"): message {@code type} with these fields. */
     default void content(String type, Map<String, ?> fields) {
     }
+
+    /** Someone in the room (this participant too) said {@code m} in the chat (message {@code chat}). */
+    default void chat(ChatLog.Message m) {
+    }
+
+    /** The room's chat so far, oldest first, right after the join (message {@code chat-history}). */
+    default void chatHistory(List<ChatLog.Message> messages) {
+    }
 }

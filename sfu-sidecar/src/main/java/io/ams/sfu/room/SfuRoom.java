@@ -72,6 +72,7 @@ public final class SfuRoom implements AutoCloseable {
     private String recordingBy; // guarded by this; null: not being recorded
     private boolean released; // guarded by this
     private final P2pControl p2p; // guarded by this
+    private final ChatLog chat = new ChatLog(); // guarded by this; the history goes with the room
 
     private volatile RoomEvents events = RoomEvents.NONE;
 
@@ -211,6 +212,7 @@ public final class SfuRoom implements AutoCloseable {
             applySpeakerChange(); // everyone's main video is the screen now
         }
         p.channel.mix(mixAvailableSent);
+        p.channel.chatHistory(chat.history());
         if (recordingBy != null) {
             p.channel.recording(true, recordingBy); // a late joiner sees the recording too
         }
@@ -275,6 +277,7 @@ public final class SfuRoom implements AutoCloseable {
             return;
         }
         relayed.retire(List.of(p), this::publishPeers);
+        chat.forget(p.id);
         p2p.onLeave(p, System.currentTimeMillis());
         LOG.info("room '{}': {} left ({}), {} participant(s) remain", id, p, reason, peers.size());
         events.event(id, "participant-left", java.util.Map.of("participantId", p.id, "reason", reason == null ? "" : reason,
@@ -301,6 +304,24 @@ public final class SfuRoom implements AutoCloseable {
         }
         applySpeakerChange();
         announceParticipants(true);
+    }
+
+    /**
+     * {@code p} says {@code text} in the chat ({@link ChatLog}): everyone in the room gets it, the sender too, and
+     * while the room is recorded the engine keeps it with the recording (asynchronously, never waited for).
+     */
+    public synchronized ChatLog.Message chat(Peer p, String text) throws RoomException {
+        if (!peers.containsKey(p.id)) {
+            throw new RoomException("bad_message", "not in room '" + id + "'");
+        }
+        ChatLog.Message m = chat.post(p.id, p.name, text);
+        for (Peer q : peers.values()) {
+            q.channel.chat(m);
+        }
+        if (recordingBy != null) {
+            ctx.engine().addRecordingText(id, m.participantId(), m.name(), m.text(), m.atMillis());
+        }
+        return m;
     }
 
     /** Whether {@code p}'s client allows a peer-to-peer call (its join said so). */

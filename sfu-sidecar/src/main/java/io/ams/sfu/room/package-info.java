@@ -1,6 +1,6 @@
 /**
  * Rooms on the SFU side. {@link io.ams.sfu.room.SfuRoom} keeps membership and control (join, answer, leave,
- * pin, recording, P2P) and the 100 ms tick; the media path is a pipeline of small stages, each with its
+ * pin, recording, P2P, chat through {@link io.ams.sfu.room.ChatLog}) and the 100 ms tick; the media path is a pipeline of small stages, each with its
  * own counters on {@code Peer} and its own unit test:
  *
  * <pre>

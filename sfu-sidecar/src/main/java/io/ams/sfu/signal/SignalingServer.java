@@ -133,7 +133,7 @@ public final class SignalingServer implements AutoCloseable {
     }
 
     public static final Set<String> CLIENT_TYPES = Set.of("join", "answer", "candidate", "pin", "mute", "leave", "ping",
-            "constraints-applied", "lock-room", "remove-participant", "request-mute", "record",
+            "constraints-applied", "lock-room", "remove-participant", "request-mute", "record", "chat",
             "p2p-offer", "p2p-answer", "p2p-candidate", "p2p-state", "p2p-stats", "present", "stop-presenting");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AttributeKey<Session> SESSION = AttributeKey.valueOf("ams.session");

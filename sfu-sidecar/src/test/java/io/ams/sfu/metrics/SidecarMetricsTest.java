@@ -210,4 +210,29 @@ class SidecarMetricsTest {
         }
         return cond.getAsBoolean();
     }
+
+    @Test
+    void chatMessagesAndRefusalsByReasonAreCounted() {
+        AtomicReference<RoomRegistry.Census> census = new AtomicReference<>(new RoomRegistry.Census(0, 0, RelayTotals.ZERO));
+        java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
+        ChatCounters chat = new ChatCounters(lost::get);
+        SidecarMetrics m = new SidecarMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), census::get,
+                new SignalingStats(), new JoinCounters(), chat, 0);
+        for (ChatCounters.Refusal r : ChatCounters.Refusal.values()) {
+            assertThat(value(m.scrape(), "ams_sfu_chat_refused_total{reason=\"" + r.label() + "\"}")).isZero();
+        }
+        chat.sent();
+        chat.sent();
+        chat.refused(ChatCounters.Refusal.ofCode("chat_rate_limited"));
+        chat.refused(ChatCounters.Refusal.ofCode("chat_too_long"));
+        chat.refused(ChatCounters.Refusal.ofCode("bad_message"));
+        lost.set(3);
+        String s = m.scrape();
+        assertThat(value(s, "ams_sfu_chat_messages_total")).isEqualTo(2);
+        assertThat(value(s, "ams_sfu_chat_refused_total{reason=\"rate_limited\"}")).isEqualTo(1);
+        assertThat(value(s, "ams_sfu_chat_refused_total{reason=\"too_long\"}")).isEqualTo(1);
+        assertThat(value(s, "ams_sfu_chat_refused_total{reason=\"bad_request\"}")).isEqualTo(1);
+        assertThat(value(s, "ams_sfu_chat_refused_total{reason=\"empty\"}")).isZero();
+        assertThat(value(s, "ams_sfu_chat_recording_failures_total")).isEqualTo(3);
+    }
 }
