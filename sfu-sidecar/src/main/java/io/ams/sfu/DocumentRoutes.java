@@ -88,11 +88,16 @@ final class DocumentRoutes implements HttpRoutes {
                 case "server_busy" -> 503;
                 default -> 422;
             };
-            return error(status, e.code(), e.getMessage());
+            return error(status, e.code(), e.getMessage()); // counted by the service
         } catch (IOException e) {
             LOG.warn("documents: upload to room '{}' failed: {}", room, e.toString());
             return error(500, "server_error", "the server could not store the upload");
         }
+    }
+
+    @Override
+    public void uploadRefused(int status) {
+        content.countRefused();
     }
 
     @Override

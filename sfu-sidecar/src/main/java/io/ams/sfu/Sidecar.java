@@ -264,6 +264,9 @@ public final class Sidecar implements AutoCloseable {
             io.ams.sfu.cluster.ClusterMetrics.bind(registry, drain, engine instanceof EngineCluster c ? c : null, member, redis);
             estimates = m::recordDownlinkEstimate;
             metrics = m;
+            if (documents != null) {
+                io.ams.sfu.content.ContentMetrics.bind(registry, documents);
+            }
         }
         return metrics;
     }
@@ -331,6 +334,9 @@ public final class Sidecar implements AutoCloseable {
         http.routes(new DocumentRoutes(c, tokens, rooms), settings.dir().resolve(".uploads"));
         controller.content(c);
         documents = c;
+        if (metrics != null) {
+            io.ams.sfu.content.ContentMetrics.bind(metrics.registry(), c);
+        }
         return c;
     }
 

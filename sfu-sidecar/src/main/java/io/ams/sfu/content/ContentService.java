@@ -95,6 +95,11 @@ public final class ContentService implements AutoCloseable {
         return settings;
     }
 
+    /** An upload refused before it reached {@link #accept} (no token, too large). */
+    public void countRefused() {
+        refused.incrementAndGet();
+    }
+
     /** Counters for metrics: accepted, converted, failed, refused uploads. */
     public long[] counters() {
         return new long[] {accepted.get(), converted.get(), failed.get(), refused.get()};

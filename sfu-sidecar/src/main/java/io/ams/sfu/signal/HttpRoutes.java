@@ -31,6 +31,10 @@ public interface HttpRoutes {
     /** The whole body is in {@code file} (deleted after this returns unless the routes moved it). */
     Reply upload(String path, Map<String, List<String>> query, String authorization, Path file);
 
+    /** An upload was refused before it reached {@link #upload} (too large, no token, a write error): for counting. */
+    default void uploadRefused(int status) {
+    }
+
     /** A GET of ours, or null when {@code path} is not one (the server then serves its files). */
     Reply get(String path, Map<String, List<String>> query, String authorization);
 }

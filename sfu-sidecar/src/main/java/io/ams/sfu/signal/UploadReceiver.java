@@ -151,6 +151,7 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
 
     private void refuse(ChannelHandlerContext ctx, HttpRoutes.Reply r) {
         stats.httpNotFound.incrementAndGet(); // refused uploads are counted with the other refused requests
+        routes.uploadRefused(r.status());
         request = null;
         refused = true;
         reply(ctx, r, false);
