@@ -115,7 +115,7 @@ public final class Ams implements java.util.concurrent.Callable<Integer> {
             }
         }
         try {
-            sidecar.serveDocuments(spec.commandLine(), all.sidecar());
+            sidecar.serveContent(spec.commandLine(), all.sidecar());
         } catch (java.io.IOException | picocli.CommandLine.ParameterException e) {
             all.close();
             throw e;

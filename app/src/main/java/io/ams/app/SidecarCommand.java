@@ -81,7 +81,7 @@ public final class SidecarCommand implements Callable<Integer> {
             }
         }
         options.serveMqtt(spec.commandLine(), sidecar);
-        options.serveDocuments(spec.commandLine(), sidecar);
+        options.serveContent(spec.commandLine(), sidecar);
         CountDownLatch stop = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

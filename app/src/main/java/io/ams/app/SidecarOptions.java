@@ -170,8 +170,15 @@ public final class SidecarOptions {
             description = "Keep a room's documents (sealed) on disk after the room closes; by default they are deleted with it.")
     boolean keepDocuments;
 
-    /** Serves documents on {@code s} unless --no-documents (closing {@code s} if it cannot). */
-    void serveDocuments(picocli.CommandLine cmd, io.ams.sfu.Sidecar s) throws java.io.IOException {
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--no-chat-bot", negatable = false,
+            description = "No chat bot: by default the room's chat answers /time, /who and /talktime (docs/DESIGN.md \"Chat bot\").")
+    boolean noChatBot;
+
+    /** The chat bot (unless --no-chat-bot) and documents (unless --no-documents) on {@code s}, closing {@code s} if they cannot start. */
+    void serveContent(picocli.CommandLine cmd, io.ams.sfu.Sidecar s) throws java.io.IOException {
+        if (noChatBot) {
+            s.rooms().setChatBot(null);
+        }
         if (noDocuments) {
             return;
         }

@@ -87,6 +87,13 @@ class ChatBrowserIT {
                 assertThat(metrics).containsPattern("ams_sfu_chat_messages_total " + (2 + flood(carol, carol)) + "\\.0");
             }
 
+            // the example chat bot answers commands, in everyone's chat
+            bob.js("window.amsClient.sendChat('/who');");
+            for (Browser x : new Browser[] {ada, bob}) {
+                assertThat(Meeting.await(10, () -> panel(x).contains("AMS bot") && panel(x).contains("2 in the room: Ada, Bob.")))
+                        .as(x.label + " sees the bot's answer: '" + panel(x) + "'").isTrue();
+            }
+
             // recorded: what is said goes into the recording, and the export writes it as subtitles
             assertThat(Meeting.await(20, () -> Boolean.TRUE.equals(ada.field("mixAvailable")))).as("the mix runs").isTrue();
             ada.js("window.amsClient.record(true);");

@@ -62,6 +62,16 @@ public final class ChatLog {
         return m;
     }
 
+    /** A reply of the room's chat bot ({@link ChatBot}): kept and numbered like any message, not rate limited. */
+    public Message postBot(String text) throws RoomException {
+        Message m = new Message(++lastSeq, ChatBot.ID, ChatBot.NAME, wallMillis.getAsLong(), ChatText.clean(text));
+        history.addLast(m);
+        if (history.size() > HISTORY) {
+            history.removeFirst();
+        }
+        return m;
+    }
+
     /** The last {@link #HISTORY} messages, oldest first. */
     public List<Message> history() {
         return new ArrayList<>(history);

@@ -93,6 +93,7 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
             try {
                 room = new SfuRoom(roomId, ctx, lane);
                 room.events(events);
+                room.chatBot(chatBot);
             } catch (SocketException | RuntimeException e) {
                 lanes.release(roomId);
                 throw new RoomException("internal", "could not open room '" + roomId + "': " + e.getMessage());
@@ -221,6 +222,12 @@ public final class RoomRegistry implements EngineLink.Listener, AutoCloseable {
     }
 
     private volatile RoomEvents events = RoomEvents.NONE;
+    private volatile ChatBot chatBot = new CommandBot();
+
+    /** The chat bot of rooms opened from now on (default {@link CommandBot}); null: none. */
+    public void setChatBot(ChatBot b) {
+        chatBot = b;
+    }
 
     /** Where the rooms' events go (rooms opened from now on). */
     public void setEvents(RoomEvents e) {
