@@ -72,10 +72,32 @@ public final class SfuRoom implements AutoCloseable {
     private String recordingBy; // guarded by this; null: not being recorded
     private boolean released; // guarded by this
     private final P2pControl p2p; // guarded by this
-    private final ChatLog chat = new ChatLog(); // guarded by this; the history goes with the room
-    private final SpeakingTime speakingTime = new SpeakingTime(); // guarded by this
-    private final long openedAtMillis = System.currentTimeMillis();
-    private volatile ChatBot bot; // answers chat commands; null: none
+    private final RoomChat chat = new RoomChat(new RoomChat.Room() { // guarded by this; the history goes with the room
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public java.util.Collection<Peer> peers() {
+            return peers.values();
+        }
+
+        @Override
+        public boolean recorded() {
+            return recordingBy != null;
+        }
+
+        @Override
+        public io.ams.sfu.engine.Engines engine() {
+            return ctx.engine();
+        }
+
+        @Override
+        public void onLane(Runnable r) {
+            lane.execute(() -> runIfOpen(r));
+        }
+    });
 
     private volatile RoomEvents events = RoomEvents.NONE;
 
@@ -317,70 +339,17 @@ public final class SfuRoom implements AutoCloseable {
         if (!peers.containsKey(p.id)) {
             throw new RoomException("bad_message", "not in room '" + id + "'");
         }
-        ChatLog.Message m = chat.post(p.id, p.name, text);
-        for (Peer q : peers.values()) {
-            q.channel.chat(m);
-        }
-        if (recordingBy != null) {
-            ctx.engine().addRecordingText(id, m.participantId(), m.name(), m.text(), m.atMillis());
-        }
-        askBot(m);
-        return m;
+        return chat.say(p, text);
     }
 
     /** The room's chat bot (docs/DESIGN.md "Chat bot"); null: none. */
     public void chatBot(ChatBot b) {
-        this.bot = b;
+        chat.bot(b);
     }
 
-    private void askBot(ChatLog.Message m) {
-        ChatBot b = bot;
-        if (b == null) {
-            return;
-        }
-        java.util.concurrent.CompletionStage<String> answer;
-        try {
-            List<String> names = new java.util.ArrayList<>();
-            for (Peer q : peers.values()) {
-                if (!q.screen()) {
-                    names.add(q.name.isEmpty() ? q.id : q.name);
-                }
-            }
-            List<ChatLog.Message> history = chat.history();
-            long now = System.currentTimeMillis();
-            answer = b.answer(m, new ChatBot.RoomFacts(id, names, speakingTime.shares(now), openedAtMillis, now,
-                    history.subList(Math.max(0, history.size() - 20), history.size())));
-        } catch (RuntimeException e) {
-            LOG.warn("room '{}': the chat bot failed on a message: {}", id, e.toString());
-            return;
-        }
-        if (answer != null) {
-            answer.whenComplete((reply, error) -> {
-                if (error != null) {
-                    LOG.warn("room '{}': the chat bot failed: {}", id, error.toString());
-                } else if (reply != null && !reply.isBlank()) {
-                    lane.execute(() -> postBot(reply));
-                }
-            });
-        }
-    }
-
-    private synchronized void postBot(String reply) {
-        if (closed) {
-            return;
-        }
-        ChatLog.Message m;
-        try {
-            m = chat.postBot(reply.length() > ChatText.MAX_CHARS ? reply.substring(0, ChatText.MAX_CHARS - 1) + "\u2026" : reply);
-        } catch (RoomException e) {
-            LOG.warn("room '{}': the chat bot's reply was refused: {}", id, e.getMessage());
-            return;
-        }
-        for (Peer q : peers.values()) {
-            q.channel.chat(m);
-        }
-        if (recordingBy != null) {
-            ctx.engine().addRecordingText(id, m.participantId(), m.name(), m.text(), m.atMillis());
+    private synchronized void runIfOpen(Runnable r) {
+        if (!closed) {
+            r.run();
         }
     }
 
@@ -539,7 +508,7 @@ public final class SfuRoom implements AutoCloseable {
         if (!Objects.equals(main, announcedMain) || !Objects.equals(previous, announcedPrevious)) {
             if (!Objects.equals(main, announcedMain)) {
                 Peer mp = main == null ? null : peers.get(main);
-                speakingTime.mainSpeaker(main, mp == null ? null : mp.name, System.currentTimeMillis());
+                chat.mainSpeaker(main, mp == null ? null : mp.name, System.currentTimeMillis());
             }
             announcedMain = main;
             announcedPrevious = previous;
