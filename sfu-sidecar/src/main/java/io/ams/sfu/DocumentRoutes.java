@@ -6,7 +6,6 @@ import io.ams.sfu.content.ContentMessages;
 import io.ams.sfu.content.ContentService;
 import io.ams.sfu.content.ConversionException;
 import io.ams.sfu.content.DocumentInfo;
-import io.ams.sfu.room.RoomRegistry;
 import io.ams.sfu.signal.HttpRoutes;
 import io.ams.sfu.signal.SignalingServer;
 import java.io.IOException;
@@ -30,12 +29,13 @@ final class DocumentRoutes implements HttpRoutes {
 
     private final ContentService content;
     private final JoinTokens tokens;
-    private final RoomRegistry rooms;
+    private final java.util.function.Predicate<String> roomOpen;
 
-    DocumentRoutes(ContentService content, JoinTokens tokens, RoomRegistry rooms) {
+    /** {@code roomOpen}: whether a room is open on this sidecar (uploads and pages are for those only). */
+    DocumentRoutes(ContentService content, JoinTokens tokens, java.util.function.Predicate<String> roomOpen) {
         this.content = content;
         this.tokens = tokens;
-        this.rooms = rooms;
+        this.roomOpen = roomOpen;
     }
 
     @Override
@@ -134,7 +134,7 @@ final class DocumentRoutes implements HttpRoutes {
         } catch (TokenException e) {
             return error(403, e.code(), e.getMessage());
         }
-        if (rooms.get(room) == null) {
+        if (!roomOpen.test(room)) {
             return error(404, "no_such_room", "room '" + room + "' is not open here");
         }
         return c;

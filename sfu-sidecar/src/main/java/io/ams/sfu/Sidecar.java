@@ -331,7 +331,7 @@ public final class Sidecar implements AutoCloseable {
         ContentNews news = new ContentNews(rooms, engine, c);
         c.listener(news);
         rooms.setLifecycle(news);
-        http.routes(new DocumentRoutes(c, tokens, rooms), settings.dir().resolve(".uploads"));
+        http.routes(new DocumentRoutes(c, tokens, room -> rooms.get(room) != null), settings.dir().resolve(".uploads"));
         controller.content(c);
         documents = c;
         if (metrics != null) {

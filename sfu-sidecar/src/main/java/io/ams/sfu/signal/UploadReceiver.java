@@ -43,7 +43,8 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
     private Path file;
     private FileChannel out;
     private long received;
-    private boolean refused; // swallow the rest of a refused request
+    private boolean refused; // swallow the rest of a refused request (so the client reads our answer), then close
+    private long swallowLeft;
 
     UploadReceiver(HttpRoutes routes, Path tmpDir, SignalingStats stats) {
         this.routes = routes;
@@ -107,8 +108,10 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
     private void body(ChannelHandlerContext ctx, HttpContent c) {
         try {
             if (refused) {
-                if (c instanceof LastHttpContent) {
+                swallowLeft -= c.content().readableBytes();
+                if (c instanceof LastHttpContent || swallowLeft < 0) {
                     refused = false;
+                    ctx.close(); // the answer went out first; a client still sending past the allowance is cut off
                 }
                 return;
             }
@@ -118,7 +121,6 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
                 cleanup();
                 refuse(ctx, HttpRoutes.Reply.json(413, error("too_large", "the file is larger than "
                         + routes.maxUploadBytes() / (1024 * 1024) + " MB")));
-                ctx.close();
                 return;
             }
             while (b.isReadable()) {
@@ -149,21 +151,37 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Answers {@code r} at once and reads on (discarding) what the client still sends, up to {@link #SWALLOW}
+     * bytes, so that it sees the answer instead of a reset connection; then the connection closes.
+     */
     private void refuse(ChannelHandlerContext ctx, HttpRoutes.Reply r) {
         stats.httpNotFound.incrementAndGet(); // refused uploads are counted with the other refused requests
         routes.uploadRefused(r.status());
         request = null;
         refused = true;
-        reply(ctx, r, false);
+        swallowLeft = SWALLOW;
+        reply(ctx, r, true, true);
     }
 
+    /** What a refused upload may still send before the connection is closed on it. */
+    static final long SWALLOW = 4L * 1024 * 1024;
+
     private static void reply(ChannelHandlerContext ctx, HttpRoutes.Reply r, boolean keepAlive) {
+        reply(ctx, r, keepAlive, false);
+    }
+
+    /** {@code closing}: say Connection: close, and leave the closing to the caller. */
+    private static void reply(ChannelHandlerContext ctx, HttpRoutes.Reply r, boolean keepAlive, boolean closing) {
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
                 Unpooled.wrappedBuffer(r.body()));
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
         resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         resp.headers().set("X-Content-Type-Options", "nosniff");
+        if (closing) {
+            resp.headers().set(HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
+        }
         var f = ctx.writeAndFlush(resp);
         if (!keepAlive) {
             f.addListener(ChannelFutureListener.CLOSE);
