@@ -267,6 +267,9 @@ public final class Sidecar implements AutoCloseable {
             if (documents != null) {
                 io.ams.sfu.content.ContentMetrics.bind(registry, documents);
             }
+            if (mqtt != null) {
+                io.ams.sfu.mqtt.MqttMetrics.bind(registry, mqtt);
+            }
         }
         return metrics;
     }
@@ -315,6 +318,9 @@ public final class Sidecar implements AutoCloseable {
             m.event(room, e);
         });
         mqtt = m;
+        if (metrics != null) {
+            io.ams.sfu.mqtt.MqttMetrics.bind(metrics.registry(), m);
+        }
         return m;
     }
 

@@ -87,6 +87,11 @@ class MqttSignalingIT {
                 assertThat(blue.state()).isEqualTo("connected");
                 assertThat(meeting.room(ROOM).peerCount()).isEqualTo(3);
                 assertThat(stats.brokerDisconnects()).isPositive();
+                String metrics = meeting.server.sidecar().metrics().scrape(); // what an operator's Prometheus reads
+                assertThat(metrics).containsPattern("ams_sfu_mqtt_refused_total\\{reason=\"foreign_topic\"} 1\\.0")
+                        .containsPattern("ams_sfu_mqtt_broker_disconnects_total [1-9]")
+                        .containsPattern("ams_sfu_mqtt_sessions [1-9]")
+                        .containsPattern("ams_sfu_mqtt_broker_up 1\\.0");
                 System.out.printf("mqtt: messages in %d, out %d, foreign topics %d, oversized %d, bad %d, broker disconnects %d%n",
                         stats.messagesIn(), stats.messagesOut(), stats.foreignTopics(), stats.oversized(), stats.badMessages(),
                         stats.brokerDisconnects());

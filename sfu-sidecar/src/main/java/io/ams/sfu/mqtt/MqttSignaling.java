@@ -141,6 +141,11 @@ public final class MqttSignaling implements AutoCloseable {
         return topics;
     }
 
+    /** Whether the broker connection is up now. */
+    public boolean brokerConnected() {
+        return client.isConnected();
+    }
+
     /** Sessions open now. */
     public int sessions() {
         return sessions.size();
