@@ -533,6 +533,7 @@ export class AmsClient extends EventTarget {
 
   _ensurePc() {
     if (this.pc) return this.pc;
+    this._turnDownTold = false;
     const pc = new RTCPeerConnection({ ...iceConfig(this.iceServers, this.relay), bundlePolicy: 'max-bundle',
       rtcpMuxPolicy: 'require' });
     pc.onicecandidateerror = (e) => {
@@ -543,6 +544,10 @@ export class AmsClient extends EventTarget {
       if (err.errorCode === 401 && this.iceErrors.filter((x) => x.errorCode === 401).length === 1) {
         // once per connection: the media may still connect over other candidates, so a notice, not an error
         this._notice('The relay server refused this session\'s credentials (' + err.url + '); trying other paths.');
+      } else if (err.errorCode === 701 && !this._turnDownTold && /^turns?:/.test(err.url || '')) {
+        // a TURN server that does not answer (down, or blocked on the way): told once per connection
+        this._turnDownTold = true;
+        this._notice('The relay server ' + err.url + ' cannot be reached; trying other paths.');
       }
     };
     pc.onicecandidate = (e) => {

@@ -69,6 +69,23 @@ class RestrictiveNetworksBrowserIT {
             })();
             """;
 
+    /** Points every TURN URL the page is given at a port of 127.0.0.1 where nothing answers (a TURN server that is down). */
+    static String deadTurn(int port) {
+        return """
+                (() => {
+                  const Orig = window.RTCPeerConnection;
+                  window.RTCPeerConnection = class extends Orig {
+                    constructor(cfg) {
+                      const c = { ...(cfg || {}) };
+                      c.iceServers = (c.iceServers || []).map((s) => ({ ...s, urls: [].concat(s.urls).map((u) =>
+                        u.replace(/^(turns?):[^:?]+:\\d+/, '$1:127.0.0.1:PORT')) }));
+                      super(c);
+                    }
+                  };
+                })();
+                """.replace("PORT", Integer.toString(port));
+    }
+
     @TempDir
     static Path dir;
     static Coturn coturn;
@@ -157,6 +174,39 @@ class RestrictiveNetworksBrowserIT {
             Map<String, Object> pair = (Map<String, Object>) green.stats().get("selectedPair");
             assertThat(((Map<String, Object>) pair.get("local")).get("candidateType")).as(pair.toString())
                     .isNotEqualTo("relay");
+        }
+    }
+
+    /**
+     * Bad input: a TURN server that is down. Relay only, the page cannot connect, and says why (icecandidateerror
+     * 701 for that server, a notice in words); with every path allowed it connects over its other candidates.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aTurnServerThatIsDownIsReportedAndTheOtherPathsStillWork() throws Exception {
+        int dead;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            dead = probe.getLocalPort(); // free now, and nothing listens there once closed
+        }
+        int port = dead;
+        try (Browser green = green("turn-down", deadTurn(port))) {
+            // TURN/TCP: the refused connection is an error at once (TURN/UDP would retry for about 40 s first)
+            green.open(meeting.url(ROOM, "green-turn-down") + "&relay=tcp");
+            assertThat(Meeting.await(40, () -> ((List<Map<String, Object>>) green.stats().get("iceErrors")).stream()
+                    .anyMatch(e -> ((Number) e.get("errorCode")).intValue() == 701
+                            && String.valueOf(e.get("url")).startsWith("turn:127.0.0.1:" + port + "?transport=tcp"))))
+                    .as("the unreachable TURN server is in the page's iceErrors: " + green.stats().get("iceErrors")).isTrue();
+            assertThat(Meeting.await(10, () -> String.valueOf(green.js("return JSON.stringify(window.amsClient.notices)"))
+                    .contains("cannot be reached"))).as("and the participant is told: "
+                    + green.js("return JSON.stringify(window.amsClient.notices)")).isTrue();
+            assertThat(green.framesDecoded("main")).as("relay only, and no relay: no media").isZero();
+        }
+        try (Browser green = green("turn-down-fallback", deadTurn(port))) {
+            green.open(meeting.url(ROOM, "green-turn-down-fallback"));
+            assertThat(Meeting.await(40, () -> green.framesDecoded("main") > 20))
+                    .as("green decodes main without TURN: " + green.stats()).isTrue();
+            Map<String, Object> pair = (Map<String, Object>) green.stats().get("selectedPair");
+            assertThat(((Map<String, Object>) pair.get("local")).get("candidateType")).as(pair.toString()).isNotEqualTo("relay");
         }
     }
 
