@@ -117,6 +117,37 @@ class MeetingPageBrowserIT {
             choose(bob, "layout", "mix");
             assertThat(bob.js("return localStorage.getItem('ams.layout');")).isEqualTo("mix");
 
+            // a phone: the side panel goes below the stage, as wide as the page
+            bob.driver.manage().window().setSize(new org.openqa.selenium.Dimension(420, 860));
+            assertThat(Meeting.await(10, () -> num(bob.js("return window.innerWidth;")) <= 700)).isTrue();
+            Map<String, Object> phoneStage = rect(bob, "stage");
+            Map<String, Object> aside = rect(bob, "participants");
+            assertThat(num(aside.get("y"))).as("participants below the stage on a phone: " + aside + ", stage " + phoneStage)
+                    .isGreaterThanOrEqualTo(num(phoneStage.get("y")) + num(phoneStage.get("height")) - 1);
+            assertThat(num(phoneStage.get("width"))).as("the stage takes the phone's width")
+                    .isGreaterThan(num(bob.js("return window.innerWidth;")) - 20);
+            bob.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 720));
+
+            // Devices during the call: Ada switches her camera (the same fake device, a new track) on the sender
+            ada.driver.findElement(By.id("btn-settings")).click();
+            assertThat(Meeting.await(10, () -> visible(ada, "settings") && optionCount(ada, "set-camera") > 0
+                    && optionCount(ada, "set-mic") > 0)).as("the Devices panel lists the fake devices").isTrue();
+            String oldTrack = (String) ada.js("return window.amsClient.localStream.getVideoTracks()[0].id;");
+            Object switched = ada.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "const c = window.amsClient; const id = document.getElementById('set-camera').value;"
+                    + "c.switchDevice('video', id).then(t => {"
+                    + "  const s = c.pc.getTransceivers().find(x => x.mid === '1').sender;"
+                    + "  done(s.track === t && t.readyState === 'live' ? t.id : 'sender has ' + (s.track && s.track.id));"
+                    + "}, e => done('error ' + e));");
+            assertThat(String.valueOf(switched)).as("the new camera track is on the sender").isNotEqualTo(oldTrack)
+                    .doesNotStartWith("error").doesNotStartWith("sender");
+            long before = bob.framesDecoded("main");
+            assertThat(Meeting.await(20, () -> bob.framesDecoded("main") > before + 15
+                    && Meeting.near(bob.sample("main", 0.5, 0.5), RED, 50)))
+                    .as("Bob keeps receiving Ada's camera after the switch: " + bob.sample("main", 0.5, 0.5)).isTrue();
+            ada.driver.findElement(By.id("btn-settings-close")).click();
+            assertThat(visible(ada, "settings")).isFalse();
+
             // Ada leaves: Bob is alone, nobody sends video
             ada.driver.findElement(By.id("btn-leave")).click();
             assertThat(Meeting.await(20, () -> participantCount(bob) == 1)).as("Ada left: " + bob.field("participants")).isTrue();
