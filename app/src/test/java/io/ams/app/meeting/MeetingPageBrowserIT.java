@@ -18,7 +18,9 @@ import org.openqa.selenium.By;
  * pre-join panel ({@code ?prejoin=1}: the fake devices listed, her preview, the level meter still, Join); Bob
  * (green, a tone) joins by the plain link. Ada turns her camera off: Bob's main view is the placeholder with her
  * name, the mix's tile of her is the engine's placeholder, not red; on again: red in both. The layout select
- * switches Bob's stage (the mix fills it for "Mix only", half of it side by side) and is remembered. Ada leaves:
+ * switches Bob's stage (the mix fills it for "Mix only", half of it side by side) and is remembered; at a phone's
+ * width Bob's participant panel is below the stage; Ada switches her camera in the Devices panel (a new track on
+ * the sender, Bob keeps decoding her red). Ada leaves:
  * Bob, alone, sees "No one is sharing video". Bob opens the pre-join panel: his remembered layout, his fake
  * microphone's tone moves the meter.
  */
