@@ -87,10 +87,11 @@ function mainTrackLive() {
  * video" while nobody else sends video, the main speaker is no longer in the room, or the main track ended.
  */
 function mainPlaceholder(shown) {
-  if (!client.participantId || client.mediaMode === 'p2p') return null;
+  if (!client.participantId) return null;
   const others = client.participants.filter((p) => p.id !== client.participantId);
   const p = shown ? client.participants.find((x) => x.id === shown) : null;
   if (p && p.videoMuted) return { name: p.name, note: 'Camera is off' };
+  if (client.mediaMode === 'p2p') return null; // the direct call's video: its own track, not the relay's
   if (!others.some((x) => !x.videoMuted) || (shown && !p) || !mainTrackLive()) {
     return { name: '', note: others.length === 0 ? 'No one is sharing video: you are the only one here' : 'No one is sharing video' };
   }
