@@ -62,7 +62,8 @@ const CHAT_KEPT = 500; // chat messages the page keeps (the server keeps the las
 const KEEPALIVE = Object.freeze({ pingEveryMs: 10000, silentAfterMs: 25000 });
 
 export class AmsClient extends EventTarget {
-  constructor({ room, name, token, url, p2p = true, p2pBlock = false, relay = null, lipSync = true, openSocket = null, screen = null }) {
+  constructor({ room, name, token, url, p2p = true, p2pBlock = false, relay = null, lipSync = true, openSocket = null, screen = null,
+    devices = null }) {
     super();
     // how the signaling connection is made: a WebSocket to url, or another transport of its shape (mqtt-signal.js)
     this._openSocket = openSocket || ((u) => new WebSocket(u));
@@ -105,6 +106,7 @@ export class AmsClient extends EventTarget {
     this.streamClocks = {};    // ssrc -> {ntpMs, rtp, rate}: the server's latest sender report of a relayed stream
     this.streams = {};         // 'main' | 'mix' | 'audio:<id>' -> MediaStream
     this.localStream = null;
+    this.devices = devices;    // {videoId, audioId}: the camera and microphone to open (remembered choice), null: defaults
     this.pc = null;
     this.ws = null;
     this.pinned = null;
@@ -143,7 +145,16 @@ export class AmsClient extends EventTarget {
     this.dispatchEvent(new CustomEvent('change', { detail: { field: 'notices', value: this.notices } }));
   }
 
-  async start() {
+  /** What getUserMedia is asked for: the chosen devices (ideal, so a device that went away falls back), 720p30. */
+  static mediaConstraints(devices) {
+    const video = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
+    if (devices && devices.videoId) video.deviceId = { ideal: devices.videoId };
+    const audio = devices && devices.audioId ? { deviceId: { ideal: devices.audioId } } : true;
+    return { audio, video };
+  }
+
+  /** Joins; {@code stream}: a camera and microphone stream already open (the pre-join preview), else opened here. */
+  async start(stream = undefined) {
     this._set('state', 'media');
     if (this.screen) {
       this.localStream = this.screen;
@@ -151,8 +162,8 @@ export class AmsClient extends EventTarget {
       return;
     }
     try {
-      this.localStream = await navigator.mediaDevices.getUserMedia({
-        audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } } });
+      this.localStream = stream !== undefined && stream !== null ? stream
+        : await navigator.mediaDevices.getUserMedia(AmsClient.mediaConstraints(this.devices));
     } catch (e) {
       const denied = e && (e.name === 'NotAllowedError' || e.name === 'SecurityError');
       this._error(denied ? 'media_denied' : 'media_unavailable', denied
@@ -686,10 +697,46 @@ export class AmsClient extends EventTarget {
     this._send({ type: 'mute', audio: this.audioMuted, video: this.videoMuted });
   }
 
+  /**
+   * Camera off (or on): the track is disabled (it sends black at a trickle) and the server told, so that
+   * everyone's main view and the engine's mix show our name placeholder instead of a black picture.
+   */
   setVideoMuted(muted) {
-    this.videoMuted = muted;
     if (this.localStream) this.localStream.getVideoTracks().forEach((t) => { t.enabled = !muted; });
+    this._set('videoMuted', muted);
     this._send({ type: 'mute', audio: this.audioMuted, video: this.videoMuted });
+  }
+
+  /**
+   * Switches to another camera ({@code kind} 'video') or microphone ('audio') during the call: the new device's
+   * track replaces the old one on the senders that carry it (the server's and a direct call's; replaceTrack,
+   * no renegotiation), keeps the mute state, and the old device is closed. Resolves to the new track.
+   */
+  async switchDevice(kind, deviceId) {
+    const base = AmsClient.mediaConstraints(null);
+    const constraints = kind === 'video'
+      ? { video: { ...base.video, deviceId: { exact: deviceId } } } : { audio: { deviceId: { exact: deviceId } } };
+    const fresh = await navigator.mediaDevices.getUserMedia(constraints);
+    const track = kind === 'video' ? fresh.getVideoTracks()[0] : fresh.getAudioTracks()[0];
+    track.enabled = kind === 'video' ? !this.videoMuted : !this.audioMuted;
+    this.devices = { ...(this.devices || {}), [kind === 'video' ? 'videoId' : 'audioId']: deviceId };
+    if (!this.localStream) {
+      this.localStream = fresh; // sent from the next negotiation on
+    } else {
+      const old = this.localStream.getTracks().find((t) => t.kind === track.kind);
+      if (old) this.localStream.removeTrack(old);
+      this.localStream.addTrack(track);
+      for (const pc of [this.pc, this.p2p && this.p2p.pc]) {
+        if (!pc) continue;
+        for (const sender of pc.getSenders()) {
+          if (old && sender.track === old) await sender.replaceTrack(track);
+        }
+      }
+      if (old) old.stop();
+    }
+    this.dispatchEvent(new CustomEvent('localstream', { detail: this.localStream }));
+    if (kind === 'video') await this._applyConstraints();
+    return track;
   }
 
   /**

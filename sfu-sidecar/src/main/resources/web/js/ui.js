@@ -3,6 +3,7 @@ import { AmsClient } from './ams-client.js';
 import { relayParam } from './ice.js';
 import { qualityBars, showOwnQuality } from './quality.js';
 import { MqttSignalSocket } from './mqtt-signal.js';
+import { rememberedDevices, preJoin, deviceSettings, applySink } from './devices.js';
 
 const $ = (id) => document.getElementById(id);
 const q = new URLSearchParams(location.search);
@@ -15,11 +16,13 @@ const wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.h
 // ?lipsync=0: measure the A/V offset of the main video but do not correct it;
 // ?relay=1|udp|tcp|tls (tests of restrictive networks): only TURN relays (of that transport), iceTransportPolicy 'relay'
 // ?mqtt=ws(s)://BROKER:PORT[&mqttPrefix=ams]: the signaling through an MQTT broker instead of the WebSocket
+// ?prejoin=1: the pre-join panel (devices, preview, microphone level, Join) first; without it the page joins at once
+// with the remembered devices (js/devices.js), as join links from before it did
 const mqttBroker = q.get('mqtt');
 const openSocket = mqttBroker && /^wss?:\/\/[^\s]+$/.test(mqttBroker)
   ? () => new MqttSignalSocket(mqttBroker, room, q.get('mqttPrefix') || 'ams') : null;
 const client = new AmsClient({ room, name, token, url: wsUrl, p2p: q.get('p2p') !== '0', p2pBlock: q.get('p2pBlock') === '1',
-  relay: relayParam(q.get('relay')), lipSync: q.get('lipsync') !== '0', openSocket });
+  relay: relayParam(q.get('relay')), lipSync: q.get('lipsync') !== '0', openSocket, devices: rememberedDevices() });
 window.amsClient = client;
 window.amsMqttLog = MqttSignalSocket.log;
 $('room-name').textContent = room ? 'Room ' + room : 'AMS';
@@ -40,6 +43,59 @@ function detailWords() {
 function nameOf(id) {
   const p = client.participants.find((x) => x.id === id);
   return p ? p.name : id || '';
+}
+
+// ---- the stage's layout: 'speaker' (main speaker + the mix as picture-in-picture), 'mix' (the mix fills the
+// stage), 'side' (main speaker and mix side by side); remembered in localStorage
+const LAYOUTS = ['speaker', 'mix', 'side'];
+function storedLayout() {
+  try { const v = localStorage.getItem('ams.layout'); return LAYOUTS.includes(v) ? v : 'speaker'; } catch (e) { return 'speaker'; }
+}
+function setLayout(v) {
+  const layout = LAYOUTS.includes(v) ? v : 'speaker';
+  $('layout').value = layout;
+  for (const l of LAYOUTS) $('stage').classList.toggle('layout-' + l, l === layout);
+  try { localStorage.setItem('ams.layout', layout); } catch (e) { /* not remembered */ }
+}
+setLayout(storedLayout());
+$('layout').onchange = () => setLayout($('layout').value);
+
+/**
+ * Whose video our main view shows, as the server picks it (SfuRoom.updateMainSources): the pinned one, else the
+ * main speaker or the previous one when that is someone else here, else the first other participant; a departed
+ * speaker's id when nobody else is left (its last frame would be frozen: mainPlaceholder covers it).
+ */
+function mainShown() {
+  const here = (id) => !!id && id !== client.participantId && client.participants.some((p) => p.id === id);
+  if (client.pinned) return client.pinned;
+  if (here(client.mainSpeaker)) return client.mainSpeaker;
+  if (here(client.previousSpeaker)) return client.previousSpeaker;
+  const other = client.participants.find((p) => p.id !== client.participantId);
+  if (other) return other.id;
+  return client.mainSpeaker !== client.participantId ? client.mainSpeaker : client.previousSpeaker;
+}
+
+/** Whether the main video's track can show a picture now: there, not ended, receiving (not muted). */
+function mainTrackLive() {
+  const s = $('main-video').srcObject;
+  const t = s && s.getVideoTracks()[0];
+  return !!t && t.readyState === 'live' && !t.muted;
+}
+
+/**
+ * What covers the main video, or null: the shown participant's name while its camera is off; "No one is sharing
+ * video" while nobody else sends video, the main speaker is no longer in the room, or the main track ended.
+ */
+function mainPlaceholder(shown) {
+  if (!client.participantId) return null;
+  const others = client.participants.filter((p) => p.id !== client.participantId);
+  const p = shown ? client.participants.find((x) => x.id === shown) : null;
+  if (p && p.videoMuted) return { name: p.name, note: 'Camera is off' };
+  if (client.mediaMode === 'p2p') return null; // the direct call's video: its own track, not the relay's
+  if (!others.some((x) => !x.videoMuted) || (shown && !p) || !mainTrackLive()) {
+    return { name: '', note: others.length === 0 ? 'No one is sharing video: you are the only one here' : 'No one is sharing video' };
+  }
+  return null;
 }
 
 function render() {
@@ -67,8 +123,15 @@ function render() {
   $('btn-mic').textContent = client.audioMuted ? 'Unmute' : 'Mute';
   $('conn-detail').textContent = detailWords();
   showOwnQuality($('my-quality'), client);
-  const shown = client.pinned || (client.mainSpeaker !== client.participantId ? client.mainSpeaker : client.previousSpeaker);
+  const shown = mainShown();
   $('main-label').textContent = shown ? nameOf(shown) + (client.pinned ? ' (pinned)' : '') : '';
+  const ph = mainPlaceholder(shown);
+  $('main-placeholder').hidden = !ph;
+  $('stage').classList.toggle('main-covered', !!ph);
+  $('main-placeholder-name').textContent = ph ? ph.name : '';
+  $('main-placeholder-note').textContent = ph ? ph.note : '';
+  $('btn-cam').setAttribute('aria-pressed', String(client.videoMuted));
+  $('btn-cam').textContent = client.videoMuted ? 'Camera on' : 'Camera off';
   const direct = client.mediaMode === 'p2p';
   $('mix').classList.toggle('unavailable', direct || !client.mixAvailable);
   $('mix-status').textContent = direct ? 'direct call (peer to peer)' : client.mixAvailable ? 'everyone' : 'mix unavailable';
@@ -217,10 +280,21 @@ client.addEventListener('reset', () => {
   $('main-video').srcObject = null;
   $('mix-video').srcObject = null;
   $('audio-sinks').replaceChildren();
+  render();
 });
 client.addEventListener('track', (e) => {
   const { role, participantId, stream } = e.detail;
-  if (role === 'main') { $('main-video').srcObject = stream; play($('main-video')); }
+  if (role === 'main') {
+    $('main-video').srcObject = stream;
+    play($('main-video'));
+    // the relayed track stops (its sender left) or comes back: the placeholder follows
+    for (const t of stream.getVideoTracks()) {
+      t.addEventListener('mute', render);
+      t.addEventListener('unmute', render);
+      t.addEventListener('ended', render);
+    }
+    render();
+  }
   else if (role === 'mix') { $('mix-video').srcObject = stream; play($('mix-video')); }
   else if (role === 'audio' || role === 'mixed-audio') {
     // the engine's mixed audio plays in an element of its own; the server sends it or the forwarded ones
@@ -233,6 +307,7 @@ client.addEventListener('track', (e) => {
       $('audio-sinks').append(a);
     }
     a.srcObject = stream;
+    applySink((rememberedDevices() || {}).outputId);
     play(a);
   }
 });
@@ -241,11 +316,7 @@ $('btn-mic').onclick = () => client.setAudioMuted(!client.audioMuted); // render
 $('btn-lock').onclick = () => client.lockRoom(!client.locked);
 $('btn-rec').onclick = () => client.record(!client.recording);
 $('btn-screen').onclick = () => (client.sharing ? client.stopScreenShare() : client.shareScreen());
-$('btn-cam').onclick = () => {
-  client.setVideoMuted(!client.videoMuted);
-  $('btn-cam').setAttribute('aria-pressed', String(client.videoMuted));
-  $('btn-cam').textContent = client.videoMuted ? 'Camera on' : 'Camera off';
-};
+$('btn-cam').onclick = () => client.setVideoMuted(!client.videoMuted); // render() shows the new state
 $('btn-leave').onclick = () => client.leave();
 $('btn-sound').onclick = () => {
   document.querySelectorAll('audio, video').forEach((el) => el.play().catch(() => {}));
@@ -269,7 +340,15 @@ if (!room || !token) {
   client._error('token_invalid', 'This page needs a join link of the form /?room=R&name=N&token=T. Ask the organiser for one.');
   client._set('state', 'refused');
   render();
+} else if (q.get('prejoin') === '1') {
+  render();
+  $('conn-state').textContent = 'choose your camera and microphone';
+  preJoin($).then(({ stream }) => {
+    deviceSettings($, client);
+    client.start(stream);
+  });
 } else {
   render();
+  deviceSettings($, client);
   client.start();
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             SpeakerCommand.class,
             ContentCommand.class,
             NetworkCommand.class,
+            VideoCommand.class,
             AudioCommand.class,
             KeyframeCommand.class,
             StatsCommand.class,

@@ -350,6 +350,10 @@ class CtlCommandTest {
                 Arguments.of("content r1 --clear", io.ams.proto.v1.SetContentRequest.newBuilder().setRoomId("r1").build()),
                 Arguments.of("network r1 bob --rtt-ms 120", io.ams.proto.v1.SetParticipantNetworkRequest.newBuilder()
                         .setRoomId("r1").setParticipantId("bob").setRttMs(120).build()),
+                Arguments.of("video r1 bob --off", io.ams.proto.v1.SetParticipantVideoRequest.newBuilder()
+                        .setRoomId("r1").setParticipantId("bob").setVideoMuted(true).build()),
+                Arguments.of("video r1 bob --on", io.ams.proto.v1.SetParticipantVideoRequest.newBuilder()
+                        .setRoomId("r1").setParticipantId("bob").build()),
                 Arguments.of("audio r1 127.0.0.1:5010 --speakers 4 --kbps 24", io.ams.proto.v1.SetAudioOutputRequest.newBuilder()
                         .setRoomId("r1").setHost("127.0.0.1").setPort(5010).setSpeakers(4).setBitrateKbps(24).build()),
                 Arguments.of("audio r1 --off", io.ams.proto.v1.SetAudioOutputRequest.newBuilder().setRoomId("r1").build()),

@@ -144,6 +144,13 @@ final class FakeMixer extends MixerGrpc.MixerImplBase {
     }
 
     @Override
+    public void setParticipantVideo(io.ams.proto.v1.SetParticipantVideoRequest request,
+                                    StreamObserver<io.ams.proto.v1.Participant> observer) {
+        reply(request, io.ams.proto.v1.Participant.newBuilder().setId(request.getParticipantId())
+                .setVideoMuted(request.getVideoMuted()).build(), observer);
+    }
+
+    @Override
     public void setParticipantNetwork(io.ams.proto.v1.SetParticipantNetworkRequest request,
                                       StreamObserver<io.ams.proto.v1.SetParticipantNetworkResponse> observer) {
         reply(request, io.ams.proto.v1.SetParticipantNetworkResponse.getDefaultInstance(), observer);

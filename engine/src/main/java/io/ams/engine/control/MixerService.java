@@ -238,6 +238,17 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
     }
 
     @Override
+    public void setParticipantVideo(io.ams.proto.v1.SetParticipantVideoRequest req,
+                                    StreamObserver<io.ams.proto.v1.Participant> out) {
+        unary(out, () -> {
+            Room room = rooms.get(req.getRoomId());
+            room.setParticipantVideoMuted(req.getParticipantId(), req.getVideoMuted());
+            Participant p = room.participantMap().get(req.getParticipantId());
+            return ProtoMapper.participant(p).toBuilder().setVideoMuted(room.participantVideoMuted(p.id())).build();
+        });
+    }
+
+    @Override
     public void setAudioOutput(io.ams.proto.v1.SetAudioOutputRequest req, StreamObserver<io.ams.proto.v1.AudioOutput> out) {
         unary(out, () -> {
             Room room = rooms.get(req.getRoomId());

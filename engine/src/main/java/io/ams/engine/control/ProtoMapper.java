@@ -178,7 +178,7 @@ final class ProtoMapper {
             b.setContentLabel(r.contentLabel());
         }
         for (Participant p : r.participantList()) {
-            b.addParticipants(participant(p));
+            b.addParticipants(participant(p).toBuilder().setVideoMuted(r.participantVideoMuted(p.id())));
         }
         for (Output o : r.outputList()) {
             b.addOutputs(output(o));

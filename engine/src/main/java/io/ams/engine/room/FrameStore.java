@@ -1,7 +1,9 @@
 package io.ams.engine.room;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 import io.ams.engine.media.VideoFrame;
@@ -12,16 +14,20 @@ import io.ams.engine.media.VideoFrame;
  * releases the one it replaces; {@link #snapshot} retains the frames it returns, so the mixer
  * owns those references and releases them when done (see {@link Snapshot#close()}). The mixer
  * therefore never waits for a slow input and a stalled participant keeps its last frame.
+ *
+ * <p>A participant whose camera is off ({@link #setMuted}) has no frame: its last one is dropped and what it
+ * publishes meanwhile is released at once, so the mix shows its name placeholder, not a black or frozen picture.
  */
 public final class FrameStore implements AutoCloseable {
     private final Map<String, VideoFrame> latest = new HashMap<>();
+    private final Set<String> muted = new HashSet<>();
     private boolean closed;
 
     /** Stores {@code frame} (taking over the caller's reference) as the latest of {@code id}. */
     public void publish(String id, VideoFrame frame) {
         VideoFrame old;
         synchronized (this) {
-            if (closed) {
+            if (closed || muted.contains(id)) {
                 old = frame;
             } else {
                 old = latest.put(id, frame);
@@ -32,11 +38,35 @@ public final class FrameStore implements AutoCloseable {
         }
     }
 
-    /** Forgets {@code id}'s frame, releasing the store's reference. */
+    /**
+     * Camera off ({@code muted}): drops {@code id}'s frame and ignores its publishes until unmuted; camera on: its
+     * next published frame is shown again.
+     */
+    public void setMuted(String id, boolean isMuted) {
+        VideoFrame old = null;
+        synchronized (this) {
+            if (isMuted) {
+                muted.add(id);
+                old = latest.remove(id);
+            } else {
+                muted.remove(id);
+            }
+        }
+        if (old != null) {
+            old.release();
+        }
+    }
+
+    public synchronized boolean muted(String id) {
+        return muted.contains(id);
+    }
+
+    /** Forgets {@code id}'s frame (and its camera-off state), releasing the store's reference. */
     public void remove(String id) {
         VideoFrame old;
         synchronized (this) {
             old = latest.remove(id);
+            muted.remove(id);
         }
         if (old != null) {
             old.release();

@@ -250,6 +250,29 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
     }
 
     /**
+     * Camera off ({@code muted}): the participant's tile shows its name placeholder (its last frame dropped,
+     * new ones ignored); camera on: its frames again, from a keyframe it is asked for.
+     */
+    public synchronized void setParticipantVideoMuted(String participantId, boolean muted) {
+        ensureOpen();
+        if (!participants.containsKey(participantId)) {
+            throw EngineException.notFound("participant", participantId);
+        }
+        if (frames.muted(participantId) == muted) {
+            return;
+        }
+        frames.setMuted(participantId, muted);
+        LOG.info("room {}: participant {} camera {}", id, participantId, muted ? "off (name placeholder)" : "on");
+        if (!muted) {
+            onKeyframeNeeded(participantId, "camera on");
+        }
+    }
+
+    public boolean participantVideoMuted(String participantId) {
+        return frames.muted(participantId);
+    }
+
+    /**
      * The participant's uplink RTT as the edge measured it: the ingress's reorder wait follows it.
      * Absurd values are clamped (and counted), not refused. Returns the RTT taken.
      */

@@ -225,6 +225,38 @@ class CpuCompositorTest {
     }
 
     @Test
+    void aCameraTurnedOffInTheFrameStoreIsThePlaceholderUntilItIsOnAgain() {
+        LayoutSpec spec = spec(LayoutKind.GRID, Fit.LETTERBOX, false);
+        List<String> ids = List.of("red", "green", "blue", "yellow");
+        List<Tile> tiles = Layouts.compute(spec, ids, null, 1280, 720);
+        Rect r = tiles.get(3).rect();
+        int cx = r.x() + r.width() / 2;
+        int cy = r.y() + r.height() / 4; // above the name
+        int placeholderRgb = CpuCompositor.placeholderRgb(Yuv.fromRgb(BACKGROUND));
+        try (io.ams.engine.room.FrameStore store = new io.ams.engine.room.FrameStore()) {
+            fourColours().forEach((id, f) -> store.publish(id, f.retain()));
+            store.setMuted("yellow", true);                       // camera off: the last frame is dropped
+            store.publish("yellow", TestFrames.solid(320, 240, YELLOW)); // frames while off are ignored
+            assertThat(store.muted("yellow")).isTrue();
+            try (io.ams.engine.room.FrameStore.Snapshot snap = store.snapshot(ids)) {
+                assertThat(snap.frames()).doesNotContainKey("yellow");
+                compositor.composite(canvas, tiles, snap.frames(), Map.of("yellow", "Yolanda"), spec);
+            }
+            assertThat(near(canvas, cx, cy, placeholderRgb, TOL)).as("placeholder " + TestFrames.describe(canvas, cx, cy)).isTrue();
+            assertThat(near(canvas, cx, cy, YELLOW, TOL)).isFalse();
+            store.setMuted("yellow", false);                      // camera on: its next frame shows
+            store.publish("yellow", TestFrames.solid(320, 240, YELLOW));
+            try (io.ams.engine.room.FrameStore.Snapshot snap = store.snapshot(ids)) {
+                compositor.composite(canvas, tiles, snap.frames(), Map.of("yellow", "Yolanda"), spec);
+            }
+            assertThat(near(canvas, cx, cy, YELLOW, TOL)).as("yellow " + TestFrames.describe(canvas, cx, cy)).isTrue();
+            store.setMuted("yellow", true);
+            store.remove("yellow");                               // leaving forgets the camera-off state too
+            assertThat(store.muted("yellow")).isFalse();
+        }
+    }
+
+    @Test
     void placeholderStandsOutFromAnyBackground() {
         assertThat(CpuCompositor.placeholderRgb(Yuv.fromRgb(0x000000))).isEqualTo(CpuCompositor.PLACEHOLDER_RGB);
         for (int rgb : new int[] {0x000000, 0x3C3C3C, BACKGROUND, 0x808080, 0xFFFFFF}) {

@@ -139,6 +139,25 @@ class MixerServiceTest {
     }
 
     @Test
+    void cameraOffIsKeptPerParticipantAndShownInTheRoom() {
+        api.createRoom(room("r1", 320, 180));
+        addParticipant("r1", "p1");
+        addParticipant("r1", "p2");
+        io.ams.proto.v1.Participant off = api.setParticipantVideo(io.ams.proto.v1.SetParticipantVideoRequest.newBuilder()
+                .setRoomId("r1").setParticipantId("p1").setVideoMuted(true).build());
+        assertThat(off.getId()).isEqualTo("p1");
+        assertThat(off.getVideoMuted()).isTrue();
+        Room r = api.getRoom(GetRoomRequest.newBuilder().setRoomId("r1").build());
+        assertThat(r.getParticipantsList()).extracting(io.ams.proto.v1.Participant::getVideoMuted).containsExactly(true, false);
+        io.ams.proto.v1.Participant on = api.setParticipantVideo(io.ams.proto.v1.SetParticipantVideoRequest.newBuilder()
+                .setRoomId("r1").setParticipantId("p1").setVideoMuted(false).build());
+        assertThat(on.getVideoMuted()).isFalse();
+        assertStatus(() -> api.setParticipantVideo(io.ams.proto.v1.SetParticipantVideoRequest.newBuilder()
+                .setRoomId("r1").setParticipantId("nobody").setVideoMuted(true).build()), Status.Code.NOT_FOUND,
+                "participant 'nobody' does not exist");
+    }
+
+    @Test
     void participantNetworkSetsTheReorderWaitClampsAbsurdRttsAndShowsInStats() {
         api.createRoom(room("r1", 320, 180));
         addParticipant("r1", "p1");

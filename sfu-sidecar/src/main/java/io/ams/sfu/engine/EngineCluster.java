@@ -188,6 +188,7 @@ public final class EngineCluster implements Engines {
             RoomWish w = unplaced.get(roomId);
             if (w != null) {
                 w.participants.remove(participantId);
+                w.videoMuted.remove(participantId);
             }
         }
     }
@@ -203,6 +204,25 @@ public final class EngineCluster implements Engines {
             RoomWish w = unplaced.get(roomId);
             if (w != null) {
                 w.mainSpeaker = participantId == null ? "" : participantId;
+            }
+        }
+    }
+
+    @Override
+    public void setVideoMuted(String roomId, String participantId, boolean muted) {
+        Member m = memberOf(roomId);
+        if (m != null) {
+            m.link.setVideoMuted(roomId, participantId, muted);
+            return;
+        }
+        synchronized (this) {
+            RoomWish w = unplaced.get(roomId);
+            if (w != null) {
+                if (muted) {
+                    w.videoMuted.add(participantId);
+                } else {
+                    w.videoMuted.remove(participantId);
+                }
             }
         }
     }

@@ -233,6 +233,7 @@ public final class EngineLink implements Engines {
             RoomWish r = wanted.get(roomId);
             if (r != null) {
                 r.participants.remove(participantId);
+                r.videoMuted.remove(participantId);
             }
         }
         routes.remove(key(roomId, participantId));
@@ -245,6 +246,22 @@ public final class EngineLink implements Engines {
             RoomWish r = wanted.get(roomId);
             if (r != null) {
                 r.mainSpeaker = participantId == null ? "" : participantId;
+            }
+        }
+        kick();
+    }
+
+    @Override
+    public void setVideoMuted(String roomId, String participantId, boolean muted) {
+        synchronized (this) {
+            RoomWish r = wanted.get(roomId);
+            if (r == null) {
+                return;
+            }
+            if (muted) {
+                r.videoMuted.add(participantId);
+            } else {
+                r.videoMuted.remove(participantId);
             }
         }
         kick();
@@ -393,6 +410,7 @@ public final class EngineLink implements Engines {
                 if (!a.participants.contains(p.id())) {
                     AddParticipantResponse resp = setup.addParticipant(w.id, p);
                     a.participants.add(p.id());
+                    a.videoMuted.remove(p.id()); // a new ingress in the engine: its camera starts on
                     sentRtt.remove(key(w.id, p.id())); // a new ingress in the engine: tell it the RTT again
                     routes.put(key(w.id, p.id()), new InetSocketAddress(resp.getRtpHost(), resp.getRtpPort()));
                     LOG.info("engine link: {}/{} decoded by the engine from {}:{}{}", w.id, p.id(), resp.getRtpHost(),
@@ -413,6 +431,7 @@ public final class EngineLink implements Engines {
             }
             for (String pid : a.participants) {
                 sendRtt(w.id, pid);
+                sendVideoMuted(w, a, pid);
             }
             if (!w.mainSpeaker.equals(a.mainSpeaker) && a.participants.contains(w.mainSpeaker)) {
                 stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).setMainSpeaker(
@@ -543,6 +562,34 @@ public final class EngineLink implements Engines {
             }
             throw e;
         }
+    }
+
+    private boolean videoMuteUnsupported;                                        // link thread only
+
+    /** Tells the engine the participant's camera is off or on, when that differs from what it was told. */
+    private void sendVideoMuted(RoomWish w, EngineRoom a, String participantId) {
+        boolean want = w.videoMuted.contains(participantId);
+        if (videoMuteUnsupported || want == a.videoMuted.contains(participantId)) {
+            return;
+        }
+        try {
+            stub.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS).setParticipantVideo(
+                    io.ams.proto.v1.SetParticipantVideoRequest.newBuilder().setRoomId(w.id).setParticipantId(participantId)
+                            .setVideoMuted(want).build());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+                videoMuteUnsupported = true; // an older engine: a camera that is off stays a black tile there
+                LOG.info("engine link: the engine does not take camera-off (SetParticipantVideo unimplemented)");
+                return;
+            }
+            throw e;
+        }
+        if (want) {
+            a.videoMuted.add(participantId);
+        } else {
+            a.videoMuted.remove(participantId);
+        }
+        LOG.info("engine link: {}/{} camera {} in the mix", w.id, participantId, want ? "off (name placeholder)" : "on");
     }
 
     /** Worth telling: moved by at least 10 ms and 20 %. */

@@ -9,6 +9,8 @@ final class EngineRoom {
     final InetSocketAddress mixTarget;
     final Set<String> participants = new HashSet<>();
     String mainSpeaker = "";
+    /** Participants the engine was told have their camera off (a participant added anew starts with it on). */
+    final Set<String> videoMuted = new HashSet<>();
     boolean ready;
     /** SetAudioOutput done for this room (in this engine incarnation). */
     boolean audioOutput;

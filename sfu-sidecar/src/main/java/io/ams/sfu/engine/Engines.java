@@ -39,6 +39,12 @@ public interface Engines extends AutoCloseable {
 
     void setMainSpeaker(String roomId, String participantId);
 
+    /**
+     * The participant's camera is off ({@code muted}) or on: while off, the engine shows its name placeholder in
+     * the mix instead of a black or frozen picture. Kept as a wish, like the main speaker.
+     */
+    void setVideoMuted(String roomId, String participantId, boolean muted);
+
     /** The participant's uplink RTT (ms, -1 unknown), any thread, as often as it likes. */
     void setParticipantRtt(String roomId, String participantId, int rttMillis);
 

@@ -17,6 +17,8 @@ final class RoomWish {
     final InetSocketAddress mixTarget;
     final Map<String, Participant> participants = new LinkedHashMap<>();
     String mainSpeaker = "";
+    /** Participants whose camera is off: the engine shows their name placeholder (Mixer.SetParticipantVideo). */
+    final java.util.Set<String> videoMuted = new java.util.HashSet<>();
     Boolean recording;       // null: no wish (an operator's recordings are left alone)
     String recordingBy = "";
     /** Kept out of the engine for now (a 1:1 call running peer to peer): deleted there, created again when unparked. */
@@ -37,6 +39,7 @@ final class RoomWish {
         RoomWish c = new RoomWish(id, mixTarget);
         c.participants.putAll(participants);
         c.mainSpeaker = mainSpeaker;
+        c.videoMuted.addAll(videoMuted);
         c.recording = recording;
         c.recordingBy = recordingBy;
         c.parked = parked;

@@ -278,6 +278,9 @@ public final class SfuRoom implements AutoCloseable {
 
     public synchronized void mute(Peer p, boolean audioMuted, boolean videoMuted) {
         p.audioMuted = audioMuted;
+        if (p.videoMuted != videoMuted) {
+            ctx.engine().setVideoMuted(id, p.id, videoMuted); // the mix shows the name placeholder, not black
+        }
         p.videoMuted = videoMuted;
         announceParticipants(false);
     }

@@ -249,6 +249,26 @@ class EngineLinkTest {
     }
 
     @Test
+    void aCameraTurnedOffReachesTheEngineOnceAndAgainAfterAnEngineRestart() throws Exception {
+        link = new EngineLink(channel, MixSettings.defaults(), new ReadyLog());
+        link.start();
+        link.openRoom("r", new InetSocketAddress("127.0.0.1", 40005));
+        link.addParticipant("r", "p1", "Ada", 1234);
+        link.addParticipant("r", "p2", "Bob", 5678);
+        assertThat(await(() -> engine.participants("r").equals(Set.of("p1", "p2")))).isTrue();
+        assertThat(engine.videoCalls).as("cameras start on: nothing to say").isEmpty();
+        link.setVideoMuted("r", "p1", true);
+        assertThat(await(() -> engine.videoCalls.equals(java.util.List.of("r/p1 off")))).as(engine.videoCalls.toString()).isTrue();
+        link.setVideoMuted("r", "p1", true); // the same wish again: no second call
+        engine.restart();                    // the engine lost the room: re-created, and p1's camera is off there again
+        assertThat(await(() -> engine.videoCalls.size() == 2)).as(engine.videoCalls.toString()).isTrue();
+        assertThat(engine.videoCalls.get(1)).isEqualTo("r/p1 off");
+        link.setVideoMuted("r", "p1", false);
+        assertThat(await(() -> engine.videoCalls.size() == 3)).isTrue();
+        assertThat(engine.videoCalls.get(2)).isEqualTo("r/p1 on");
+    }
+
+    @Test
     void aHostsRecordingRunsSurvivesAnEngineRestartAndIsNotFoughtOver() throws Exception {
         java.util.List<String> news = new java.util.concurrent.CopyOnWriteArrayList<>();
         link = new EngineLink(channel, MixSettings.defaults(), recordingNews(news));
@@ -607,6 +627,17 @@ class EngineLinkTest {
         @Override
         public synchronized void setMainSpeaker(SetMainSpeakerRequest req, StreamObserver<Room> out) {
             out.onNext(Room.newBuilder().setId(req.getRoomId()).build());
+            out.onCompleted();
+        }
+
+        final java.util.List<String> videoCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void setParticipantVideo(io.ams.proto.v1.SetParticipantVideoRequest req,
+                                        StreamObserver<io.ams.proto.v1.Participant> out) {
+            videoCalls.add(req.getRoomId() + "/" + req.getParticipantId() + (req.getVideoMuted() ? " off" : " on"));
+            out.onNext(io.ams.proto.v1.Participant.newBuilder().setId(req.getParticipantId())
+                    .setVideoMuted(req.getVideoMuted()).build());
             out.onCompleted();
         }
 
