@@ -98,6 +98,15 @@ public final class CpuCompositor implements AutoCloseable {
      */
     public void composite(VideoFrame canvas, List<Tile> tiles, Map<String, VideoFrame> frames,
             Map<String, String> displayNames, LayoutSpec spec) {
+        composite(canvas, tiles, frames, displayNames, spec, Map.of());
+    }
+
+    /**
+     * As above; {@code focus}: per participant, the point ({x, y} fractions of the picture, e.g. a face) that
+     * CROP tiles are centred on, where the picture allows (absent: the centre).
+     */
+    public void composite(VideoFrame canvas, List<Tile> tiles, Map<String, VideoFrame> frames,
+            Map<String, String> displayNames, LayoutSpec spec, Map<String, double[]> focus) {
         if (closed) {
             throw new IllegalStateException("CpuCompositor is closed");
         }
@@ -131,7 +140,9 @@ public final class CpuCompositor implements AutoCloseable {
             VideoFrame frame = frames == null ? null : frames.get(id);
             Rect content = null;
             if (frame != null) {
-                content = drawVideo(painter, frame.avFrame(), rect, Layouts.CONTENT_ID.equals(id) ? Fit.LETTERBOX : style.fit());
+                double[] f = focus == null ? null : focus.get(id);
+                content = drawVideo(painter, frame.avFrame(), rect, Layouts.CONTENT_ID.equals(id) ? Fit.LETTERBOX : style.fit(),
+                        f == null ? 0.5 : f[0], f == null ? 0.5 : f[1]);
                 if (content == null) {
                     tileErrors++;
                 }
@@ -197,7 +208,7 @@ public final class CpuCompositor implements AutoCloseable {
      * Scales {@code src} into {@code tile}; returns the rectangle the picture covers, or null
      * when it could not be drawn.
      */
-    private Rect drawVideo(CanvasPainter painter, AVFrame src, Rect tile, Fit fit) {
+    private Rect drawVideo(CanvasPainter painter, AVFrame src, Rect tile, Fit fit, double focusX, double focusY) {
         int sw = src.width();
         int sh = src.height();
         int fmt = src.format();
@@ -211,7 +222,7 @@ public final class CpuCompositor implements AutoCloseable {
         boolean canOffset = (desc.flags() & (avutil.AV_PIX_FMT_FLAG_BITSTREAM | avutil.AV_PIX_FMT_FLAG_HWACCEL)) == 0;
         int alignX = Math.max(2, 1 << desc.log2_chroma_w());
         int alignY = Math.max(2, 1 << desc.log2_chroma_h());
-        PictureFit.Placement place = PictureFit.place(sw, sh, tile, fit, alignX, alignY, canOffset);
+        PictureFit.Placement place = PictureFit.place(sw, sh, tile, fit, alignX, alignY, canOffset, focusX, focusY);
         int cropX = place.cropX();
         int cropY = place.cropY();
         int cropH = place.cropHeight();

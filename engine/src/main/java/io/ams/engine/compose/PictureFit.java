@@ -39,6 +39,15 @@ public final class PictureFit {
      */
     public static Placement place(int srcWidth, int srcHeight, Rect tile, Fit fit, int alignX, int alignY,
             boolean canOffset) {
+        return place(srcWidth, srcHeight, tile, fit, alignX, alignY, canOffset, 0.5, 0.5);
+    }
+
+    /**
+     * As above, a {@link Fit#CROP} centred on ({@code focusX}, {@code focusY}), fractions of the picture (a face
+     * found there), as far as the picture reaches: the crop never leaves it.
+     */
+    public static Placement place(int srcWidth, int srcHeight, Rect tile, Fit fit, int alignX, int alignY,
+            boolean canOffset, double focusX, double focusY) {
         int sw = srcWidth;
         int sh = srcHeight;
         if (fit == Fit.CROP) {
@@ -51,10 +60,10 @@ public final class PictureFit {
             int cropH = sh;
             if ((long) sw * tile.height() > (long) tile.width() * sh) {
                 cropW = (int) Math.max(1, Math.min(sw, Math.round((double) sh * tile.width() / tile.height())));
-                cropX = (sw - cropW) / 2 / alignX * alignX;
+                cropX = offset(sw, cropW, focusX) / alignX * alignX;
             } else {
                 cropH = (int) Math.max(1, Math.min(sh, Math.round((double) sw * tile.height() / tile.width())));
-                cropY = (sh - cropH) / 2 / alignY * alignY;
+                cropY = offset(sh, cropH, focusY) / alignY * alignY;
             }
             return new Placement(cropX, cropY, cropW, cropH, tile);
         }
@@ -64,6 +73,12 @@ public final class PictureFit {
         Rect dst = new Rect(tile.x() + Layouts.even((tile.width() - dw) / 2),
                 tile.y() + Layouts.even((tile.height() - dh) / 2), dw, dh);
         return new Placement(0, 0, sw, sh, dst);
+    }
+
+    /** The crop's start so that {@code focus} (a fraction of {@code size}) is in its middle, within 0..size-crop. */
+    private static int offset(int size, int crop, double focus) {
+        double f = Double.isFinite(focus) ? Math.max(0, Math.min(1, focus)) : 0.5;
+        return (int) Math.max(0, Math.min(size - crop, Math.round(f * size - crop / 2.0)));
     }
 
     /** Whether scaling {@code srcW x srcH} to {@code dstW x dstH} shrinks by more than 2x in either direction. */

@@ -60,6 +60,11 @@ public final class Output implements AutoCloseable {
         String mainTileId();
 
         FrameStore frames();
+
+        /** Per participant, the point its CROP tile centres on (a face), {x, y} fractions; absent: the centre. */
+        default Map<String, double[]> focus() {
+            return Map.of();
+        }
     }
 
     /** A participant as an output sees it. */
@@ -262,7 +267,8 @@ public final class Output implements AutoCloseable {
             }
             lastSeenFrame.keySet().retainAll(snap.frames().keySet());
             canvas.makeWritable();
-            compositor.composite(canvas, tiles, snap.frames(), names, s.layout());
+            compositor.composite(canvas, tiles, snap.frames(), names, s.layout(),
+                    s.layout().fit() == io.ams.engine.compose.Fit.CROP ? source.focus() : Map.of());
         }
         long t1 = System.nanoTime();
         compositeNanosTotal.addAndGet(t1 - t0);

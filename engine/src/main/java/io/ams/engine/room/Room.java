@@ -62,9 +62,12 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
     private final FrameStore frames = new FrameStore();                      // owned
     private final LinkedHashMap<String, Participant> participants = new LinkedHashMap<>();   // owned
     private final LinkedHashMap<String, Output> outputs = new LinkedHashMap<>();             // owned
+    private volatile List<Output> outputView = List.of(); // the outputs, for threads that do not take the lock
     private volatile List<Output.ParticipantView> views = List.of();
     private volatile String mainSpeakerId;
     private volatile String contentLabel; // null: no content shown (its picture is in frames under Layouts.CONTENT_ID)
+    private volatile io.ams.engine.vision.FaceFocus faces; // owned; null: no face-aware tiles
+    private java.util.function.Supplier<io.ams.engine.vision.FaceDetector> faceDetector; // the engine's, opened on first use
     private boolean closed;
 
     Room(String id, OutputSpec mainOutput, MediaPorts ports, ScheduledExecutorService clock, EventBus events,
@@ -96,7 +99,49 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         return createdAtMs;
     }
 
+    /**
+     * Face-aware tiles with {@code detector} (shared, not owned): while an output of the room crops its tiles, each
+     * participant's face is looked for a few times a second and its tile centred on it.
+     */
+    /** Where the engine's shared face detector comes from (null: no face-aware tiles), asked when a CROP output appears. */
+    synchronized void faceDetector(java.util.function.Supplier<io.ams.engine.vision.FaceDetector> d) {
+        this.faceDetector = d;
+        if (anyOutputCrops() && d != null) {
+            faces(d.get());
+        }
+    }
+
+    synchronized void faces(io.ams.engine.vision.FaceDetector detector) {
+        if (detector == null || faces != null || closed) {
+            return;
+        }
+        faces = new io.ams.engine.vision.FaceFocus(id, detector, frames, () -> {
+            List<String> ids = new ArrayList<>();
+            for (Output.ParticipantView v : views) {
+                if (!Layouts.CONTENT_ID.equals(v.id())) {
+                    ids.add(v.id());
+                }
+            }
+            return ids;
+        }, this::anyOutputCrops);
+    }
+
+    private boolean anyOutputCrops() {
+        for (Output o : outputView) {
+            if (o.spec().layout().fit() == io.ams.engine.compose.Fit.CROP) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // ---- Output.Source (media path) ----
+
+    @Override
+    public Map<String, double[]> focus() {
+        io.ams.engine.vision.FaceFocus f = faces;
+        return f == null ? Map.of() : f.focus();
+    }
 
     @Override
     public List<Output.ParticipantView> participants() {
@@ -341,6 +386,10 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         }
         Output o = new Output(id, spec, this, clock);
         outputs.put(spec.id(), o);
+        outputView = List.copyOf(outputs.values());
+        if (spec.layout().fit() == io.ams.engine.compose.Fit.CROP) {
+            faces(faceDetector == null ? null : faceDetector.get());
+        }
         o.start();
         return o;
     }
@@ -348,6 +397,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
     public synchronized void removeOutput(String outputId) {
         ensureOpen();
         Output o = outputs.remove(outputId);
+        outputView = List.copyOf(outputs.values());
         if (o == null) {
             throw EngineException.notFound("output", outputId);
         }
@@ -550,6 +600,9 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
             throw EngineException.invalid("layout: " + e.getMessage());
         }
         output(outputId).setLayout(layout);
+        if (layout.fit() == io.ams.engine.compose.Fit.CROP) {
+            faces(faceDetector == null ? null : faceDetector.get());
+        }
     }
 
     public synchronized void setMainSpeaker(String participantId) {
@@ -608,10 +661,14 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
             return;
         }
         closed = true;
+        if (faces != null) {
+            faces.close(); // before the frames it reads go
+        }
         for (Output o : outputs.values()) {
             o.close();
         }
         outputs.clear();
+        outputView = List.of();
         recordings.clear();
         for (Participant p : participants.values()) {
             p.ingress().close();

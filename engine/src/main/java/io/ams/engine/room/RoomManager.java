@@ -34,6 +34,8 @@ public final class RoomManager implements AutoCloseable {
     private final ScheduledThreadPoolExecutor clock;      // owned
     private final ScheduledThreadPoolExecutor audioClock; // owned: 20 ms audio frames, apart from video encodes
     private final EventBus events = new EventBus();
+    private io.ams.engine.vision.FaceDetector faces; // owned; opened when a room first crops its tiles
+    private boolean facesTried;
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Backend backend;
     private final String backendReason;
@@ -104,6 +106,7 @@ public final class RoomManager implements AutoCloseable {
             }
             Room room = new Room(roomId, mainOutput, ports, clock, audioClock, events, config.recordDir(),
                     config.masterKey(), config.mediaHost());
+            room.faceDetector(this::faceDetector);
             rooms.put(roomId, room);
             LOG.info("room {} created: {}x{} @{} fps {} {} kbps {}", roomId, mainOutput.width(), mainOutput.height(),
                     mainOutput.fps(), mainOutput.codec(), mainOutput.bitrateKbps(), mainOutput.layout().kind());
@@ -143,6 +146,23 @@ public final class RoomManager implements AutoCloseable {
         events.publish(Event.newBuilder().setRoomId(roomId).setRoomDeleted(RoomDeleted.getDefaultInstance()));
     }
 
+    /**
+     * The engine's face detector for face-aware CROP tiles, opened on first use (OpenCV's natives load then); null
+     * when off ({@code -Dams.faces=off}) or when OpenCV or Debian's cascade is missing (logged once).
+     */
+    synchronized io.ams.engine.vision.FaceDetector faceDetector() {
+        if (!facesTried) {
+            facesTried = true;
+            if (!"off".equals(System.getProperty("ams.faces"))) {
+                faces = io.ams.engine.vision.FaceDetector.open(io.ams.engine.vision.FaceDetector.DEBIAN_CASCADE);
+                if (faces != null) {
+                    LOG.info("face-aware tiles: CROP tiles centre on faces ({})", io.ams.engine.vision.FaceDetector.DEBIAN_CASCADE);
+                }
+            }
+        }
+        return faces;
+    }
+
     @Override
     public void close() {
         for (Room r : list()) {
@@ -161,6 +181,11 @@ public final class RoomManager implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         ports.close();
+        synchronized (this) {
+            if (faces != null) {
+                faces.close();
+            }
+        }
     }
 
     private static final class NamedThreads implements ThreadFactory {
