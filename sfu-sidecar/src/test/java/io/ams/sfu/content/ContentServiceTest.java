@@ -163,6 +163,41 @@ class ContentServiceTest {
     }
 
     @Test
+    void aPdfWithJavaScriptAndAnEmbeddedFileGivesOnlyPixels() throws Exception {
+        Path pdf = tmp.resolve("evil.pdf");
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(
+                TestDocuments.colouredPdf(tmp.resolve("plain.pdf")).toFile())) {
+            doc.getDocumentCatalog().setOpenAction(new org.apache.pdfbox.pdmodel.interactive.action.PDActionJavaScript(
+                    "app.launchURL('http://127.0.0.1:9/pwned'); this.exportDataObject({cName: 'payload.exe'});"));
+            org.apache.pdfbox.pdmodel.common.filespecification.PDEmbeddedFile ef =
+                    new org.apache.pdfbox.pdmodel.common.filespecification.PDEmbeddedFile(doc,
+                            new java.io.ByteArrayInputStream("MZ-not-really-an-exe".getBytes(StandardCharsets.US_ASCII)));
+            org.apache.pdfbox.pdmodel.common.filespecification.PDComplexFileSpecification spec =
+                    new org.apache.pdfbox.pdmodel.common.filespecification.PDComplexFileSpecification();
+            spec.setFile("payload.exe");
+            spec.setEmbeddedFile(ef);
+            org.apache.pdfbox.pdmodel.PDEmbeddedFilesNameTreeNode tree = new org.apache.pdfbox.pdmodel.PDEmbeddedFilesNameTreeNode();
+            tree.setNames(java.util.Map.of("payload.exe", spec));
+            org.apache.pdfbox.pdmodel.PDDocumentNameDictionary names = new org.apache.pdfbox.pdmodel.PDDocumentNameDictionary(
+                    doc.getDocumentCatalog());
+            names.setEmbeddedFiles(tree);
+            doc.getDocumentCatalog().setNames(names);
+            doc.save(pdf.toFile());
+        }
+        DocumentInfo d = settled("r5", service.accept("r5", "mallory", "evil.pdf", copy(pdf, "evil")).id());
+        assertThat(d.state()).as(String.valueOf(d.errorMessage())).isEqualTo(DocumentInfo.READY);
+        assertThat(d.pages()).isEqualTo(3);
+        byte[] png = service.page("r5", d.id(), 1);
+        assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).as("a picture, nothing else").isEqualTo("PNG");
+        assertThat(new String(png, StandardCharsets.ISO_8859_1)).doesNotContain("MZ-not-really").doesNotContain("launchURL");
+        assertThat(near(centre(png), TestDocuments.COLOURS[0], 12)).as("page 1 as drawn").isTrue();
+        try (Stream<Path> files = Files.walk(service.settings().dir())) {
+            assertThat(files.filter(f -> f.getFileName().toString().contains("payload")).toList())
+                    .as("the embedded file was never extracted").isEmpty();
+        }
+    }
+
+    @Test
     void aHugePictureIsRefusedBeforeItsPixelsAreRead() throws Exception {
         Path big = tmp.resolve("wide.png");
         ImageIO.write(new BufferedImage(20_001, 2, BufferedImage.TYPE_BYTE_BINARY), "png", big.toFile());
