@@ -83,6 +83,12 @@ class DownlinkCapIT {
             // what blue's downlink carries uncapped, and what red's layers cost (the server's own figures)
             assertThat(Meeting.await(10, () -> "h".equals(bwe(meeting, "blue").mainLayer())))
                     .as("blue is allocated red's large layer: " + bwe(meeting, "blue")).isTrue();
+            // red's layers as the server measures them, once its large layer costs clearly more than the small one
+            // plus the cap's margin (its browser's uplink estimate moves: wait for a moment when the caps separate them)
+            assertThat(Meeting.await(40, () -> {
+                long b = Math.max(190_000, bwe(meeting, "blue").allocatedBps() - layer(meeting, "red", "h").bitrateBps());
+                return b + layer(meeting, "red", "h").bitrateBps() > (b + layer(meeting, "red", "q").bitrateBps()) / 0.7 * 1.1;
+            })).as("red's large layer costs more than the small-layer cap: " + meeting.room(ROOM).snapshot().peers()).isTrue();
             long total = downlinkBps(nat, 3000);
             RoomSnapshot.LayerSnapshot q = layer(meeting, "red", "q");
             RoomSnapshot.LayerSnapshot h = layer(meeting, "red", "h");
