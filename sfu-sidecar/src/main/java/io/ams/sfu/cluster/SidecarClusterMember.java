@@ -125,6 +125,9 @@ public final class SidecarClusterMember implements JoinRouter, AutoCloseable {
                 Optional<SidecarRecord> best = SidecarPlacement.choose(withSelf(me, sidecars), me);
                 if (best.isEmpty() || drain.draining()) { // sending it away: from a fresh view, not one up to 3 s old
                     best = SidecarPlacement.choose(withSelf(me, live()), me);
+                } else if (best.get().id().equals(self) && me.participants() >= SidecarPlacement.MARGIN) {
+                    // kept here while loaded: a sidecar that came up since the last refresh may be emptier
+                    best = SidecarPlacement.choose(withSelf(me, live()), me);
                 }
                 if (best.isEmpty()) {
                     return JoinRoute.refuse("server_draining", "every server of this service is shutting down; try again in"
