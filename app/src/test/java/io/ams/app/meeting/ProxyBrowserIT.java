@@ -75,6 +75,15 @@ class ProxyBrowserIT {
         red = new Browser("red", FakeMedia.colourWithNoise(dir, "red", "E61E1E", 640, 360, 15), FakeMedia.tone(dir, "red", 0.8),
                 Files.createDirectories(dir.resolve("profile-red")), true);
         red.open(meeting.url(ROOM, "red"));
+        // every case meets red: be sure red is in before any starts (once in a CI run red's page never joined,
+        // and all four cases failed looking for it); say why, and open the page again once, if not
+        if (!Meeting.await(40, () -> "connected".equals(red.state()))) {
+            System.out.println("ProxyBrowserIT: red not connected after 40 s (state " + red.state() + ", errors "
+                    + red.field("errors") + "); opening its page again");
+            red.open(meeting.url(ROOM, "red"));
+            assertThat(Meeting.await(40, () -> "connected".equals(red.state())))
+                    .as("red connected: state " + red.state() + ", errors " + red.field("errors")).isTrue();
+        }
         greenVideo = FakeMedia.colourWithNoise(dir, "green", "1EC81E", 640, 360, 15);
         silence = FakeMedia.tone(dir, "green", 0);
     }
