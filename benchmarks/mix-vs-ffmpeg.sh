@@ -73,33 +73,40 @@ FF_ARGS+=(-filter_complex "$FILTER" -map "[out]" -an -r $FPS
   -g $GOP -threads $THREADS "$WORK/ffmpeg-out.webm")
 
 now() { date +%s.%N; }
-AMS_T=(); FF_T=()
+AMS_T=(); FF_T=(); AMS_C=(); FF_C=()
 echo "load before: $(uptime)"
 echo "ams:    java ${JAVA_OPTS:-} -cp $AMS_CP $AMS_MAIN -o $WORK/ams-out.webm --size ${W}x${H} --fps $FPS --codec vp8 --bitrate $KBPS ${INPUTS[*]}"
 echo "ffmpeg: $FFMPEG -hide_banner -loglevel error -nostdin -y ${FF_ARGS[*]}"
 for ((run = 1; run <= RUNS; run++)); do
   t0=$(now)
   # shellcheck disable=SC2086
-  java ${JAVA_OPTS:-} -cp "$AMS_CP" $AMS_MAIN -o "$WORK/ams-out.webm" --size ${W}x${H} --fps $FPS --codec vp8 --bitrate $KBPS \
+  /usr/bin/time -f "%U %S" -o "$WORK/ams-cpu$run" java ${JAVA_OPTS:-} -cp "$AMS_CP" $AMS_MAIN -o "$WORK/ams-out.webm" --size ${W}x${H} --fps $FPS --codec vp8 --bitrate $KBPS \
     "${INPUTS[@]}" > "$WORK/ams-run$run.log" 2>&1
   t1=$(now)
-  "$FFMPEG" -hide_banner -loglevel error -nostdin -y "${FF_ARGS[@]}" > "$WORK/ffmpeg-run$run.log" 2>&1
+  /usr/bin/time -f "%U %S" -o "$WORK/ffmpeg-cpu$run" "$FFMPEG" -hide_banner -loglevel error -nostdin -y "${FF_ARGS[@]}" > "$WORK/ffmpeg-run$run.log" 2>&1
   t2=$(now)
   a=$(python3 -c "print(f'{$t1 - $t0:.2f}')"); f=$(python3 -c "print(f'{$t2 - $t1:.2f}')")
-  AMS_T+=("$a"); FF_T+=("$f")
-  echo "run $run: ams ${a} s ($(grep -o 'mixed.*' "$WORK/ams-run$run.log" | head -1)), ffmpeg ${f} s"
+  ac=$(awk '{printf "%.2f", $1 + $2}' "$WORK/ams-cpu$run"); fc=$(awk '{printf "%.2f", $1 + $2}' "$WORK/ffmpeg-cpu$run")
+  AMS_T+=("$a"); FF_T+=("$f"); AMS_C+=("$ac"); FF_C+=("$fc")
+  echo "run $run: ams ${a} s wall ${ac} s cpu ($(grep -o 'mixed.*' "$WORK/ams-run$run.log" | head -1)), ffmpeg ${f} s wall ${fc} s cpu"
 done
 echo "load after: $(uptime)"
 
 packets() { "$FFMPEG" -hide_banner -loglevel error -nostdin -i "$1" -map 0:v -c copy -f framemd5 - | grep -vc '^#'; }
 echo "outputs: ams $(packets "$WORK/ams-out.webm") frames $(stat -c %s "$WORK/ams-out.webm") bytes," \
   "ffmpeg $(packets "$WORK/ffmpeg-out.webm") frames $(stat -c %s "$WORK/ffmpeg-out.webm") bytes"
-python3 - "${AMS_T[*]}" "${FF_T[*]}" <<'PY'
+python3 - "${AMS_T[*]}" "${FF_T[*]}" "${AMS_C[*]}" "${FF_C[*]}" <<'PY'
 import statistics, sys
 ams = [float(x) for x in sys.argv[1].split()]
 ff = [float(x) for x in sys.argv[2].split()]
+ac = [float(x) for x in sys.argv[3].split()]
+fc = [float(x) for x in sys.argv[4].split()]
 ma, mf = statistics.median(ams), statistics.median(ff)
 print(f"ams    wall s: {' '.join(f'{x:.2f}' for x in ams)}  median {ma:.2f}")
 print(f"ffmpeg wall s: {' '.join(f'{x:.2f}' for x in ff)}  median {mf:.2f}")
 print(f"ratio ffmpeg/ams (median wall time): {mf / ma:.2f}x  (target >= 1.25x)")
+mac, mfc = statistics.median(ac), statistics.median(fc)
+print(f"ams    cpu s (user+sys): {' '.join(f'{x:.2f}' for x in ac)}  median {mac:.2f}")
+print(f"ffmpeg cpu s (user+sys): {' '.join(f'{x:.2f}' for x in fc)}  median {mfc:.2f}")
+print(f"ratio ffmpeg/ams (median cpu time): {mfc / mac:.2f}x")
 PY

@@ -83,7 +83,15 @@ public final class Engine implements AutoCloseable {
 
     /** An engine without a network gRPC server, for the in-process transport (tests, embedding). */
     public static Engine startEmbedded(EngineConfig config) {
-        RoomManager rooms = new RoomManager(config);
+        return startEmbedded(config, null);
+    }
+
+    /**
+     * As above, with {@code device} as the device backend of new outputs (see
+     * {@link RoomManager#RoomManager(EngineConfig, io.ams.engine.backend.BackendPolicy.DeviceBackends)}).
+     */
+    public static Engine startEmbedded(EngineConfig config, io.ams.engine.backend.BackendPolicy.DeviceBackends device) {
+        RoomManager rooms = new RoomManager(config, device);
         return new Engine(config, rooms, new MixerService(rooms), null);
     }
 

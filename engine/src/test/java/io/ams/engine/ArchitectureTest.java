@@ -36,4 +36,22 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "java.net..")
                 .check(ENGINE);
     }
+
+    @Test
+    void roomsAndOutputsSeeOnlyTheBackendSeamNeverTheGpu() {
+        noClasses().that().resideInAnyPackage("io.ams.engine.room..", "io.ams.engine.mix..",
+                        "io.ams.engine.control..", "io.ams.engine.ingest..", "io.ams.engine.egress..",
+                        "io.ams.engine.recording..", "io.ams.engine.audio..", "io.ams.engine.compose..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.ams.engine.gpu..")
+                .because("outputs mix through io.ams.engine.backend.MixBackend and never know which backend they have")
+                .check(ENGINE);
+    }
+
+    @Test
+    void theGpuAndTheSeamDoNotKnowRoomsOutputsOrControl() {
+        noClasses().that().resideInAnyPackage("io.ams.engine.gpu..", "io.ams.engine.backend..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.ams.engine.room..", "io.ams.engine.mix..",
+                        "io.ams.engine.control..")
+                .check(ENGINE);
+    }
 }

@@ -199,6 +199,9 @@ final class Render {
                 ApiText.backend(room.getBackend()),
                 room.getMainSpeakerId().isEmpty() ? "-" : room.getMainSpeakerId(),
                 room.getCreatedAtMs() == 0 ? "-" : Instant.ofEpochMilli(room.getCreatedAtMs()).toString());
+        if (!room.getBackendReason().isEmpty()) {
+            out.printf("backend reason: %s%n", room.getBackendReason());
+        }
         if (room.getParticipantsCount() == 0) {
             out.println("participants: none");
         } else {
@@ -234,6 +237,9 @@ final class Render {
     static void stats(PrintWriter out, RoomStats stats) {
         out.printf("room %s  uptime %s  backend %s%n", stats.getRoomId(), seconds(stats.getUptimeMs()),
                 ApiText.backend(stats.getBackend()));
+        if (!stats.getBackendReason().isEmpty()) {
+            out.printf("backend reason: %s%n", stats.getBackendReason());
+        }
         if (stats.getParticipantsCount() > 0) {
             Table table = new Table("PARTICIPANT", "PACKETS", "BYTES", "LOST", "REJECTED", "DECODED", "DROPPED",
                     "DEC-ERRORS", "SIZE", "LAST-FRAME");
@@ -249,11 +255,13 @@ final class Render {
         }
         if (stats.getOutputsCount() > 0) {
             Table table = new Table("OUTPUT", "FRAMES", "FPS", "LATE", "ENCODE-AVG", "LATENCY-P50", "LATENCY-P99",
-                    "SENT", "SEND-ERRORS");
+                    "SENT", "SEND-ERRORS", "BACKEND");
             for (OutputStats o : stats.getOutputsList()) {
                 table.row(o.getOutputId(), o.getFramesEncoded(), String.format(Locale.ROOT, "%.1f", o.getOutputFps()),
                         o.getLateTicks(), ms(o.getEncodeMsAvg()), p50(o.getLatencyMs()), p99(o.getLatencyMs()),
-                        bytes(o.getBytesSent()), o.getSendErrors());
+                        bytes(o.getBytesSent()), o.getSendErrors(), ApiText.backend(o.getBackend())
+                                + (o.getEncoder().isEmpty() ? "" : "/" + o.getEncoder())
+                                + (o.getBackendChanges() > 0 ? " (moved " + o.getBackendChanges() + "x)" : ""));
             }
             table.print(out);
         }
@@ -306,6 +314,10 @@ final class Render {
         Table table = new Table("version", info.getVersion());
         table.row("backend", ApiText.backend(info.getBackend())
                 + (info.getBackendReason().isEmpty() ? "" : " (" + info.getBackendReason() + ")"));
+        if (info.getBackendFallbacks() > 0 || info.getGpuBackoffMs() > 0) {
+            table.row("gpu fallbacks", info.getBackendFallbacks() + (info.getGpuBackoffMs() > 0
+                    ? "  (new rooms on the CPU for " + seconds(info.getGpuBackoffMs()) + " more)" : ""));
+        }
         table.row("ffmpeg", info.getFfmpegVersion());
         table.row("rooms", info.getRooms());
         table.row("media", info.getMediaHost() + " ports "

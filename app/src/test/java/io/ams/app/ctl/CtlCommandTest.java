@@ -218,6 +218,7 @@ class CtlCommandTest {
     @Test
     void statsPrintOneLinePerParticipantAndOutput() {
         fake.respond(RoomStats.newBuilder().setRoomId("r1").setUptimeMs(12_345).setBackend(Backend.CPU)
+                .setBackendReason("CPU backend after a GPU fault: cuLaunchKernel failed")
                 .addParticipants(ParticipantStats.newBuilder().setParticipantId("alice").setPackets(1200)
                         .setBytes(1_500_000).setPacketsLost(3).setPacketsRejected(1).setFramesDecoded(300)
                         .setFramesDropped(2).setDecodeErrors(1).setWidth(640).setHeight(360).setLastFrameAgeMs(33)
@@ -228,7 +229,8 @@ class CtlCommandTest {
                 .addParticipants(ParticipantStats.newBuilder().setParticipantId("bob").setLastFrameAgeMs(-1)
                         .setRttMs(-1).setReorderWaitMs(40))
                 .addOutputs(OutputStats.newBuilder().setOutputId("main").setFramesEncoded(370).setOutputFps(29.97)
-                        .setLateTicks(4).setEncodeMsAvg(4.25)
+                        .setLateTicks(4).setEncodeMsAvg(4.25).setBackend(Backend.CPU).setEncoder("libvpx")
+                        .setBackendChanges(1)
                         .setLatencyMs(LatencyHistogram.newBuilder().setCount(370).setP50Ms(12.1).setP99Ms(25.3)))
                 .build());
         Result r = ctl("stats", "r1");
@@ -236,15 +238,17 @@ class CtlCommandTest {
         assertThat(fake.lastRequest()).isEqualTo(GetStatsRequest.newBuilder().setRoomId("r1").build());
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).isEqualTo("room r1  uptime 12.3 s  backend cpu");
-        assertThat(lines.get(2).split("\\s{2,}"))
+        assertThat(lines.get(1)).isEqualTo("backend reason: CPU backend after a GPU fault: cuLaunchKernel failed");
+        assertThat(lines.get(3).split("\\s{2,}"))
                 .containsExactly("alice", "1200", "1.4 MiB", "3", "1", "300", "2", "1", "640x360", "33 ms ago");
-        assertThat(lines.get(3)).startsWith("bob").endsWith("never");
-        assertThat(lines.get(5).split("\\s{2,}"))
-                .containsExactly("main", "370", "30.0", "4", "4.3 ms", "12.1 ms", "25.3 ms", "0 B", "0");
-        assertThat(lines.get(6)).startsWith("PARTICIPANT").contains("RTT", "WAIT", "ACROSS-LOSS", "KEYFRAMES");
-        assertThat(lines.get(7).split("\\s{2,}"))
-                .containsExactly("alice", "120 ms", "200 ms", "7", "1", "40", "1", "1", "2", "3 (1/1/1)");
+        assertThat(lines.get(4)).startsWith("bob").endsWith("never");
+        assertThat(lines.get(6).split("\\s{2,}"))
+                .containsExactly("main", "370", "30.0", "4", "4.3 ms", "12.1 ms", "25.3 ms", "0 B", "0",
+                        "cpu/libvpx (moved 1x)");
+        assertThat(lines.get(7)).startsWith("PARTICIPANT").contains("RTT", "WAIT", "ACROSS-LOSS", "KEYFRAMES");
         assertThat(lines.get(8).split("\\s{2,}"))
+                .containsExactly("alice", "120 ms", "200 ms", "7", "1", "40", "1", "1", "2", "3 (1/1/1)");
+        assertThat(lines.get(9).split("\\s{2,}"))
                 .containsExactly("bob", "-", "40 ms", "0", "0", "0", "0", "0", "0", "0 (0/0/0)");
     }
 

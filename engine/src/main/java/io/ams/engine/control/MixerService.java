@@ -84,7 +84,7 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
         unary(out, () -> {
             OutputSpec spec = ProtoMapper.outputSpec(OutputSpec.MAIN, req.getCanvas(), req.getFps(), req.getCodec(),
                     req.getBitrateKbps(), req.getLayout(), req.hasCanvas());
-            return ProtoMapper.room(rooms.create(req.getRoomId(), spec), rooms.backend());
+            return ProtoMapper.room(rooms.create(req.getRoomId(), spec));
         });
     }
 
@@ -101,7 +101,7 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
         unary(out, () -> {
             ListRoomsResponse.Builder b = ListRoomsResponse.newBuilder();
             for (Room r : rooms.list()) {
-                b.addRooms(ProtoMapper.room(r, rooms.backend()));
+                b.addRooms(ProtoMapper.room(r));
             }
             return b.build();
         });
@@ -109,7 +109,7 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
 
     @Override
     public void getRoom(GetRoomRequest req, StreamObserver<io.ams.proto.v1.Room> out) {
-        unary(out, () -> ProtoMapper.room(rooms.get(req.getRoomId()), rooms.backend()));
+        unary(out, () -> ProtoMapper.room(rooms.get(req.getRoomId())));
     }
 
     @Override
@@ -211,7 +211,7 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
         unary(out, () -> {
             Room room = rooms.get(req.getRoomId());
             room.setMainSpeaker(req.getParticipantId());
-            return ProtoMapper.room(room, rooms.backend());
+            return ProtoMapper.room(room);
         });
     }
 
@@ -224,7 +224,7 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
             }
             room.setContent(req.getImage().isEmpty() ? null
                     : io.ams.engine.compose.StillPicture.decode(req.getImage().toByteArray()), req.getLabel());
-            return ProtoMapper.room(room, rooms.backend());
+            return ProtoMapper.room(room);
         });
     }
 
@@ -268,7 +268,7 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
 
     @Override
     public void getStats(GetStatsRequest req, StreamObserver<RoomStats> out) {
-        unary(out, () -> ProtoMapper.stats(rooms.get(req.getRoomId()), rooms.backend()));
+        unary(out, () -> ProtoMapper.stats(rooms.get(req.getRoomId())));
     }
 
     @Override
@@ -308,6 +308,8 @@ public final class MixerService extends MixerGrpc.MixerImplBase {
                 .setVersion(VERSION)
                 .setBackend(rooms.backend())
                 .setBackendReason(rooms.backendReason())
+                .setBackendFallbacks(rooms.backends().fallbacks())
+                .setGpuBackoffMs(rooms.backends().backoffRemainingMillis())
                 .setFfmpegVersion(avutil.av_version_info().getString())
                 .setRooms(rooms.size())
                 .setMediaHost(rooms.config().mediaHost())

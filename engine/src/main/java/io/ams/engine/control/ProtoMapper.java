@@ -167,9 +167,9 @@ final class ProtoMapper {
         return SenderPin.of(h, port);
     }
 
-    static io.ams.proto.v1.Room room(Room r, Backend backend) {
+    static io.ams.proto.v1.Room room(Room r) {
         io.ams.proto.v1.Room.Builder b = io.ams.proto.v1.Room.newBuilder().setId(r.id())
-                .setCreatedAtMs(r.createdAtMs()).setBackend(backend);
+                .setCreatedAtMs(r.createdAtMs()).setBackend(r.backend()).setBackendReason(r.backendReason());
         String main = r.mainSpeakerId();
         if (main != null) {
             b.setMainSpeakerId(main);
@@ -245,9 +245,10 @@ final class ProtoMapper {
         return b.build();
     }
 
-    static RoomStats stats(Room r, Backend backend) {
+    static RoomStats stats(Room r) {
         long now = System.nanoTime();
-        RoomStats.Builder b = RoomStats.newBuilder().setRoomId(r.id()).setBackend(backend)
+        RoomStats.Builder b = RoomStats.newBuilder().setRoomId(r.id()).setBackend(r.backend())
+                .setBackendReason(r.backendReason())
                 .setUptimeMs(System.currentTimeMillis() - r.createdAtMs());
         for (Participant p : r.participantList()) {
             IngressStats s = p.ingress().stats();

@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.ams.engine.EngineException;
+import io.ams.engine.backend.MixBackend;
+import io.ams.engine.backend.MixBackends;
 import io.ams.engine.codec.EncoderConfig;
-import io.ams.engine.codec.VideoEncoder;
-import io.ams.engine.compose.CpuCompositor;
 import io.ams.engine.compose.LayoutSpec;
 import io.ams.engine.compose.Layouts;
 import io.ams.engine.compose.Tile;
@@ -44,8 +44,11 @@ import io.ams.rtp.RtpPayload;
  * overlap (each schedules the next); a tick that starts more than a period late skips the
  * missed frames (counted as late) rather than bursting.
  *
- * <p>Owns: the canvas frame, the compositor, the encoder and the send channel, all freed in
- * {@link #close()} after the last tick has finished.
+ * <p>Compositing and encoding go through the output's {@link MixBackend} (the CPU or the GPU; the
+ * output does not know which), opened by the engine's {@link MixBackends}.
+ *
+ * <p>Owns: the backend and the send channel, both freed in {@link #close()} after the last tick
+ * has finished.
  */
 public final class Output implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Output.class);
@@ -82,9 +85,7 @@ public final class Output implements AutoCloseable {
     private final Object tickLock = new Object();
 
     // touched only inside tick() (serialized by tickLock)
-    private final VideoFrame canvas;               // owned
-    private final CpuCompositor compositor;        // owned
-    private final VideoEncoder encoder;            // owned
+    private final MixBackend backend;              // owned: composites and encodes (CPU or GPU, not our business)
     private final Packetizer packetizer;
     private final Map<String, Long> lastSeenFrame = new HashMap<>();
     private volatile long startNanos;
@@ -97,45 +98,48 @@ public final class Output implements AutoCloseable {
     private final AtomicLong lateTicks = new AtomicLong();
     private final AtomicLong keyframes = new AtomicLong();
     private final AtomicLong compositeNanosTotal = new AtomicLong();
+    private final AtomicLong backendChanges = new AtomicLong();
     private final LatencyRecorder encodeTimes = new LatencyRecorder();
     private final LatencyRecorder latency = new LatencyRecorder();
     private final RateMeter rate = new RateMeter(3000);
     private final BurstLog tickLog = new BurstLog(LOG, 5000);
 
     public Output(String roomId, OutputSpec spec, Source source, ScheduledExecutorService clock) {
+        this(roomId, spec, source, clock, MixBackends.cpu("CPU backend"), null);
+    }
+
+    /**
+     * @param backends opens this output's backend (the engine's {@link io.ams.engine.backend.BackendPolicy})
+     * @param events   told when the backend changes after a fault; may be null
+     */
+    public Output(String roomId, OutputSpec spec, Source source, ScheduledExecutorService clock, MixBackends backends,
+            MixBackends.Events events) {
         this.roomId = roomId;
         this.spec = spec;
         this.source = source;
         this.clock = clock;
         this.periodNanos = 1_000_000_000L / spec.fps();
         this.packetizer = Packetizer.forCodec(spec.codec(), MAX_PAYLOAD);
-        VideoFrame c = null;
-        CpuCompositor comp = null;
-        VideoEncoder enc = null;
+        MixBackend b = null;
         DatagramChannel ch = null;
         try {
-            c = VideoFrame.allocateYuv420(spec.width(), spec.height());
-            comp = new CpuCompositor();
-            enc = VideoEncoder.create(new EncoderConfig(spec.codec(), spec.width(), spec.height(), spec.fps(),
-                    spec.bitrateKbps(), spec.fps() * 4));
+            b = backends.open(roomId, spec.id(), new EncoderConfig(spec.codec(), spec.width(), spec.height(),
+                    spec.fps(), spec.bitrateKbps(), spec.fps() * 4), (r, o, now, fault) -> {
+                        backendChanges.incrementAndGet();
+                        if (events != null) {
+                            events.backendChanged(r, o, now, fault);
+                        }
+                    });
             ch = DatagramChannel.open();
             ch.bind(null); // now, not at the first send: destinations tell receivers the port they send from
         } catch (IOException | RuntimeException e) {
-            if (enc != null) {
-                enc.close();
+            if (b != null) {
+                b.close();
             }
-            if (comp != null) {
-                comp.close();
-            }
-            if (c != null) {
-                c.release();
-            }
-            throw new EngineException(EngineException.Kind.INTERNAL,
+            throw e instanceof EngineException ee ? ee : new EngineException(EngineException.Kind.INTERNAL,
                     "cannot start output '" + spec.id() + "': " + e.getMessage(), e);
         }
-        this.canvas = c;
-        this.compositor = comp;
-        this.encoder = enc;
+        this.backend = b;
         this.sendChannel = ch;
     }
 
@@ -214,6 +218,20 @@ public final class Output implements AutoCloseable {
         }
     }
 
+    /** The backend this output mixes on now (it changes after a fault), and why. */
+    public io.ams.proto.v1.Backend backend() {
+        return backend.kind();
+    }
+
+    public String backendReason() {
+        return backend.reason();
+    }
+
+    /** Times this output moved to another backend (a fault), since it started. */
+    public long backendChanges() {
+        return backendChanges.get();
+    }
+
     public List<Sink> sinks() {
         return List.copyOf(sinks);
     }
@@ -255,8 +273,8 @@ public final class Output implements AutoCloseable {
             names.put(p.id(), p.displayName());
         }
         List<Tile> tiles = Layouts.compute(s.layout(), ids, source.mainTileId(), s.width(), s.height());
-        long t0 = System.nanoTime();
         List<Long> newFrameArrivals = new ArrayList<>();
+        MixBackend.Result r;
         try (FrameStore.Snapshot snap = source.frames().snapshot(ids)) {
             for (Map.Entry<String, VideoFrame> e : snap.frames().entrySet()) {
                 long received = e.getValue().receivedNanos();
@@ -266,20 +284,17 @@ public final class Output implements AutoCloseable {
                 }
             }
             lastSeenFrame.keySet().retainAll(snap.frames().keySet());
-            canvas.makeWritable();
-            compositor.composite(canvas, tiles, snap.frames(), names, s.layout(),
-                    s.layout().fit() == io.ams.engine.compose.Fit.CROP ? source.focus() : Map.of());
+            boolean forceKey = keyframeRequested.getAndSet(false);
+            Map<String, double[]> focus = s.layout().fit() == io.ams.engine.compose.Fit.CROP ? source.focus() : Map.of();
+            r = backend.mix(new MixBackend.Frame(tiles, snap.frames(), names, s.layout(), focus, frameIndex, forceKey));
         }
-        long t1 = System.nanoTime();
-        compositeNanosTotal.addAndGet(t1 - t0);
-        boolean forceKey = keyframeRequested.getAndSet(false);
-        List<EncodedFrame> out = encoder.encode(canvas, frameIndex, forceKey);
-        long t2 = System.nanoTime();
-        encodeTimes.recordNanos(t2 - t1);
+        compositeNanosTotal.addAndGet(r.compositeNanos());
+        encodeTimes.recordNanos(r.encodeNanos());
         FrameTimings ft = timings;
         if (ft != null) {
-            ft.frame(t1 - t0, t2 - t1);
+            ft.frame(r.compositeNanos(), r.encodeNanos());
         }
+        List<EncodedFrame> out = r.frames();
         for (EncodedFrame f : out) {
             framesEncoded.incrementAndGet();
             if (f.keyframe()) {
@@ -327,6 +342,10 @@ public final class Output implements AutoCloseable {
                 .setEncodeMs(encodeTimes.toProto())
                 .setLatencyMs(latency.toProto())
                 .setSendErrors(errors)
+                .setBackend(backend.kind())
+                .setBackendReason(backend.reason())
+                .setEncoder(backend.encoderName())
+                .setBackendChanges(backendChanges.get())
                 .build();
     }
 
@@ -345,9 +364,7 @@ public final class Output implements AutoCloseable {
                 s.close();
             }
             sinks.clear();
-            encoder.close();
-            compositor.close();
-            canvas.release();
+            backend.close();
             try {
                 sendChannel.close();
             } catch (IOException e) {

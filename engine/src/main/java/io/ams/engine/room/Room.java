@@ -58,6 +58,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
     private final Path masterKeyFile;
     private final RoomRecordings recordings;
     private final String mediaHost;
+    private final io.ams.engine.backend.MixBackends backends; // the engine's: which backend each output mixes on
     private final SecureRandom random = new SecureRandom();
     private final FrameStore frames = new FrameStore();                      // owned
     private final LinkedHashMap<String, Participant> participants = new LinkedHashMap<>();   // owned
@@ -72,13 +73,16 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
 
     Room(String id, OutputSpec mainOutput, MediaPorts ports, ScheduledExecutorService clock, EventBus events,
          Path recordDir, String mediaHost) {
-        this(id, mainOutput, ports, clock, clock, events, recordDir, recordDir.resolve(MASTER_KEY_FILE), mediaHost);
+        this(id, mainOutput, ports, clock, clock, events, recordDir, recordDir.resolve(MASTER_KEY_FILE), mediaHost,
+                io.ams.engine.backend.MixBackends.cpu("CPU backend"));
     }
 
     /** {@code audioClock}: where the room's 20 ms audio frames run (apart from video encodes, which take longer). */
     Room(String id, OutputSpec mainOutput, MediaPorts ports, ScheduledExecutorService clock,
-         ScheduledExecutorService audioClock, EventBus events, Path recordDir, Path masterKeyFile, String mediaHost) {
+         ScheduledExecutorService audioClock, EventBus events, Path recordDir, Path masterKeyFile, String mediaHost,
+         io.ams.engine.backend.MixBackends backends) {
         this.id = id;
+        this.backends = backends;
         this.ports = ports;
         this.clock = clock;
         this.events = events;
@@ -384,7 +388,7 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
             throw new EngineException(EngineException.Kind.RESOURCE_EXHAUSTED, "room '" + id + "' has "
                     + MAX_OUTPUTS + " outputs already");
         }
-        Output o = new Output(id, spec, this, clock);
+        Output o = new Output(id, spec, this, clock, backends, this::backendChanged);
         outputs.put(spec.id(), o);
         outputView = List.copyOf(outputs.values());
         if (spec.layout().fit() == io.ams.engine.compose.Fit.CROP) {
@@ -392,6 +396,35 @@ public final class Room implements AutoCloseable, ParticipantIngress.Listener, O
         }
         o.start();
         return o;
+    }
+
+    /** An output moved to another backend after a fault: the mix goes on there; integrations are told. */
+    private void backendChanged(String roomId, String outputId, io.ams.engine.backend.MixBackend now,
+            io.ams.engine.backend.BackendFault fault) {
+        LOG.warn("room {} output {}: now on the {} backend ({})", roomId, outputId, now.kind(), now.reason());
+        events.publish(io.ams.proto.v1.Event.newBuilder().setRoomId(roomId)
+                .setBackendChanged(io.ams.proto.v1.BackendChanged.newBuilder().setBackend(now.kind())
+                        .setReason("output " + outputId + ": " + now.reason())));
+    }
+
+    /** The backend of the room's main output (what GetRoom and GetRoomStats report), and why. */
+    public io.ams.proto.v1.Backend backend() {
+        Output main = mainOutput();
+        return main == null ? io.ams.proto.v1.Backend.CPU : main.backend();
+    }
+
+    public String backendReason() {
+        Output main = mainOutput();
+        return main == null ? "" : main.backendReason();
+    }
+
+    private Output mainOutput() {
+        for (Output o : outputView) {
+            if (OutputSpec.MAIN.equals(o.id())) {
+                return o;
+            }
+        }
+        return null;
     }
 
     public synchronized void removeOutput(String outputId) {

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import io.ams.engine.EngineConfig;
 import io.ams.engine.EngineException;
+import io.ams.engine.backend.BackendSelection;
 import io.ams.engine.ingest.MediaPorts;
 import io.ams.engine.mix.Ids;
 import io.ams.engine.mix.OutputSpec;
@@ -39,10 +40,20 @@ public final class RoomManager implements AutoCloseable {
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Backend backend;
     private final String backendReason;
+    private final io.ams.engine.backend.BackendPolicy backends;
 
     private final EngineDrain drain = new EngineDrain(this::size);
 
     public RoomManager(EngineConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * @param device the device (GPU) backend for new outputs; null: what the engine's selection gives
+     *     (the CPU in this build, see below). Tests pass a stand-in that needs no GPU to exercise the
+     *     per-output fallback.
+     */
+    public RoomManager(EngineConfig config, io.ams.engine.backend.BackendPolicy.DeviceBackends device) {
         this.config = config;
         this.ports = new MediaPorts(config);
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -68,7 +79,15 @@ public final class RoomManager implements AutoCloseable {
             this.backend = sel.backend();
             this.backendReason = sel.reason();
         }
+        this.backends = new io.ams.engine.backend.BackendPolicy(backendReason, device, System::nanoTime,
+                Long.getLong("ams.gpu.backoffMs", io.ams.engine.backend.BackendPolicy.DEFAULT_BACKOFF_MS),
+                io.ams.engine.backend.BackendPolicy.DEFAULT_MAX_BACKOFF_MS);
         LOG.info("backend {}: {}", backend, backendReason);
+    }
+
+    /** Which backend each new output opens on (and the fault back-off). */
+    public io.ams.engine.backend.BackendPolicy backends() {
+        return backends;
     }
 
     public EngineConfig config() {
@@ -105,7 +124,7 @@ public final class RoomManager implements AutoCloseable {
                 throw EngineException.alreadyExists("room", roomId);
             }
             Room room = new Room(roomId, mainOutput, ports, clock, audioClock, events, config.recordDir(),
-                    config.masterKey(), config.mediaHost());
+                    config.masterKey(), config.mediaHost(), backends);
             room.faceDetector(this::faceDetector);
             rooms.put(roomId, room);
             LOG.info("room {} created: {}x{} @{} fps {} {} kbps {}", roomId, mainOutput.width(), mainOutput.height(),

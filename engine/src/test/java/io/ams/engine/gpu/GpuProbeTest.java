@@ -51,7 +51,7 @@ class GpuProbeTest {
             assertThat(usable).isFalse();
             assertThat(reason).isEqualTo("no NVIDIA driver found (/proc/driver/nvidia/version is absent)");
             // the whole start-up decision too
-            Class<?> sel = loader.loadClass("io.ams.engine.room.BackendSelection");
+            Class<?> sel = loader.loadClass("io.ams.engine.backend.BackendSelection");
             Class<?> choice = loader.loadClass("io.ams.engine.EngineConfig$BackendChoice");
             @SuppressWarnings({"unchecked", "rawtypes"})
             Object auto = Enum.valueOf((Class) choice, "AUTO");

@@ -23,7 +23,13 @@ public final class EngineHarness implements AutoCloseable {
     }
 
     public EngineHarness(EngineConfig config) throws IOException {
-        engine = Engine.startEmbedded(config);
+        this(config, null);
+    }
+
+    /** With {@code device} standing in for the GPU backend of new outputs. */
+    public EngineHarness(EngineConfig config, io.ams.engine.backend.BackendPolicy.DeviceBackends device)
+            throws IOException {
+        engine = Engine.startEmbedded(config, device);
         String name = "ams-test-" + UUID.randomUUID();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(engine.service()).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();

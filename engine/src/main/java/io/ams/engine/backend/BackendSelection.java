@@ -1,4 +1,4 @@
-package io.ams.engine.room;
+package io.ams.engine.backend;
 
 import java.util.function.Function;
 import java.util.function.Supplier;

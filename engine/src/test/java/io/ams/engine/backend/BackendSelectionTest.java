@@ -1,4 +1,4 @@
-package io.ams.engine.room;
+package io.ams.engine.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
