@@ -147,12 +147,9 @@ final class MainSourceControl {
 
     /** Announces the selector's main and previous speaker if they changed, and chooses every main source again. */
     void apply() {
-        String main;
-        String previous;
-        synchronized (speakers) {
-            main = speakers.main();
-            previous = speakers.previous();
-        }
+        Selected now = selected();
+        String main = now.main();
+        String previous = now.previous();
         if (!Objects.equals(main, announcedMain) || !Objects.equals(previous, announcedPrevious)) {
             boolean mainChanged = !Objects.equals(main, announcedMain);
             announcedMain = main;
@@ -167,14 +164,21 @@ final class MainSourceControl {
         update();
     }
 
+    /** The selector's main and previous speaker, read together. */
+    private record Selected(String main, String previous) {
+    }
+
+    private Selected selected() {
+        synchronized (speakers) {
+            return new Selected(speakers.main(), speakers.previous());
+        }
+    }
+
     /** Who each participant sees in its main slot: its pin, else the main speaker, else the previous one. */
     void update() {
-        String main;
-        String previous;
-        synchronized (speakers) {
-            main = speakers.main();
-            previous = speakers.previous();
-        }
+        Selected now = selected();
+        String main = now.main();
+        String previous = now.previous();
         Map<String, Peer> peers = room.peersById();
         for (Peer q : peers.values()) {
             if (q.screen()) {

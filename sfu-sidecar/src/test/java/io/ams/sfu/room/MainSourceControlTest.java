@@ -21,30 +21,35 @@ class MainSourceControlTest {
     private final Map<String, Peer> peers = new LinkedHashMap<>();
     private final List<String> changes = new ArrayList<>(); // "main/previous/mainChanged" as the room was told
     private final List<String> chosen = new ArrayList<>();  // the main speaker each time sources were chosen
-    private final MainSourceControl control = new MainSourceControl(new MainSourceControl.Room() {
-        @Override
-        public String id() {
-            return "r";
-        }
-
-        @Override
-        public Map<String, Peer> peersById() {
-            return peers;
-        }
-
-        @Override
-        public void speakerChanged(String main, String previous, boolean mainChanged) {
-            changes.add(main + "/" + previous + "/" + mainChanged);
-        }
-
-        @Override
-        public void sourcesChosen(String main) {
-            chosen.add(String.valueOf(main));
-        }
-    });
+    private final MainSourceControl control = new MainSourceControl(room(peers, changes, chosen));
     private Peer a;
     private Peer b;
     private Peer c;
+
+    /** A room of {@code peers} that records what it was told in {@code changes} and {@code chosen}. */
+    static MainSourceControl.Room room(Map<String, Peer> peers, List<String> changes, List<String> chosen) {
+        return new MainSourceControl.Room() {
+            @Override
+            public String id() {
+                return "r";
+            }
+
+            @Override
+            public Map<String, Peer> peersById() {
+                return peers;
+            }
+
+            @Override
+            public void speakerChanged(String main, String previous, boolean mainChanged) {
+                changes.add(main + "/" + previous + "/" + mainChanged);
+            }
+
+            @Override
+            public void sourcesChosen(String main) {
+                chosen.add(String.valueOf(main));
+            }
+        };
+    }
 
     @BeforeEach
     void threeWithCameras() {

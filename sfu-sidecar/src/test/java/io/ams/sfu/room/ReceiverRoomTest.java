@@ -33,25 +33,7 @@ class ReceiverRoomTest {
                 engineCalls.add(method.getName() + " " + args[0] + (args.length > 1 ? " " + args[1] : ""));
                 return method.getName().equals("route") ? ROUTE : null;
             });
-    private final MainSourceControl sources = new MainSourceControl(new MainSourceControl.Room() {
-        @Override
-        public String id() {
-            return "r";
-        }
-
-        @Override
-        public Map<String, Peer> peersById() {
-            return byId;
-        }
-
-        @Override
-        public void speakerChanged(String main, String previous, boolean mainChanged) {
-        }
-
-        @Override
-        public void sourcesChosen(String main) {
-        }
-    });
+    private final MainSourceControl sources = new MainSourceControl(MainSourceControlTest.room(byId, new ArrayList<>(), new ArrayList<>()));
     private final List<Runnable> lane = new ArrayList<>();
 
     private ReceiverRoom room(DatagramSocket engineOut) {
