@@ -57,6 +57,10 @@ final class P2pControl {
          */
         default void engineParked(boolean parked) {
         }
+
+        /** One microphone level a client on a P2P call reported ({@code p2p-stats}), for the speaker selector. */
+        default void audioLevel(Peer p, int level, boolean voice, long nowMillis) {
+        }
     }
 
     private final P2pSettings settings;
@@ -267,9 +271,14 @@ final class P2pControl {
     /**
      * A P2P message from a client: {@code p2p-offer}, {@code p2p-answer} and {@code p2p-candidate} are
      * relayed to the other of the two; {@code p2p-state} reports the client's P2P connection
-     * ("connected" or "failed"). Refused (the exception says why) when the sender is not in a P2P call.
+     * ("connected" or "failed"); {@code p2p-stats} is its own report ({@link #onStats}). Refused (the
+     * exception says why) when the sender is not in a P2P call.
      */
     void onMessage(Peer from, String type, JsonNode m, long nowMillis) throws RoomException {
+        if (type.equals("p2p-stats")) {
+            onStats(from, m, nowMillis);
+            return;
+        }
         Peer other = from == offerer ? answerer : from == answerer ? offerer : null;
         if (late(from)) {
             return;
@@ -338,6 +347,35 @@ final class P2pControl {
                 }
             }
             default -> throw new IllegalArgumentException(type);
+        }
+    }
+
+    /**
+     * What a client on a P2P call reports of itself about every 500 ms, since no media reaches the server:
+     * its microphone's level (RFC 6464 -dBov, 127 silence) feeds speaker detection like the level
+     * extension does ({@link Room#audioLevel}); what it receives directly (link) the connection
+     * quality of both.
+     */
+    private void onStats(Peer p, JsonNode m, long nowMillis) throws RoomException {
+        if (!modeOf(p).equals("p2p")) {
+            if (late(p)) {
+                return; // its call just went back to the server; the client had not heard yet
+            }
+            throw new RoomException("bad_message", "'p2p-stats' outside a peer-to-peer call");
+        }
+        JsonNode link = m.get("link");
+        if (link != null && link.isObject() && !p.p2pLink.onReport(link.path("packetsReceived").asLong(-1),
+                link.path("packetsLost").asLong(-1), link.path("bytesReceived").asLong(-1), link.path("jitterMs").asDouble(-1),
+                link.hasNonNull("rttMs") ? link.path("rttMs").asDouble(-1) : Double.NaN, System.nanoTime())) {
+            throw new RoomException("bad_message", "'p2p-stats' link: counters must be numbers of at least 0");
+        }
+        JsonNode level = m.get("audioLevel");
+        if (level != null && level.canConvertToInt() && level.asInt() >= 0 && level.asInt() <= 127) {
+            boolean voice = level.asInt() <= AudioReceiver.SPEAKING_LEVEL && !p.audioMuted;
+            if (voice) {
+                p.lastVoiceMillis = nowMillis;
+            }
+            room.audioLevel(p, level.asInt(), voice, nowMillis);
         }
     }
 

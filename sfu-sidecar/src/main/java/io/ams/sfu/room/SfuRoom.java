@@ -1,18 +1,15 @@
 package io.ams.sfu.room;
 
-import io.ams.sfu.layers.CameraLayer;
-import io.ams.sfu.relay.SpeakerSelector;
+import io.ams.sfu.engine.Engines;
 import io.ams.sfu.quality.ParticipantQuality;
 import io.ams.sfu.transport.PeerTransport;
-import java.io.IOException;
-import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -53,51 +50,25 @@ public final class SfuRoom implements AutoCloseable {
     private final KeyframeRequests keyframes = new KeyframeRequests(() -> this.peerView);
     private final RelayLedger relayed = new RelayLedger();
     private final DownlinkControl downlinks;
-    private final SpeakerSelector speakers = SpeakerSelector.standard(); // guarded by itself
     private final Map<String, Peer> peers = new LinkedHashMap<>(); // guarded by this
     private volatile Peer[] peerView = new Peer[0];
     private final MixReceiver mix;
     private final MixedAudioIn mixedIn;
     private final MixedAudioControl audioMix;
     private final ScheduledFuture<?> tick;
-    private final AtomicLong speakerSwitches = new AtomicLong();
     private final QualityReporter quality = new QualityReporter(); // timer thread only
     private int nextPeer;
     private volatile boolean mixReady;
     private boolean mixAvailableSent;
-    private String announcedMain;
-    private String announcedPrevious;
     private List<PeerChannel.ParticipantView> announcedList = List.of();
     private volatile boolean closed;
     private String recordingBy; // guarded by this; null: not being recorded
     private boolean released; // guarded by this
+    private final ControlRoom control = new ControlRoom();
+    private final MainSourceControl sources = new MainSourceControl(control); // guarded by this (its selector by itself)
+    private final ReceiverRoom receivers; // the media side: without the lock
     private final P2pControl p2p; // guarded by this
-    private final RoomChat chat = new RoomChat(new RoomChat.Room() { // guarded by this; the history goes with the room
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public java.util.Collection<Peer> peers() {
-            return peers.values();
-        }
-
-        @Override
-        public boolean recorded() {
-            return recordingBy != null;
-        }
-
-        @Override
-        public io.ams.sfu.engine.Engines engine() {
-            return ctx.engine();
-        }
-
-        @Override
-        public void onLane(Runnable r) {
-            lane.execute(() -> runIfOpen(r));
-        }
-    });
+    private final RoomChat chat = new RoomChat(control); // guarded by this; the history goes with the room
 
     private volatile RoomEvents events = RoomEvents.NONE;
 
@@ -116,22 +87,9 @@ public final class SfuRoom implements AutoCloseable {
         this.mixedIn = new MixedAudioIn(id);
         this.audioMix = new MixedAudioControl(id, ctx.mix() == null ? -1 : ctx.mix().audioMixThreshold());
         this.mix = new MixReceiver(id, ctx.mixBindAddress(), () -> peerView, mixedIn);
-        this.p2p = new P2pControl(ctx.p2p(), ctx.iceServers(), new P2pControl.Room() {
-            @Override
-            public String id() {
-                return id;
-            }
-
-            @Override
-            public boolean recorded() {
-                return recordingBy != null;
-            }
-
-            @Override
-            public void engineParked(boolean parked) {
-                ctx.engine().parkRoom(id, parked);
-            }
-        });
+        this.receivers = new ReceiverRoom(id, () -> peerView, ctx.engine(), ctx.engineOut(), keyframes, sources,
+                task -> onLane(() -> runIfOpen(task)));
+        this.p2p = new P2pControl(ctx.p2p(), ctx.iceServers(), control);
         ctx.engine().openRoom(id, mix.address());
         this.tick = ctx.timer().scheduleWithFixedDelay(this::queueTick, 100, 100, TimeUnit.MILLISECONDS);
         LOG.info("room '{}' opened, mix expected on {}", id, mix.address());
@@ -198,8 +156,8 @@ public final class SfuRoom implements AutoCloseable {
         PeerTransport transport = ctx.mediaPort().newPeer(id + "/" + pid);
         Peer p = new Peer(pid, screen ? name + " (screen)" : name, channel, transport, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
                 randomSsrc(), randomSsrc(), randomSsrc(), keyframes::ofSsrc, ssrc -> ctx.engine().requestKeyframe(id));
-        transport.setListener(new PeerMediaListener(id, p, new CameraReceiver(p, cameraRoom, System::nanoTime),
-                new AudioReceiver(p, audioRoom), new RtcpReceiver(p, rtcpRoom), () -> {
+        transport.setListener(new PeerMediaListener(id, p, new CameraReceiver(p, receivers, System::nanoTime),
+                new AudioReceiver(p, receivers), new RtcpReceiver(p, receivers), () -> {
                     keyframes.ofEngineFeed(p); // the new receiver needs a picture now: keyframes of its main source and of the mix
                     ctx.engine().requestKeyframe(id);
                 }));
@@ -213,9 +171,7 @@ public final class SfuRoom implements AutoCloseable {
         }
         peers.put(pid, p);
         if (screen) {
-            synchronized (speakers) {
-                speakers.setOverride(pid, System.currentTimeMillis()); // the screen is the main video while shared
-            }
+            sources.screenShared(pid, System.currentTimeMillis()); // the screen is the main video while shared
         }
         publishPeers();
         audioMix.addSlots(peers.values()); // start() offers to everyone
@@ -234,17 +190,15 @@ public final class SfuRoom implements AutoCloseable {
             negotiation.sendOffer(q);
         }
         if (p.screen()) {
-            applySpeakerChange(); // everyone's main video is the screen now
+            sources.apply(); // everyone's main video is the screen now
         }
         p.channel.mix(mixAvailableSent);
         p.channel.chatHistory(chat.history());
         if (recordingBy != null) {
             p.channel.recording(true, recordingBy); // a late joiner sees the recording too
         }
-        if (announcedMain != null) {
-            p.channel.speaker(announcedMain, announcedPrevious);
-        }
-        updateMainSources();
+        sources.tell(p);
+        sources.update();
         announceParticipants(true);
     }
 
@@ -257,7 +211,7 @@ public final class SfuRoom implements AutoCloseable {
             ctx.engine().addParticipant(id, p.id, p.name, p.engineSsrc, p.audioLevelExtId);
             p.engineAdded = true;
         }
-        updateMainSources();
+        sources.update();
         if (p.needsOffer) {
             negotiation.sendOffer(p);
         }
@@ -272,8 +226,7 @@ public final class SfuRoom implements AutoCloseable {
 
     /** Pins {@code target} as this participant's own main video; null or unknown unpins. */
     public synchronized void pin(Peer p, String target) {
-        p.pinned = target != null && peers.containsKey(target) && !target.equals(p.id) ? target : null;
-        updateMainSources();
+        sources.pin(p, target);
     }
 
     public synchronized void mute(Peer p, boolean audioMuted, boolean videoMuted) {
@@ -287,17 +240,7 @@ public final class SfuRoom implements AutoCloseable {
 
     /** The main speaker chosen by an operator (gRPC); null returns to automatic selection. */
     public synchronized void setMainSpeaker(String participantId) throws RoomException {
-        if (participantId != null && !peers.containsKey(participantId)) {
-            throw new RoomException("not_found", "participant '" + participantId + "' is not in room '" + id + "'");
-        }
-        synchronized (speakers) {
-            if (participantId == null) {
-                speakers.clearOverride(System.currentTimeMillis());
-            } else {
-                speakers.setOverride(participantId, System.currentTimeMillis());
-            }
-        }
-        applySpeakerChange();
+        sources.setMainSpeaker(participantId, System.currentTimeMillis());
     }
 
     public synchronized void leave(Peer p, String reason) {
@@ -314,13 +257,8 @@ public final class SfuRoom implements AutoCloseable {
         ctx.engine().removeParticipant(id, p.id);
         mixedIn.forget(p.id);
         audioMix.update(peers.values(), System.nanoTime()); // back to the threshold: forwarded again at once
-        synchronized (speakers) {
-            speakers.remove(p.id, System.currentTimeMillis()); // a screen share that ends: back to the voices
-        }
+        sources.left(p, System.currentTimeMillis()); // a screen share that ends: back to the voices
         for (Peer q : peers.values()) {
-            if (p.id.equals(q.pinned)) {
-                q.pinned = null;
-            }
             for (int i = 0; i < q.audioSlots.size(); i++) {
                 Peer.AudioSlot s = q.audioSlots.get(i);
                 if (p.id.equals(s.senderId)) {
@@ -330,7 +268,7 @@ public final class SfuRoom implements AutoCloseable {
             q.publishSlots();
             negotiation.sendOffer(q);
         }
-        applySpeakerChange();
+        sources.apply();
         announceParticipants(true);
     }
 
@@ -366,47 +304,7 @@ public final class SfuRoom implements AutoCloseable {
         if (!peers.containsKey(p.id)) {
             throw new RoomException("bad_message", "not in room '" + id + "'");
         }
-        if (type.equals("p2p-stats")) {
-            p2pStats(p, m);
-            return;
-        }
         p2p.onMessage(p, type, m, System.currentTimeMillis());
-    }
-
-    /**
-     * What a client on a P2P call reports of itself about every 500 ms, since no media reaches the server:
-     * its microphone's level (RFC 6464 -dBov, 127 silence) feeds speaker detection like the level
-     * extension does; its mute state the participant list; what it receives directly (link) the connection
-     * quality of both.
-     */
-    private void p2pStats(Peer p, com.fasterxml.jackson.databind.JsonNode m) throws RoomException {
-        if (!p2p.modeOf(p).equals("p2p")) {
-            if (p2p.late(p)) {
-                return; // its call just went back to the server; the client had not heard yet
-            }
-            throw new RoomException("bad_message", "'p2p-stats' outside a peer-to-peer call");
-        }
-        com.fasterxml.jackson.databind.JsonNode link = m.get("link");
-        if (link != null && link.isObject() && !p.p2pLink.onReport(link.path("packetsReceived").asLong(-1),
-                link.path("packetsLost").asLong(-1), link.path("bytesReceived").asLong(-1), link.path("jitterMs").asDouble(-1),
-                link.hasNonNull("rttMs") ? link.path("rttMs").asDouble(-1) : Double.NaN, System.nanoTime())) {
-            throw new RoomException("bad_message", "'p2p-stats' link: counters must be numbers of at least 0");
-        }
-        com.fasterxml.jackson.databind.JsonNode level = m.get("audioLevel");
-        if (level != null && level.canConvertToInt() && level.asInt() >= 0 && level.asInt() <= 127) {
-            long now = System.currentTimeMillis();
-            boolean voice = level.asInt() <= AudioReceiver.SPEAKING_LEVEL && !p.audioMuted;
-            if (voice) {
-                p.lastVoiceMillis = now;
-            }
-            boolean changed;
-            synchronized (speakers) {
-                changed = speakers.onAudioLevel(p.id, level.asInt(), voice, now);
-            }
-            if (changed) {
-                applySpeakerChange();
-            }
-        }
     }
 
     /** "p2p" while {@code p} talks peer to peer, else "server". */
@@ -454,83 +352,12 @@ public final class SfuRoom implements AutoCloseable {
         return true;
     }
 
-    // ------------------------------------------------------------------ speakers
-
-    /** Who each participant sees in its main slot: its pin, else the main speaker, else the previous one. */
-    private void updateMainSources() {
-        String main;
-        String previous;
-        synchronized (speakers) {
-            main = speakers.main();
-            previous = speakers.previous();
-        }
-        for (Peer q : peers.values()) {
-            if (q.screen()) {
-                q.mainSource = null; // a screen share receives nothing
-                continue;
-            }
-            String want = q.pinned;
-            if (want == null) {
-                want = main != null && !main.equals(q.id) && peers.containsKey(main) ? main
-                        : previous != null && !previous.equals(q.id) && peers.containsKey(previous) ? previous : null;
-            }
-            if (want == null) {
-                for (Peer o : peers.values()) {
-                    if (o != q && o.hasCamera()) {
-                        want = o.id;
-                        break;
-                    }
-                }
-            }
-            Peer src = want == null ? null : peers.get(want);
-            if (src == null || !src.hasCamera()) {
-                continue;
-            }
-            q.mainSource = want;
-        }
-        long now = System.nanoTime();
-        layers.selectLayers(peers.values(), announcedMain, now);
-        layers.updateConstraints(peers.values(), announcedMain, quality.latest(), System.currentTimeMillis(), now); // upgrades at once
-    }
-
     /** The client applied (or failed to apply) the send constraints of {@code version}. */
     public synchronized void constraintsApplied(Peer p, int version, String error) throws RoomException {
         if (!peers.containsKey(p.id)) {
             throw new RoomException("bad_message", "not in room '" + id + "'");
         }
         layers.applied(p, version, error);
-    }
-
-    private void applySpeakerChange() {
-        String main;
-        String previous;
-        synchronized (speakers) {
-            main = speakers.main();
-            previous = speakers.previous();
-        }
-        if (!Objects.equals(main, announcedMain) || !Objects.equals(previous, announcedPrevious)) {
-            if (!Objects.equals(main, announcedMain)) {
-                Peer mp = main == null ? null : peers.get(main);
-                chat.mainSpeaker(main, mp == null ? null : mp.name, System.currentTimeMillis());
-            }
-            announcedMain = main;
-            announcedPrevious = previous;
-            speakerSwitches.incrementAndGet();
-            LOG.info("room '{}': main speaker {} (previous {})", id, main, previous);
-            events.event(id, "speaker-changed", java.util.Map.of("main", main == null ? "" : main, "previous",
-                    previous == null ? "" : previous));
-            ctx.engine().setMainSpeaker(id, main);
-            for (Peer q : peers.values()) {
-                q.channel.speaker(main, previous);
-            }
-        }
-        updateMainSources();
-    }
-
-    private synchronized void applySpeakerChangeLocked() {
-        if (!closed) {
-            applySpeakerChange();
-        }
     }
 
     private void announceParticipants(boolean force) {
@@ -597,13 +424,7 @@ public final class SfuRoom implements AutoCloseable {
             if (closed) {
                 return;
             }
-            boolean changed;
-            synchronized (speakers) {
-                changed = speakers.tick(now);
-            }
-            if (changed) {
-                applySpeakerChange();
-            }
+            sources.tick(now);
             boolean available = mixReady && now - mix.lastPacketMillis() < MIX_STALE_MILLIS;
             if (available != mixAvailableSent) {
                 mixAvailableSent = available;
@@ -621,8 +442,8 @@ public final class SfuRoom implements AutoCloseable {
             audioMix.update(peers.values(), nowNanos);
             p2p.tick(peers.values(), now);
             announceParticipants(false);
-            layers.updateConstraints(peers.values(), announcedMain, quality.latest(), now, nowNanos);
-            layers.selectLayers(peers.values(), announcedMain, nowNanos);
+            layers.updateConstraints(peers.values(), sources.main(), quality.latest(), now, nowNanos);
+            layers.selectLayers(peers.values(), sources.main(), nowNanos);
         }
     }
 
@@ -646,82 +467,6 @@ public final class SfuRoom implements AutoCloseable {
     public void requestKeyframe(String participantId) {
         keyframes.ofEngineFeed(participantId);
     }
-
-    /** What each participant's camera path sees of the room. */
-    private final CameraReceiver.Room cameraRoom = new CameraReceiver.Room() {
-        @Override
-        public Peer[] peers() {
-            return peerView;
-        }
-
-        @Override
-        public InetSocketAddress engineRoute(Peer p) {
-            return ctx.engine().route(id, p.id);
-        }
-
-        @Override
-        public void sendToEngine(DatagramPacket dp) throws IOException {
-            ctx.engineOut().send(dp);
-        }
-
-        @Override
-        public void requestKeyframe(Peer src, CameraLayer layer) {
-            keyframes.ofLayer(src, layer);
-        }
-
-        @Override
-        public void layersChanged(Peer p) {
-            onLane(() -> {
-                synchronized (SfuRoom.this) {
-                    if (!closed) {
-                        updateMainSources();
-                    }
-                }
-            });
-        }
-    };
-
-    /** What each participant's microphone path sees of the room. */
-    private final AudioReceiver.Room audioRoom = new AudioReceiver.Room() {
-        @Override
-        public Peer[] peers() {
-            return peerView;
-        }
-
-        @Override
-        public void onAudioLevel(Peer p, int level, boolean voice, long nowMillis) {
-            boolean changed;
-            synchronized (speakers) {
-                changed = speakers.onAudioLevel(p.id, level, voice, nowMillis);
-            }
-            if (changed) {
-                onLane(SfuRoom.this::applySpeakerChangeLocked);
-            }
-        }
-
-        @Override
-        public InetSocketAddress engineRoute(Peer p) {
-            return ctx.engine().route(id, p.id);
-        }
-
-        @Override
-        public void sendToEngine(DatagramPacket dp) throws IOException {
-            ctx.engineOut().send(dp);
-        }
-    };
-
-    /** What each participant's RTCP path sees of the room. */
-    private final RtcpReceiver.Room rtcpRoom = new RtcpReceiver.Room() {
-        @Override
-        public void requestKeyframeOfLayer(long layerSsrc) {
-            keyframes.ofSsrc(layerSsrc);
-        }
-
-        @Override
-        public void requestMixKeyframe() {
-            ctx.engine().requestKeyframe(id);
-        }
-    };
 
     /** The engine sends {@code participantId}'s mixed audio on {@code ssrc} (engine link thread). */
     public void mixAudioSsrc(String participantId, long ssrc) {
@@ -769,12 +514,8 @@ public final class SfuRoom implements AutoCloseable {
                     PeerSnapshots.camera(q, q.mainSource == null ? null : peers.get(q.mainSource), now),
                     q.bwe.stats(now), PeerSnapshots.audio(q, mixedIn, now)));
         }
-        String override;
-        synchronized (speakers) {
-            override = speakers.override();
-        }
-        return new RoomSnapshot(id, list, announcedMain, announcedPrevious, override, mixAvailableSent,
-                mix.packets(), mix.dropped(), speakerSwitches.get(), mix.wrongSender(), mix.sender(),
+        return new RoomSnapshot(id, list, sources.main(), sources.previous(), sources.override(), mixAvailableSent,
+                mix.packets(), mix.dropped(), sources.switches(), mix.wrongSender(), mix.sender(),
                 new RoomSnapshot.MixedAudioSnapshot(audioMix.threshold(), audioMix.roomMixed(), mixedIn.packets.get(),
                         mixedIn.unknownSsrc.get(), mixedIn.early.get(), mixedIn.noSlot.get(), mixedIn.retired.get(), mix.wrongPayloadType(), audioMix.switches.get()));
     }
@@ -799,6 +540,69 @@ public final class SfuRoom implements AutoCloseable {
         mix.close();
         ctx.engine().closeRoom(id);
         LOG.info("room '{}' closed", id);
+    }
+
+    /** What the room's control stages (chat, P2P, main sources) see of it; called under the room's lock. */
+    private final class ControlRoom implements RoomChat.Room, P2pControl.Room, MainSourceControl.Room {
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public Collection<Peer> peers() {
+            return peers.values();
+        }
+
+        @Override
+        public Map<String, Peer> peersById() {
+            return peers;
+        }
+
+        @Override
+        public boolean recorded() {
+            return recordingBy != null;
+        }
+
+        @Override
+        public Engines engine() {
+            return ctx.engine();
+        }
+
+        @Override
+        public void onLane(Runnable r) {
+            lane.execute(() -> runIfOpen(r));
+        }
+
+        @Override
+        public void engineParked(boolean parked) {
+            ctx.engine().parkRoom(id, parked);
+        }
+
+        @Override
+        public void audioLevel(Peer p, int level, boolean voice, long nowMillis) {
+            if (sources.onAudioLevel(p.id, level, voice, nowMillis)) {
+                sources.apply();
+            }
+        }
+
+        @Override
+        public void speakerChanged(String main, String previous, boolean mainChanged) {
+            if (mainChanged) {
+                Peer mp = main == null ? null : peers.get(main);
+                chat.mainSpeaker(main, mp == null ? null : mp.name, System.currentTimeMillis());
+            }
+            events.event(id, "speaker-changed", Map.of("main", main == null ? "" : main, "previous",
+                    previous == null ? "" : previous));
+            ctx.engine().setMainSpeaker(id, main);
+        }
+
+        @Override
+        public void sourcesChosen(String main) {
+            long now = System.nanoTime();
+            layers.selectLayers(peers.values(), main, now);
+            layers.updateConstraints(peers.values(), main, quality.latest(), System.currentTimeMillis(), now); // upgrades at once
+        }
     }
 
     static long randomSsrc() {

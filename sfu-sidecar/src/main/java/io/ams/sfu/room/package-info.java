@@ -1,6 +1,7 @@
 /**
  * Rooms on the SFU side. {@link io.ams.sfu.room.SfuRoom} keeps membership and control (join, answer, leave,
- * pin, recording, P2P, chat through {@link io.ams.sfu.room.ChatLog}) and the 100 ms tick; the media path is a pipeline of small stages, each with its
+ * pin through {@code MainSourceControl}, recording, P2P through {@code P2pControl},
+ * chat through {@code RoomChat} and {@link io.ams.sfu.room.ChatLog}) and the 100 ms tick; the media path is a pipeline of small stages, each with its
  * own counters on {@code Peer} and its own unit test:
  *
  * <pre>
@@ -21,6 +22,10 @@
  * allocate         DownlinkControl       room lane (tick)       per-receiver layer cap, mix only        DownlinkControlTest
  * keyframes        KeyframeRequests      any                    rate-limited PLIs to the right layer    KeyframeRequestsTest
  * negotiation      Negotiation           room lane (lock)       offers and answers, audio slots         NegotiationTest
+ * main source      MainSourceControl     room lane (lock)       main speaker (voices, screen, operator) MainSourceControlTest
+ *                                                               pins, each receiver's main slot source
+ * receivers' room  ReceiverRoom          peer receive thread    what camera, microphone and RTCP paths  ReceiverRoomTest
+ *                                                               ask; lock work queued on the room lane
  * audio delivery   MixedAudioControl     room lane (tick)       forwarded vs mixed audio per receiver   MixedAudioControlTest
  * </pre>
  *

@@ -80,7 +80,13 @@ class P2pControlTest {
         public void engineParked(boolean p) {
             parked.add(p);
         }
+
+        @Override
+        public void audioLevel(Peer p, int level, boolean voice, long nowMillis) {
+            levels.add(p.id + " " + level + " " + voice + " " + nowMillis);
+        }
     };
+    final List<String> levels = new java.util.ArrayList<>(); // the audio levels p2p-stats fed the room
 
     static Peer peer(String id, boolean allows) {
         Peer p = new Peer(id, id, new Told(), null, 1, 1, 2, 3, ssrc -> { }, ssrc -> { });
@@ -253,5 +259,32 @@ class P2pControlTest {
                 .hasMessageContaining("connected or failed");
         assertThat(control.messagesRefused.get()).isEqualTo(6);
         assertThat(control.mode()).as("bad messages do not end the call").isEqualTo(P2pControl.Mode.P2P);
+    }
+
+    @Test
+    void statsFeedTheSpeakerSelectorAndTheLinkOnlyDuringACall() throws Exception {
+        assertThatThrownBy(() -> control.onMessage(a, "p2p-stats", json("{\"audioLevel\":20}"), 500))
+                .hasMessageContaining("'p2p-stats' outside a peer-to-peer call");
+        upToP2p();
+
+        control.onMessage(a, "p2p-stats", json("{\"audioLevel\":20,\"link\":{\"packetsReceived\":50,\"packetsLost\":1,"
+                + "\"bytesReceived\":40000,\"jitterMs\":3,\"rttMs\":20}}"), 1500);
+        assertThat(a.lastVoiceMillis).as("louder than -50 dBov: speaking").isEqualTo(1500);
+        assertThat(a.p2pLink.packetsReceived()).isEqualTo(50);
+        b.audioMuted = true;
+        control.onMessage(b, "p2p-stats", json("{\"audioLevel\":10}"), 1510); // muted: a level, but no voice
+        control.onMessage(a, "p2p-stats", json("{\"audioLevel\":90}"), 1520);
+        control.onMessage(a, "p2p-stats", json("{\"audioLevel\":300}"), 1530); // out of range: ignored
+        assertThat(levels).containsExactly("p1 20 true 1500", "p2 10 false 1510", "p1 90 false 1520");
+        assertThat(a.lastVoiceMillis).isEqualTo(1500);
+        assertThat(b.lastVoiceMillis).isZero();
+
+        assertThatThrownBy(() -> control.onMessage(a, "p2p-stats", json("{\"link\":{\"packetsReceived\":-5}}"), 1600))
+                .hasMessageContaining("counters must be numbers of at least 0");
+
+        control.tick(List.of(a), 1700); // b left: back to the server; a's stats from before it heard are late, no error
+        control.onMessage(a, "p2p-stats", json("{\"audioLevel\":20}"), 1710);
+        assertThat(control.messagesLate.get()).isEqualTo(1);
+        assertThat(levels).hasSize(3);
     }
 }

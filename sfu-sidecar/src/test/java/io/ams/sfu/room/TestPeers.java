@@ -24,8 +24,11 @@ final class TestPeers {
         public void participants(List<ParticipantView> list) {
         }
 
+        final List<String> speakers = new CopyOnWriteArrayList<>(); // "main/previous"
+
         @Override
         public void speaker(String main, String previous) {
+            speakers.add(main + "/" + previous);
         }
 
         @Override
