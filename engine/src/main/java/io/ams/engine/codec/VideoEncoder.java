@@ -102,7 +102,7 @@ public final class VideoEncoder implements AutoCloseable {
             ctx.qmin(2); // WebRTC's libvpx quantizer range
             ctx.qmax(56);
             options.set("deadline", "realtime")
-                    .set("cpu-used", 8)
+                    .set("cpu-used", vp8CpuUsed())
                     .set("lag-in-frames", 0)
                     .set("error-resilient", "default")
                     .set("static-thresh", 0)
@@ -142,6 +142,26 @@ public final class VideoEncoder implements AutoCloseable {
         NativeResources.frameAllocated();
         NativeResources.packetAllocated();
         return new VideoEncoder(config, name, unknown, ctx, scratch, packet);
+    }
+
+    /** libvpx VP8 realtime speed when {@code -Dams.vp8.cpuUsed} does not say otherwise. */
+    public static final int DEFAULT_VP8_CPU_USED = 8;
+
+    /**
+     * libvpx's {@code cpu-used} for VP8 realtime encodes: 4..16, higher is faster and coarser
+     * (docs/BENCHMARKS.md, "Encode cost", measures 8, 12 and 16); {@code -Dams.vp8.cpuUsed=N}, default
+     * {@value #DEFAULT_VP8_CPU_USED}. Out-of-range values are refused with a warning.
+     */
+    static int vp8CpuUsed() {
+        Integer v = Integer.getInteger("ams.vp8.cpuUsed");
+        if (v == null) {
+            return DEFAULT_VP8_CPU_USED;
+        }
+        if (v < 4 || v > 16) {
+            LOG.warn("-Dams.vp8.cpuUsed={} is outside 4..16; using {}", v, DEFAULT_VP8_CPU_USED);
+            return DEFAULT_VP8_CPU_USED;
+        }
+        return v;
     }
 
     /**
