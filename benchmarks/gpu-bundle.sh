@@ -181,6 +181,7 @@ done
   echo "AMS GPU check bundle, commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo '+local changes')"
   echo "built $(date -u '+%Y-%m-%dT%H:%M:%SZ') on $(uname -n)"
   echo "jre modules: $modules"
+  echo "kernels built with: $( (command -v nvcc >/dev/null && nvcc --version | grep -m 1 -o 'release [0-9.]*') || echo 'no nvcc (no kernels in this bundle)')"
   echo
   echo "lib/:    $(cd "$b/lib" && ls | tr '\n' ' ')"
   echo "test/:   $(cd "$b/test" && ls | tr '\n' ' ')"

@@ -12,7 +12,10 @@
 #
 # Environment: AMS_JMH_ARGS extra JMH options (e.g. "-f 1 -wi 2 -i 3"),
 #              AMS_JAVA_OPTS extra JVM options for the tests.
-# Exit status: 0 all good, 1 GPU tests failed, 3 the benchmarks failed, 2 usage.
+# Exit status: 0 all good, 1 GPU tests failed, 3 the benchmarks failed, 2 usage,
+#              4 a GPU is visible (nvidia-smi lists one) but GPU tests were skipped or none ran:
+#                skipped is not passed. Without a GPU (a dry run) skipped tests are reported as
+#                such and the exit status is 0.
 set -uo pipefail
 
 if [ $# -ne 1 ]; then
@@ -33,6 +36,22 @@ trap cleanup EXIT
 exec > >(tee -a "$out/run.log") 2>&1
 
 section() { printf '\n===== %s =====\n' "$*"; }
+
+# driver and CUDA versions first: kernels built with CUDA 13 load only on a driver that
+# supports CUDA 13 (R580 or newer); an older driver fails every kernel load, not one test
+section "versions"
+gpus=0
+if command -v nvidia-smi >/dev/null 2>&1; then
+  gpus="$(nvidia-smi -L 2>/dev/null | grep -c '^GPU ' || true)"
+  echo "driver:        $(nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null | head -n 1)"
+  echo "driver's CUDA: $(nvidia-smi 2>/dev/null | grep -o 'CUDA Version: [0-9.]*' | head -n 1 | sed 's/CUDA Version: //')"
+else
+  echo "driver:        none (nvidia-smi not found)"
+fi
+echo "GPUs visible:  $gpus"
+echo "kernels:       $(grep -m 1 '^kernels built with' "$here/BUNDLE.txt" 2>/dev/null | sed 's/^kernels built with: //' || echo unknown)"
+echo "               (CUDA 13 kernels need a driver with CUDA >= 13.0, R580+; the fatbin carries SASS"
+echo "               sm_75/80/86/89/90 and PTX compute_90, which the driver JIT-compiles for newer GPUs)"
 
 section "environment"
 echo "date:    $(date -u '+%Y-%m-%dT%H:%M:%SZ')"
@@ -115,10 +134,22 @@ done
   "${scan[@]}" --include-tag gpu \
   --reports-dir "$out/junit")
 tests_rc=$?
-if [ $tests_rc -eq 0 ]; then
-  echo "GPU tests: no failures (tests skipped or aborted above did not pass: read their reasons)"
-else
+# totals from the JUnit XML: skipped (disabled or aborted by an assumption) is not passed
+read -r ran skipped failed < <(cat "$out"/junit/*.xml 2>/dev/null | grep -o '<testsuite [^>]*>' | awk '
+  { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/"/, "", kv[2]);
+      if (kv[1] == "tests") t += kv[2]; if (kv[1] == "skipped") s += kv[2];
+      if (kv[1] == "failures" || kv[1] == "errors") f += kv[2] } }
+  END { printf "%d %d %d\n", t, s, f }')
+echo "GPU tests: $ran run, $skipped skipped, $failed failed"
+if [ $tests_rc -ne 0 ]; then
   echo "GPU tests: FAILED (exit $tests_rc)"
+elif [ "$gpus" -gt 0 ] && { [ "$skipped" -gt 0 ] || [ "$ran" -eq 0 ]; }; then
+  echo "GPU tests: FAILED: $gpus GPU(s) visible but $skipped test(s) skipped (of $ran): skipped is not passed"
+  tests_rc=4
+elif [ "$gpus" -eq 0 ]; then
+  echo "GPU tests: NOT RUN ON A GPU (no GPU visible; $skipped skipped): a dry run, nothing on the GPU passed"
+else
+  echo "GPU tests: all $ran passed on the GPU"
 fi
 
 section "GPU benchmarks (JMH, Gpu.*)"
@@ -141,7 +172,8 @@ else
 fi
 
 section "summary"
-echo "tests: exit $tests_rc; benchmarks: exit $bench_rc; logs and results in $out"
+echo "tests: exit $tests_rc ($ran run, $skipped skipped, $failed failed, $gpus GPU(s)); benchmarks: exit $bench_rc; logs and results in $out"
+if [ $tests_rc -eq 4 ]; then exit 4; fi
 if [ $tests_rc -ne 0 ]; then exit 1; fi
 if [ $bench_rc -ne 0 ]; then exit 3; fi
 exit 0

@@ -39,6 +39,15 @@ public record BackendSelection(Backend backend, String reason, GpuContext gpu) {
         return select(choice, GpuProbe::probe, GpuContext::open);
     }
 
+    /**
+     * The same decision without starting the CUDA context (no device memory, no frame pools): for an
+     * engine that has no device backend to run outputs on, so that start-up does not pay for a GPU
+     * it then does not use. {@link #gpu()} is null.
+     */
+    public static BackendSelection probeOnly(BackendChoice choice) {
+        return select(choice, GpuProbe::probe, info -> null);
+    }
+
     /** The decision with the probe and the context start-up given (tests pass fakes for both). */
     static BackendSelection select(BackendChoice choice, Supplier<GpuInfo> probe, Function<GpuInfo, GpuContext> start) {
         if (choice == BackendChoice.CPU) {

@@ -30,6 +30,34 @@ final class Cuda {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong FREE_ERRORS = new java.util.concurrent.atomic.AtomicLong();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Cuda.class);
+
+    /**
+     * The result of a free (cuMemFree, cuMemFreeHost): a failure is counted and logged, never
+     * thrown, because frees run in close() paths that must go on freeing the rest. A failed free
+     * almost always means the context holds a sticky error (every later call fails too); the
+     * owner's other calls surface that as a {@link GpuFault}.
+     *
+     * @return true when the free succeeded
+     */
+    static boolean checkFree(String call, int result) {
+        if (result == CUresult.CUDA_SUCCESS) {
+            return true;
+        }
+        long n = FREE_ERRORS.incrementAndGet();
+        if (n == 1 || Long.bitCount(n) == 1) { // the 1st, 2nd, 4th, 8th ... failure
+            LOG.warn("{} failed: {} ({} failed frees so far; the CUDA context likely holds a sticky error)", call,
+                    CUresult.stringFor(result), n);
+        }
+        return false;
+    }
+
+    /** Frees that failed since start (see {@link #checkFree}). */
+    static long freeErrors() {
+        return FREE_ERRORS.get();
+    }
+
     /** The name of a CUresult code, e.g. "CUDA_ERROR_LAUNCH_FAILED". */
     static String resultName(int result) {
         return CUresult.stringFor(result);

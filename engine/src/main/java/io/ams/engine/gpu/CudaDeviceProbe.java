@@ -56,20 +56,29 @@ final class CudaDeviceProbe {
             return GpuInfo.unusable("cuDeviceGet(0): " + CUresult.stringFor(r));
         }
         byte[] nameBytes = new byte[256];
-        JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, dev);
+        r = JCudaDriver.cuDeviceGetName(nameBytes, nameBytes.length, dev);
+        if (r != CUresult.CUDA_SUCCESS) {
+            return GpuInfo.unusable("cuDeviceGetName: " + CUresult.stringFor(r));
+        }
         int n = 0;
         while (n < nameBytes.length && nameBytes[n] != 0) {
             n++;
         }
         String name = new String(nameBytes, 0, n, java.nio.charset.StandardCharsets.UTF_8);
         long[] mem = new long[1];
-        JCudaDriver.cuDeviceTotalMem(mem, dev);
         int[] version = new int[1];
-        JCudaDriver.cuDriverGetVersion(version);
         int[] major = new int[1];
         int[] minor = new int[1];
-        JCudaDriver.cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev);
-        JCudaDriver.cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev);
+        for (int[] call : new int[][] {
+            {JCudaDriver.cuDeviceTotalMem(mem, dev)},
+            {JCudaDriver.cuDriverGetVersion(version)},
+            {JCudaDriver.cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev)},
+            {JCudaDriver.cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev)}}) {
+            if (call[0] != CUresult.CUDA_SUCCESS) {
+                return GpuInfo.unusable("reading the device's memory, driver version or compute capability: "
+                        + CUresult.stringFor(call[0]));
+            }
+        }
         String driver = GpuProbe.driverVersion(driverLine) + " / CUDA " + version[0] / 1000 + "." + (version[0] % 1000) / 10;
 
         Optional<Path> nvcuvid = GpuProbe.findLibrary("libnvcuvid.so.1");

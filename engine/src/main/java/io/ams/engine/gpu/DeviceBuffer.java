@@ -39,6 +39,6 @@ final class DeviceBuffer implements AutoCloseable {
         }
         closed = true;
         gpu.ensureCurrent();
-        JCudaDriver.cuMemFree(pointer);
+        Cuda.checkFree("cuMemFree(device buffer)", JCudaDriver.cuMemFree(pointer));
     }
 }

@@ -29,11 +29,18 @@ public final class DeviceBufferPool implements AutoCloseable {
         }
     }
 
-    /** Default classes (up to 640x368, 720p, 1080p, 4K) and how many buffers of each are made at start. */
+    /**
+     * Default classes and how many buffers of each are made at start: landscape up to 640x368, 720p,
+     * 1080p and 4K, and the same sizes upright for phone cameras held portrait (a 720x1280 camera
+     * would otherwise take a 4K buffer, grown on the media thread).
+     */
     public static final Map<SizeClass, Integer> DEFAULT_CLASSES = Map.of(
             new SizeClass(640, 368), 64,
+            new SizeClass(368, 640), 32,
             new SizeClass(1280, 720), 64,
+            new SizeClass(720, 1280), 32,
             new SizeClass(1920, 1088), 16,
+            new SizeClass(1088, 1920), 8,
             new SizeClass(3840, 2160), 0);
 
     private final GpuContext gpu;
@@ -53,10 +60,22 @@ public final class DeviceBufferPool implements AutoCloseable {
         }
     }
 
+    /** The class a picture gets: the smallest by area that holds it; null when none does. */
+    static SizeClass classFor(java.util.Collection<SizeClass> classes, int width, int height) {
+        int w = width + (width & 1);
+        int h = height + (height & 1);
+        return sortedByArea(classes).stream().filter(c -> c.holds(w, h)).findFirst().orElse(null);
+    }
+
+    static List<SizeClass> sortedByArea(java.util.Collection<SizeClass> classes) {
+        List<SizeClass> sorted = new ArrayList<>(classes);
+        sorted.sort((a, b) -> Long.compare((long) a.width() * a.height(), (long) b.width() * b.height()));
+        return sorted;
+    }
+
     DeviceBufferPool(GpuContext gpu, Map<SizeClass, Integer> classes) {
         this.gpu = gpu;
-        List<SizeClass> sorted = new ArrayList<>(classes.keySet());
-        sorted.sort((a, b) -> Long.compare((long) a.width() * a.height(), (long) b.width() * b.height()));
+        List<SizeClass> sorted = sortedByArea(classes.keySet());
         try {
             for (SizeClass c : sorted) {
                 Slot s = new Slot(c);
@@ -84,7 +103,7 @@ public final class DeviceBufferPool implements AutoCloseable {
         }
         int w = width + (width & 1);
         int h = height + (height & 1);
-        for (Slot s : slots) {
+        for (Slot s : slots) { // smallest area first
             if (!s.size.holds(w, h)) {
                 continue;
             }

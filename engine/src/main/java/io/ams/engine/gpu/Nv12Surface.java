@@ -67,6 +67,6 @@ public final class Nv12Surface implements AutoCloseable {
         }
         closed = true;
         gpu.ensureCurrent();
-        JCudaDriver.cuMemFree(pointer);
+        Cuda.checkFree("cuMemFree(NV12 surface)", JCudaDriver.cuMemFree(pointer));
     }
 }

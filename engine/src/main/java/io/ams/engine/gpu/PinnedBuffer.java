@@ -52,6 +52,6 @@ public final class PinnedBuffer implements AutoCloseable {
         }
         closed = true;
         gpu.ensureCurrent();
-        JCudaDriver.cuMemFreeHost(pointer);
+        Cuda.checkFree("cuMemFreeHost(pinned buffer)", JCudaDriver.cuMemFreeHost(pointer));
     }
 }

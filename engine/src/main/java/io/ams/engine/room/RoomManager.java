@@ -61,7 +61,9 @@ public final class RoomManager implements AutoCloseable {
         this.clock.setRemoveOnCancelPolicy(true);
         this.audioClock = new ScheduledThreadPoolExecutor(Math.max(1, threads / 2), new NamedThreads("ams-audio-"));
         this.audioClock.setRemoveOnCancelPolicy(true);
-        BackendSelection sel = BackendSelection.select(config.backend());
+        // outputs have no CUDA backend in this build: probe the GPU (to say why rooms run on the CPU)
+        // without opening a context and its frame pools, which nothing would use
+        BackendSelection sel = BackendSelection.probeOnly(config.backend());
         if (sel.backend() == Backend.GPU && config.backend() == io.ams.engine.EngineConfig.BackendChoice.GPU) {
             ports.close();
             clock.shutdown();
