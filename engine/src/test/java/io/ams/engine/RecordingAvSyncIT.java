@@ -1,5 +1,6 @@
 package io.ams.engine;
 
+import static io.ams.engine.testing.ColourClips.indexOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ams.engine.atrest.MasterKey;
@@ -181,19 +182,6 @@ class RecordingAvSyncIT {
         assertThat(p.exitValue()).as("ffmpeg %s: %s", args, out.length() > 2000 ? out.substring(out.length() - 2000) : out)
                 .isZero();
         return out;
-    }
-
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     /**

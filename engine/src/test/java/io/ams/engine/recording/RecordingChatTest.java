@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ams.engine.atrest.MasterKey;
-import io.ams.engine.codec.EncoderConfig;
-import io.ams.engine.codec.VideoEncoder;
 import io.ams.engine.codec.YuvColor;
-import io.ams.engine.media.VideoFrame;
+import io.ams.engine.testing.ColourClips;
 import io.ams.rtp.EncodedFrame;
 import io.ams.rtp.VideoCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,14 +31,7 @@ class RecordingChatTest {
 
     @BeforeAll
     static void encode() {
-        frames = new ArrayList<>();
-        try (VideoEncoder encoder = VideoEncoder.create(new EncoderConfig(VideoCodec.VP8, 160, 120, FPS, 300, 1000))) {
-            for (int i = 0; i < 4 * FPS; i++) {
-                try (VideoFrame picture = YuvColor.solid(160, 120, YuvColor.GREEN)) {
-                    frames.addAll(encoder.encode(picture, i, i % FPS == 0));
-                }
-            }
-        }
+        frames = ColourClips.vp8(160, 120, FPS, 300, 4 * FPS, i -> YuvColor.GREEN);
     }
 
     private static MasterKey key() {

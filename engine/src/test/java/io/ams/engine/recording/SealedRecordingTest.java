@@ -1,14 +1,14 @@
 package io.ams.engine.recording;
 
+import static io.ams.engine.testing.ColourClips.indexOf;
+import io.ams.engine.testing.ColourClips;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ams.engine.atrest.MasterKey;
 import io.ams.engine.atrest.SealedFileException;
 import io.ams.engine.atrest.SealedFileException.Problem;
-import io.ams.engine.codec.EncoderConfig;
 import io.ams.engine.codec.MediaFileReader;
-import io.ams.engine.codec.VideoEncoder;
 import io.ams.engine.codec.YuvColor;
 import io.ams.engine.media.VideoFrame;
 import io.ams.rtp.EncodedFrame;
@@ -41,15 +41,7 @@ class SealedRecordingTest {
 
     @BeforeAll
     static void encode() {
-        frames = new ArrayList<>();
-        try (VideoEncoder encoder = VideoEncoder.create(new EncoderConfig(VideoCodec.VP8, 320, 240, FPS, 600, 1000))) {
-            for (int i = 0; i < 6 * FPS; i++) {
-                try (VideoFrame picture = YuvColor.solid(320, 240, COLORS[i / (2 * FPS)])) {
-                    frames.addAll(encoder.encode(picture, i, i % FPS == 0)); // a keyframe a second, as the mix asks
-                }
-            }
-        }
-        assertThat(frames).hasSize(6 * FPS);
+        frames = ColourClips.vp8(320, 240, FPS, 600, 6 * FPS, i -> COLORS[i / (2 * FPS)]);
     }
 
     private Path record(String name, MasterKey key) throws IOException {
@@ -254,18 +246,5 @@ class SealedRecordingTest {
             o.writeBytes(p);
         }
         return o.toByteArray();
-    }
-
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
