@@ -108,6 +108,15 @@ public final class TileTable {
      *     under 2 or over {@value KernelAbi#MAX_COORDINATE}, or a pitch under its width
      */
     public static TileTable build(Canvas canvas, List<Tile> tiles, LayoutSpec spec, Map<String, Source> sources) {
+        return build(canvas, tiles, spec, sources, Map.of());
+    }
+
+    /**
+     * As above; {@code focus}: per participant, the point ({x, y} fractions of the picture, a face)
+     * that CROP tiles centre on as far as the picture reaches, as the CPU compositor does.
+     */
+    public static TileTable build(Canvas canvas, List<Tile> tiles, LayoutSpec spec, Map<String, Source> sources,
+            Map<String, double[]> focus) {
         Objects.requireNonNull(canvas, "canvas");
         checkCanvas(canvas);
         LayoutSpec style = spec == null ? LayoutSpec.grid() : spec;
@@ -133,7 +142,8 @@ public final class TileTable {
                 }
                 String id = tile.participantId();
                 Source src = sources == null ? null : sources.get(id);
-                Entry picture = usable(src) ? picture(id, src, rect, style.fit()) : null;
+                double[] f = focus == null ? null : focus.get(id);
+                Entry picture = usable(src) ? picture(id, src, rect, style.fit(), f) : null;
                 out.add(picture != null ? picture : fill(Kind.PLACEHOLDER, id, rect, placeholder));
                 if (tile.highlighted()) {
                     for (Rect strip : PictureFit.borderStrips(rect, CpuCompositor.borderWidth(canvas.height()))) {
@@ -185,14 +195,16 @@ public final class TileTable {
     }
 
     /** The picture entry of one participant, or null (placeholder, or off the canvas). */
-    private static Entry picture(String id, Source src, Rect tile, Fit fit) {
+    private static Entry picture(String id, Source src, Rect tile, Fit fit, double[] focus) {
         // the CPU compositor's geometry, from the real size (odd sizes included) ...
-        PictureFit.Placement place = PictureFit.place(src.width(), src.height(), tile, fit, 2, 2, true);
-        // ... then even sizes for NV12: an even crop, re-centred at an even offset
+        PictureFit.Placement place = focus == null
+                ? PictureFit.place(src.width(), src.height(), tile, fit, 2, 2, true)
+                : PictureFit.place(src.width(), src.height(), tile, fit, 2, 2, true, focus[0], focus[1]);
+        // ... then even sizes for NV12: an even crop, re-centred at an even offset (or kept on the focus)
         int usedW = Math.max(2, place.cropWidth() & ~1);
         int usedH = Math.max(2, place.cropHeight() & ~1);
-        int cropX = place.cropWidth() == src.width() ? 0 : ((src.width() & ~1) - usedW) / 2 & ~1;
-        int cropY = place.cropHeight() == src.height() ? 0 : ((src.height() & ~1) - usedH) / 2 & ~1;
+        int cropX = place.cropWidth() == src.width() ? 0 : evenCropStart(place.cropX(), src.width(), usedW, focus);
+        int cropY = place.cropHeight() == src.height() ? 0 : evenCropStart(place.cropY(), src.height(), usedH, focus);
         Rect dst = place.dst();
         long yOffset = (long) cropY * src.pitch() + cropX;
         long uvOffset = (long) (cropY / 2) * src.pitch() + cropX; // UV pair c is at byte 2c; cropX = 2 * (cropX / 2)
@@ -200,6 +212,15 @@ public final class TileTable {
                 ? KernelAbi.FILTER_BOX : KernelAbi.FILTER_BILINEAR;
         return new Entry(Kind.PICTURE, id, dst, src.yAddress() + yOffset, src.uvAddress() + uvOffset, src.pitch(),
                 usedW, usedH, filter, 0, 0, 0);
+    }
+
+    /** An even crop start: centred without a focus; else the CPU's start on the focus, kept inside the picture. */
+    private static int evenCropStart(int cpuStart, int size, int used, double[] focus) {
+        int last = ((size & ~1) - used) & ~1;
+        if (focus == null) {
+            return ((size & ~1) - used) / 2 & ~1;
+        }
+        return Math.max(0, Math.min(last, cpuStart & ~1));
     }
 
     private static boolean usable(Source s) {

@@ -400,4 +400,34 @@ class TileTableTest {
         }
         return x1 < 0 ? null : new Rect(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
     }
+
+    /**
+     * Face-aware tiles on the GPU as on the CPU: a 16:9 camera in a square CROP tile is cut to a band
+     * whose start follows the face (here at 40 % and 90 % of the width), kept inside the picture and
+     * even for NV12, and equal to the CPU compositor's crop (PictureFit) up to the even rounding.
+     */
+    @Test
+    void cropTilesCentreOnTheFaceAsTheCpuDoes() {
+        TileTable.Source cam = source(1280, 720, 1280);
+        List<Tile> tiles = List.of(new Tile("p", new Rect(0, 0, 360, 360), 0, false));
+        LayoutSpec crop = new LayoutSpec(LayoutKind.GRID, List.of(), io.ams.engine.compose.Fit.CROP, false, 0x202020);
+        int centred = cropX(TileTable.build(CANVAS, tiles, crop, Map.of("p", cam)), cam);
+        int left = cropX(TileTable.build(CANVAS, tiles, crop, Map.of("p", cam), Map.of("p", new double[] {0.4, 0.5})), cam);
+        int right = cropX(TileTable.build(CANVAS, tiles, crop, Map.of("p", cam), Map.of("p", new double[] {0.9, 0.5})), cam);
+        assertThat(centred).isEqualTo((1280 - 720) / 2);
+        // the CPU compositor's crops for the same focus
+        int cpuLeft = io.ams.engine.compose.PictureFit.place(1280, 720, tiles.get(0).rect(), io.ams.engine.compose.Fit.CROP,
+                2, 2, true, 0.4, 0.5).cropX();
+        int cpuRight = io.ams.engine.compose.PictureFit.place(1280, 720, tiles.get(0).rect(), io.ams.engine.compose.Fit.CROP,
+                2, 2, true, 0.9, 0.5).cropX();
+        assertThat(left).isEqualTo(cpuLeft & ~1).isLessThan(centred).isEqualTo((int) (0.4 * 1280) - 360 & ~1);
+        assertThat(right).as("as far right as the picture reaches").isEqualTo(cpuRight & ~1).isEqualTo(1280 - 720);
+        assertThat(left % 2 + right % 2).isZero();
+    }
+
+    private static int cropX(TileTable table, TileTable.Source src) {
+        Decoded e = decodeAndCheck(table).get(1);
+        assertThat(e.srcW()).isEqualTo(720);
+        return (int) ((e.srcY() - src.yAddress()) % src.pitch());
+    }
 }
