@@ -46,7 +46,15 @@ public final class EngineMetrics {
             .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMillis(200));
 
     public EngineMetrics(RoomManager rooms, MixerService service) {
+        this(rooms, service, io.ams.engine.gpu.GpuUsage.ofThisMachine().orElse(null));
+    }
+
+    /** {@code gpu}: where the devices' memory and utilisation come from; null: no GPU meters (no GPU here). */
+    public EngineMetrics(RoomManager rooms, MixerService service, io.ams.engine.gpu.GpuUsage gpu) {
         this.rooms = rooms;
+        if (gpu != null) {
+            gpuMeters(gpu);
+        }
         Gauge.builder("ams.engine.rooms", rooms, RoomManager::size).description("rooms open").register(registry);
         Gauge.builder("ams.engine.participants", rooms, r -> r.list().stream().mapToInt(x -> x.participantList().size()).sum())
                 .description("participants in all rooms").register(registry);
@@ -80,6 +88,36 @@ public final class EngineMetrics {
     }
 
     /** The registry the meters are in (the all-in-one adds the sidecar's to it: one scrape serves both). */
+    /** Per device: memory used and total, and utilisation of its SMs, NVDEC and NVENC (NaN where it has none). */
+    private void gpuMeters(io.ams.engine.gpu.GpuUsage gpu) {
+        for (io.ams.engine.gpu.GpuUsage.Device d : gpu.devices()) {
+            int i = d.index();
+            Tags t = Tags.of("gpu", Integer.toString(i), "name", d.name());
+            Gauge.builder("ams.engine.gpu.memory.used", gpu, g -> device(g, i).memoryUsedBytes()).tags(t).baseUnit("bytes")
+                    .description("device memory in use (all processes on the GPU)").register(registry);
+            Gauge.builder("ams.engine.gpu.memory.total", gpu, g -> device(g, i).memoryTotalBytes()).tags(t)
+                    .baseUnit("bytes").description("device memory").register(registry);
+            String busy = "share of time the device's units were busy (0..1): sm, decoder (NVDEC), encoder (NVENC)";
+            Gauge.builder("ams.engine.gpu.utilization", gpu, g -> device(g, i).sm()).tags(t.and("unit", "sm"))
+                    .description(busy).register(registry);
+            Gauge.builder("ams.engine.gpu.utilization", gpu, g -> device(g, i).decoder()).tags(t.and("unit", "decoder"))
+                    .description(busy).register(registry);
+            Gauge.builder("ams.engine.gpu.utilization", gpu, g -> device(g, i).encoder()).tags(t.and("unit", "encoder"))
+                    .description(busy).register(registry);
+        }
+        io.micrometer.core.instrument.FunctionCounter.builder("ams.engine.gpu.usage.read.failures", gpu,
+                io.ams.engine.gpu.GpuUsage::failures).description("nvidia-smi samples that failed").register(registry);
+    }
+
+    private static io.ams.engine.gpu.GpuUsage.Device device(io.ams.engine.gpu.GpuUsage g, int index) {
+        for (io.ams.engine.gpu.GpuUsage.Device d : g.devices()) {
+            if (d.index() == index) {
+                return d;
+            }
+        }
+        return new io.ams.engine.gpu.GpuUsage.Device(index, "", Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
     }
