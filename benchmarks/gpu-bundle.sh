@@ -63,9 +63,11 @@ fi
 
 # --- class path -------------------------------------------------------------------------------
 # what the GPU runs do not need: other platforms' natives, sources/javadoc, the JMH annotation
-# processor (compile time only), JUnit itself (the console standalone jar carries it)
+# processor (compile time only), JUnit itself (the console standalone jar carries it), OpenCV and
+# OpenBLAS (face-aware tiles, ~50 MB: the engine turns them off when OpenCV is missing, and no GPU
+# test crops)
 # (platform classifiers are os-arch: guava's "-android" flavour is no platform)
-skip_re='-((android|apple|ios|macosx|windows)-[a-z0-9_]+|linux-(arm|armhf|arm64|aarch64|ppc64le|x86|riscv64))(-gpl)?\.jar$|-(sources|javadoc)\.jar$|/jmh-generator-|/junit-(jupiter|platform)-|/opentest4j-|/apiguardian-api-'
+skip_re='-((android|apple|ios|macosx|windows)-[a-z0-9_]+|linux-(arm|armhf|arm64|aarch64|ppc64le|x86|riscv64))(-gpl)?\.jar$|-(sources|javadoc)\.jar$|/jmh-generator-|/junit-(jupiter|platform)-|/opentest4j-|/apiguardian-api-|/opencv-[0-9]|/openblas-[0-9]'
 entries=()
 for m in engine benchmarks; do
   [ -f "$m/$cpfile" ] || { log "missing $m/$cpfile (did the build fail?)"; exit 1; }

@@ -37,6 +37,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 public final class EngineMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final RoomManager rooms;
+    private final io.ams.engine.gpu.GpuUsage gpu; // null: no GPU here
     private final Map<String, List<Meter>> roomMeters = new HashMap<>();     // room id
     private final Map<String, List<Meter>> outputMeters = new HashMap<>();   // room id / output id
     private final Timer.Builder encode = Timer.builder("ams.output.encode").description("time to encode one mixed frame")
@@ -52,6 +53,7 @@ public final class EngineMetrics {
     /** {@code gpu}: where the devices' memory and utilisation come from; null: no GPU meters (no GPU here). */
     public EngineMetrics(RoomManager rooms, MixerService service, io.ams.engine.gpu.GpuUsage gpu) {
         this.rooms = rooms;
+        this.gpu = gpu;
         if (gpu != null) {
             gpuMeters(gpu);
         }
@@ -125,6 +127,9 @@ public final class EngineMetrics {
     /** The Prometheus text exposition of everything now. */
     public synchronized String scrape() {
         sync();
+        if (gpu != null) {
+            gpu.devices(); // one fresh sample (when due) before any GPU meter reads it, failures counted first
+        }
         return registry.scrape();
     }
 

@@ -55,7 +55,7 @@ public final class FaceDetector implements AutoCloseable {
                 return null;
             }
             return new FaceDetector(c);
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) { // natives missing, or OpenCV's jars left out (the GPU check bundle)
             LOG.warn("face-aware tiles off: OpenCV could not be loaded: {}", e.toString());
             return null;
         }
