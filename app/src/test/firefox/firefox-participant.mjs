@@ -67,6 +67,8 @@ try {
       return {
         state: c.state, participantId: c.participantId, mixAvailable: c.mixAvailable, mainSpeaker: c.mainSpeaker,
         participants: c.participants.map((p) => ({ id: p.id, name: p.name })),
+        // what the page shows: the names in its participant list
+        listShown: [...document.querySelectorAll('#participants li .name')].map((e) => e.textContent),
         errors: c.errors.map((e) => e.code + ': ' + e.message),
         main: s.main, mix: s.mix, outbound: s.outbound, outboundLayers: s.outboundLayers, error: s.error || null,
         mixSamples: c.sample ? points.map(([fx, fy]) => ({ at: [fx, fy], rgb: c.sample('mix', fx, fy) })) : [],

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Firefox beside Chromium (issue 13): Debian's firefox-esr, driven by puppeteer-core over WebDriver BiDi
  * ({@link FirefoxParticipant}), and a headless Chromium ({@link Browser}) meet in a room of two, three times over
  * (fresh browsers each time, who joins first alternating), and each time what a person checks holds: both
- * participant lists show both people, Firefox decodes the relayed main video (Chromium's camera) and the mix, the
- * mix shows two live tiles (the engine decodes both cameras; Chromium's red is in its tile in both browsers' mix),
- * and Chromium decodes Firefox's camera as its main video. Without Firefox, node or puppeteer-core the test fails
+ * participant lists (the clients' and what the pages show) have both people, Firefox decodes the relayed main video
+ * (Chromium's camera) and the mix, the mix shows two live tiles (the engine decodes both cameras; Chromium's red and
+ * Firefox's fake camera are in their tiles in both browsers' mix), and Chromium decodes Firefox's camera as its main
+ * video. P2P is off (as in {@link Meeting}): these are the server's media paths. Without Firefox, node or puppeteer-core the test fails
  * in CI (CI set) and is skipped elsewhere.
  */
 class FirefoxBrowserIT {
@@ -107,6 +108,11 @@ class FirefoxBrowserIT {
                 .as(tag + "Firefox's participant list shows both" + ffSays.get()).isTrue();
         assertThat(Meeting.await(20, () -> chromiumNames(cr).containsAll(List.of("firefox", "chromium"))))
                 .as(tag + "Chromium's participant list shows both: " + cr.field("participants")).isTrue();
+        // and so do the pages, where a person reads them
+        assertThat(Meeting.await(10, () -> shownBoth(ff.listShown(), "firefox")))
+                .as(tag + "Firefox's page lists both: " + ff.listShown() + ffSays.get()).isTrue();
+        assertThat(Meeting.await(10, () -> shownBoth(listShown(cr), "chromium")))
+                .as(tag + "Chromium's page lists both: " + listShown(cr)).isTrue();
 
         // Firefox decodes the relayed main video (Chromium's camera) and the mix, and keeps decoding them
         assertThat(Meeting.await(40, () -> ff.framesDecoded("main") > 0 && ff.framesDecoded("mix") > 0))
@@ -134,13 +140,42 @@ class FirefoxBrowserIT {
             return now.getOrDefault(ffId, 0L) > before.getOrDefault(ffId, 0L) + 10
                     && now.getOrDefault(crId, 0L) > before.getOrDefault(crId, 0L) + 10;
         })).as(tag + "the engine decodes both cameras (Firefox " + ffId + ", Chromium " + crId + "): " + engineFrames(room)).isTrue();
-        // Chromium's red is in its tile of the mix, in both browsers
+        // both tiles in both browsers' mix: Chromium's red camera, and Firefox's fake camera (a vivid, cycling colour)
         double[] at = meeting.gridTileCentres(room).get(crId);
-        ff.sampleMixAt(List.of(at));
+        double[] ffAt = meeting.gridTileCentres(room).get(ffId);
+        ff.sampleMixAt(List.of(at, ffAt));
         assertThat(Meeting.await(15, () -> Meeting.near(cr.sample("mix", at[0], at[1]), RED, 60)))
                 .as(tag + "Chromium sees its red in its mix tile: " + cr.sample("mix", at[0], at[1])).isTrue();
+        assertThat(Meeting.await(15, () -> vivid(cr.sample("mix", ffAt[0], ffAt[1]))))
+                .as(tag + "Chromium sees Firefox's camera in its mix tile: " + cr.sample("mix", ffAt[0], ffAt[1])).isTrue();
         assertThat(Meeting.await(15, () -> Meeting.near(ff.mixSample(at[0], at[1]), RED, 60)))
                 .as(tag + "Firefox sees Chromium's red in its mix tile: " + ff.mixSample(at[0], at[1]) + ffSays.get()).isTrue();
+        assertThat(Meeting.await(15, () -> vivid(ff.mixSample(ffAt[0], ffAt[1]))))
+                .as(tag + "Firefox sees its own camera in its mix tile: " + ff.mixSample(ffAt[0], ffAt[1]) + ffSays.get()).isTrue();
+    }
+
+    /**
+     * Firefox's fake camera: one vivid colour that cycles through the hues (seen: (0, 255, 0), (255, 104, 0)), unlike
+     * the grey of a tile's name placeholder.
+     */
+    private static boolean vivid(List<Long> rgb) {
+        if (rgb == null || rgb.size() < 3) {
+            return false;
+        }
+        long max = Math.max(rgb.get(0), Math.max(rgb.get(1), rgb.get(2)));
+        long min = Math.min(rgb.get(0), Math.min(rgb.get(1), rgb.get(2)));
+        return max - min > 120;
+    }
+
+    /** Both names in a page's list, one of them marked as this page's own ("... (you)"). */
+    private static boolean shownBoth(List<String> shown, String me) {
+        return shown.size() == 2 && shown.stream().anyMatch(n -> n.startsWith(me + " (you)"))
+                && shown.stream().anyMatch(n -> n.startsWith(me.equals("firefox") ? "chromium" : "firefox"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> listShown(Browser b) {
+        return (List<String>) b.js("return [...document.querySelectorAll('#participants li .name')].map((e) => e.textContent);");
     }
 
     @SuppressWarnings("unchecked")

@@ -121,6 +121,16 @@ final class FirefoxParticipant implements AutoCloseable {
         return out;
     }
 
+    /** The names its page shows in the participant list ("firefox (you)", ...). */
+    List<String> listShown() {
+        JsonNode r = report;
+        List<String> out = new ArrayList<>();
+        if (r != null) {
+            r.path("listShown").forEach(n -> out.add(n.asText()));
+        }
+        return out;
+    }
+
     /** Frames decoded of its 'main' or 'mix' video (its getStats inbound-rtp), 0 before any. */
     long framesDecoded(String which) {
         JsonNode r = report;
