@@ -65,9 +65,10 @@ fi
 # what the GPU runs do not need: other platforms' natives, sources/javadoc, the JMH annotation
 # processor (compile time only), JUnit itself (the console standalone jar carries it), OpenCV and
 # OpenBLAS (face-aware tiles, ~50 MB: the engine turns them off when OpenCV is missing, and no GPU
-# test crops)
+# test crops), and what only the sidecar's benchmarks use (BouncyCastle, PDFBox, ice4j and the jitsi
+# libraries with Kotlin and JNA, Paho, Lettuce, Netty's HTTP and DNS codecs: ~35 MB)
 # (platform classifiers are os-arch: guava's "-android" flavour is no platform)
-skip_re='-((android|apple|ios|macosx|windows)-[a-z0-9_]+|linux-(arm|armhf|arm64|aarch64|ppc64le|x86|riscv64))(-gpl)?\.jar$|-(sources|javadoc)\.jar$|/jmh-generator-|/junit-(jupiter|platform)-|/opentest4j-|/apiguardian-api-|/opencv-[0-9]|/openblas-[0-9]'
+skip_re='-((android|apple|ios|macosx|windows)-[a-z0-9_]+|linux-(arm|armhf|arm64|aarch64|ppc64le|x86|riscv64))(-gpl)?\.jar$|-(sources|javadoc)\.jar$|/jmh-generator-|/junit-(jupiter|platform)-|/opentest4j-|/apiguardian-api-|/opencv-[0-9]|/openblas-[0-9]|/org/bouncycastle/|/org/apache/pdfbox/|/org/jetbrains/kotlin/|/org/jitsi/|/net/java/dev/jna/|/com/nimbusds/|/org/eclipse/paho/|/ams-sfu-sidecar-|/io/lettuce/|/io/projectreactor/|/com/typesafe/|/netty-codec-http|/netty-codec-dns|/netty-resolver-dns'
 entries=()
 for m in engine benchmarks; do
   [ -f "$m/$cpfile" ] || { log "missing $m/$cpfile (did the build fail?)"; exit 1; }
