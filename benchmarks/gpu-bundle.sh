@@ -66,9 +66,11 @@ fi
 # processor (compile time only), JUnit itself (the console standalone jar carries it), OpenCV and
 # OpenBLAS (face-aware tiles, ~50 MB: the engine turns them off when OpenCV is missing, and no GPU
 # test crops), and what only the sidecar's benchmarks use (BouncyCastle, PDFBox, ice4j and the jitsi
-# libraries with Kotlin and JNA, Paho, Lettuce, Netty's HTTP and DNS codecs: ~35 MB)
+# libraries with Kotlin and JNA, Paho, Lettuce, Netty's HTTP and DNS codecs: ~35 MB), and Jazzer's
+# fuzzing agent with its Byte Buddy (~17 MB; jazzer-api and jazzer-junit stay, so the test classes
+# with fuzz targets still load for discovery: their tests are not tagged gpu)
 # (platform classifiers are os-arch: guava's "-android" flavour is no platform)
-skip_re='-((android|apple|ios|macosx|windows)-[a-z0-9_]+|linux-(arm|armhf|arm64|aarch64|ppc64le|x86|riscv64))(-gpl)?\.jar$|-(sources|javadoc)\.jar$|/jmh-generator-|/junit-(jupiter|platform)-|/opentest4j-|/apiguardian-api-|/opencv-[0-9]|/openblas-[0-9]|/org/bouncycastle/|/org/apache/pdfbox/|/org/jetbrains/kotlin/|/org/jitsi/|/net/java/dev/jna/|/com/nimbusds/|/org/eclipse/paho/|/ams-sfu-sidecar-|/io/lettuce/|/io/projectreactor/|/com/typesafe/|/netty-codec-http|/netty-codec-dns|/netty-resolver-dns'
+skip_re='-((android|apple|ios|macosx|windows)-[a-z0-9_]+|linux-(arm|armhf|arm64|aarch64|ppc64le|x86|riscv64))(-gpl)?\.jar$|-(sources|javadoc)\.jar$|/jmh-generator-|/junit-(jupiter|platform)-|/opentest4j-|/apiguardian-api-|/opencv-[0-9]|/openblas-[0-9]|/org/bouncycastle/|/org/apache/pdfbox/|/org/jetbrains/kotlin/|/org/jitsi/|/net/java/dev/jna/|/com/nimbusds/|/org/eclipse/paho/|/ams-sfu-sidecar-|/io/lettuce/|/io/projectreactor/|/com/typesafe/|/netty-codec-http|/netty-codec-dns|/netty-resolver-dns|/jazzer-[0-9]|/byte-buddy-[0-9]'
 entries=()
 for m in engine benchmarks; do
   [ -f "$m/$cpfile" ] || { log "missing $m/$cpfile (did the build fail?)"; exit 1; }

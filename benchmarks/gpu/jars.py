@@ -30,10 +30,15 @@ def other_platform(name):
     return bool(NATIVE.search(name) or name.startswith("META-INF/native/")) and bool(OTHER_PLATFORM.search(name))
 
 
+# JCuda natives the engine never loads (it uses the driver API only; the driver JIT-compiles PTX itself):
+# the nvPTX compiler alone is 24 MB of the 26 MB jcuda-natives jar
+UNUSED_NATIVE = re.compile(r"libJNvPTXCompiler-[^/]*\.so$")
+
+
 def copy_entries(src, dst, skip=()):
     with zipfile.ZipFile(src) as zin:
         for info in zin.infolist():
-            if info.filename in skip or other_platform(info.filename):
+            if info.filename in skip or other_platform(info.filename) or UNUSED_NATIVE.search(info.filename):
                 continue
             data = b"" if info.is_dir() else zin.read(info)
             out = zipfile.ZipInfo(info.filename, date_time=info.date_time)
