@@ -1,6 +1,7 @@
 package io.ams.engine.gpu;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -69,7 +70,10 @@ public final class DeviceBufferPool implements AutoCloseable {
 
     static List<SizeClass> sortedByArea(java.util.Collection<SizeClass> classes) {
         List<SizeClass> sorted = new ArrayList<>(classes);
-        sorted.sort((a, b) -> Long.compare((long) a.width() * a.height(), (long) b.width() * b.height()));
+        // smallest area first; equal areas (a class and its upright twin) landscape first, so the choice is the
+        // same on every run whatever order the classes came in
+        sorted.sort(java.util.Comparator.<SizeClass>comparingLong(c -> (long) c.width() * c.height())
+                .thenComparing(Comparator.comparingInt(SizeClass::width).reversed()));
         return sorted;
     }
 

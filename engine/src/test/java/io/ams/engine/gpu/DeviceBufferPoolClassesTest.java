@@ -28,6 +28,17 @@ class DeviceBufferPoolClassesTest {
     }
 
     @Test
+    void theChoiceDoesNotDependOnTheOrderOfTheClasses() {
+        java.util.List<SizeClass> order = new java.util.ArrayList<>(CLASSES);
+        for (int i = 0; i < 10; i++) {
+            java.util.Collections.shuffle(order, new java.util.Random(i));
+            assertThat(DeviceBufferPool.classFor(order, 322, 180)).isEqualTo(new SizeClass(640, 368));
+            assertThat(DeviceBufferPool.classFor(order, 180, 322)).as("fits either twin: the landscape one, always")
+                    .isEqualTo(new SizeClass(640, 368));
+        }
+    }
+
+    @Test
     void aPictureLargerThanEveryClassGetsNone() {
         assertThat(DeviceBufferPool.classFor(CLASSES, 4096, 2160)).isNull();
         assertThat(DeviceBufferPool.classFor(CLASSES, 3840, 2160)).isEqualTo(new SizeClass(3840, 2160));
