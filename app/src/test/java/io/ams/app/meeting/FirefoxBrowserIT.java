@@ -98,7 +98,7 @@ class FirefoxBrowserIT {
     private void checkMeeting(int round, String room, Browser cr, FirefoxParticipant ff, Path log) throws Exception {
         String tag = "round " + round + ": ";
         java.util.function.Supplier<String> ffSays = () -> "; Firefox reports " + ff.report + "; it said " + ff.log() + "; stderr "
-                + tail(log);
+                + Meeting.tail(log);
         assertThat(Meeting.await(60, () -> "connected".equals(ff.state()))).as(tag + "Firefox connects" + ffSays.get()).isTrue();
         assertThat(Meeting.await(40, () -> "connected".equals(cr.state())))
                 .as(tag + "Chromium connects; state " + cr.state() + ", errors " + cr.field("errors")).isTrue();
@@ -199,12 +199,4 @@ class FirefoxBrowserIT {
         }
     }
 
-    private static String tail(Path log) {
-        try {
-            String s = Files.readString(log);
-            return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
-        } catch (java.io.IOException e) {
-            return "(no log)";
-        }
-    }
 }

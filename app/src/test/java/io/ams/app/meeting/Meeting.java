@@ -98,6 +98,16 @@ final class Meeting implements AutoCloseable {
         return out;
     }
 
+    /** The last 2000 characters of a process log, for failure messages; "(no log)" when it cannot be read. */
+    static String tail(Path log) {
+        try {
+            String s = java.nio.file.Files.readString(log);
+            return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
+        } catch (java.io.IOException e) {
+            return "(no log)";
+        }
+    }
+
     static boolean await(long seconds, BooleanSupplier cond) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < end) {

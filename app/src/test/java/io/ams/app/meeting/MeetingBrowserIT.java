@@ -163,7 +163,7 @@ class MeetingBrowserIT {
                 dir.resolve("aiortc.log"))) {
             assertThat(Meeting.await(40, () -> a.frames("main") > 30 && a.frames("mix") > 30))
                     .as("aiortc decodes main and mix; report " + a.report + "; server said " + a.fromServer.stream().map(m -> m.path("type").asText()).toList()
-                            + "; log " + tail(dir.resolve("aiortc.log")))
+                            + "; log " + Meeting.tail(dir.resolve("aiortc.log")))
                     .isTrue();
             assertThat(a.report.path("mix").path("width").asInt()).isEqualTo(Meeting.MIX_W);
             assertThat(a.report.path("mix").path("height").asInt()).isEqualTo(Meeting.MIX_H);
@@ -187,14 +187,6 @@ class MeetingBrowserIT {
         }
     }
 
-    private static String tail(Path log) {
-        try {
-            String s = Files.readString(log);
-            return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
-        } catch (java.io.IOException e) {
-            return "(no log)";
-        }
-    }
 
     private static long decoded(Browser b, String which) {
         Map<String, Object> s = b.stats();

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * exceptionally with it (each room's backend then moves to the CPU); later batches are launched as
  * usual (the launcher decides whether its context is still usable).
  *
- * <p>Threads: {@link #submit} from any output clock thread; the launcher runs on the scheduler's
- * single thread given here (borrowed). Buffers of a job are borrowed until its future completes.
+ * <p>Threads: {@link #submit} from any output clock thread; the launcher runs on the scheduler given
+ * here (borrowed), one launch at a time. Buffers of a job are borrowed until its future completes;
+ * the batch's tables are this batcher's own, reused for every launch (no allocation per frame), and
+ * borrowed by the launcher for the call.
  */
 public final class CompositeBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CompositeBatcher.class);
@@ -62,6 +64,10 @@ public final class CompositeBatcher implements AutoCloseable {
     private final int maxMasks;
     private final int tileBytes;
     private final int maskBytes;
+    // the batch tables, sized once for maxTiles/maxMasks: no allocation per launch (guarded by launchLock)
+    private final Object launchLock = new Object();
+    private final ByteBuffer tileTable;
+    private final ByteBuffer maskTable;
     // guarded by this
     private List<Pending> open = new ArrayList<>();
     private int openTiles;
@@ -87,6 +93,8 @@ public final class CompositeBatcher implements AutoCloseable {
         this.maxMasks = maxMasks;
         this.tileBytes = tileBytes;
         this.maskBytes = maskBytes;
+        this.tileTable = ByteBuffer.allocate(maxTiles * tileBytes).order(ByteOrder.LITTLE_ENDIAN);
+        this.maskTable = ByteBuffer.allocate(Math.max(1, maxMasks) * maskBytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /**
@@ -151,14 +159,20 @@ public final class CompositeBatcher implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
+        synchronized (launchLock) { // one launch at a time, whatever the scheduler's threads: the tables are shared
+            launchLocked(batch);
+        }
+    }
+
+    private void launchLocked(List<Pending> batch) {
         int tiles = 0;
         int masks = 0;
         for (Pending p : batch) {
             tiles += p.job().tileCount();
             masks += p.job().maskCount();
         }
-        ByteBuffer t = ByteBuffer.allocate(tiles * tileBytes).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer m = ByteBuffer.allocate(masks * maskBytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer t = tileTable.clear();
+        ByteBuffer m = maskTable.clear();
         List<Job> jobsOfBatch = new ArrayList<>(batch.size());
         for (Pending p : batch) {
             Job j = p.job();
