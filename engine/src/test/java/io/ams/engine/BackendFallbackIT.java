@@ -121,7 +121,9 @@ class BackendFallbackIT {
 
     static RoomStats awaitBackend(MixerGrpc.MixerBlockingStub api, Backend b, long timeoutMillis)
             throws InterruptedException {
-        return await(api, o -> o.getBackend() == b, "move to " + b, timeoutMillis);
+        // the backend changes before its first frame is encoded and counted: wait for the frame after that one too
+        return await(api, o -> o.getBackend() == b && o.getFramesEncoded() > FAIL_AT + 1, "move to " + b,
+                timeoutMillis);
     }
 
     static RoomStats await(MixerGrpc.MixerBlockingStub api, java.util.function.Predicate<OutputStats> done, String what,
