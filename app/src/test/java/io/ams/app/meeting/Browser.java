@@ -79,6 +79,43 @@ final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
+    /**
+     * Starts a watcher in the page that polls the camera sender's own statistics every 50 ms and keeps, in
+     * page time ({@code Date.now()}, the same clock as this JVM's {@code System.currentTimeMillis()} on one
+     * machine), when the next send constraints arrived, when the client applied them, and when the layer
+     * {@code rid} first encoded a frame {@code height} lines high. Read it with {@link #outboundWatch()}.
+     */
+    void watchOutbound(String rid, long height) {
+        js("const rid = arguments[0], height = arguments[1];"
+                + "const c = window.amsClient; const w = { constraintsAt: 0, appliedAt: 0, encodedAt: 0, sentAt: 0 };"
+                + "const v0 = c.sendConstraints ? c.sendConstraints.version : 0, a0 = c.constraintsApplied || 0;"
+                + "let frames0 = -1, bytes0 = -1;"
+                + "window.__outboundWatch = w;"
+                + "const poll = async () => {"
+                + "  if (!w.constraintsAt && c.sendConstraints && c.sendConstraints.version > v0) w.constraintsAt = Date.now();"
+                + "  if (!w.appliedAt && (c.constraintsApplied || 0) > a0) w.appliedAt = Date.now();"
+                + "  const t = c.pc && c.pc.getTransceivers().find((x) => x.mid === '1');"
+                + "  if (t && t.sender) { const r = await t.sender.getStats().catch(() => null);"
+                + "    if (r) r.forEach((s) => { if (s.type !== 'outbound-rtp' || s.rid !== rid) return;"
+                + "      if (frames0 < 0) { frames0 = s.framesEncoded || 0; bytes0 = s.bytesSent || 0; }"
+                + "      if (!w.encodedAt && (s.framesEncoded || 0) > frames0 && s.frameHeight === height) w.encodedAt = Date.now();"
+                + "      if (!w.sentAt && (s.bytesSent || 0) > bytes0 && s.frameHeight === height) w.sentAt = Date.now(); }); }"
+                + "  if (!w.sentAt) setTimeout(poll, 50);"
+                + "};"
+                + "poll();", rid, height);
+    }
+
+    /** What {@link #watchOutbound} saw: page times in ms (0: not yet) of constraintsAt, appliedAt, encodedAt, sentAt. */
+    @SuppressWarnings("unchecked")
+    Map<String, Long> outboundWatch() {
+        Map<String, Object> w = (Map<String, Object>) js("return window.__outboundWatch || null;");
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        if (w != null) {
+            w.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
+        }
+        return out;
+    }
+
     /** window.amsClient.stats() */
     @SuppressWarnings("unchecked")
     Map<String, Object> stats() {

@@ -136,8 +136,28 @@ class SimulcastBrowserIT {
         Browser nb = browsers.get(next);
         assertThat(Meeting.await(10, () -> sendsSmallOnly(nb))).as(next + " sends small before").isTrue();
 
+        nb.watchOutbound("h", 360);
+        long h0 = keyframes(camera(next), "h");
         long t0 = System.nanoTime();
-        meeting.room(ROOM).setMainSpeaker(meeting.idOf(ROOM, next));
+        long t0Millis = System.currentTimeMillis();
+        String nextId = meeting.idOf(ROOM, next);
+        meeting.room(ROOM).setMainSpeaker(nextId);
+        // the server's side, polled every 20 ms: the full layer's first keyframe in, and that layer relayed to red as its main video
+        double keyframeIn = -1;
+        double relayed = -1;
+        while ((keyframeIn < 0 || relayed < 0) && System.nanoTime() - t0 < 20_000_000_000L) {
+            RoomSnapshot.CameraSnapshot c = camera(next);
+            double at = (System.nanoTime() - t0) / 1e9;
+            if (keyframeIn < 0 && keyframes(c, "h") > h0 && height(c, "h") == 360) {
+                keyframeIn = at;
+            }
+            RoomSnapshot.PeerSnapshot r = peer("red");
+            if (relayed < 0 && nextId.equals(r.mainSource()) && "h".equals(r.camera().mainLayer())) {
+                relayed = at;
+            }
+            Thread.sleep(20);
+        }
+        assertThat(relayed).as("red gets " + next + "'s full layer as its main video: " + peer("red")).isNotNegative();
         // the browser must also afford the layer (its own bandwidth estimate, its CPU): seconds on a loaded machine
         assertThat(Meeting.await(20, () -> sendsFull(nb))).as(next + " sends its full layer as the new speaker: " + rates(nb)
                 + "; browser: " + layers(nb) + "; server: " + camera(next)).isTrue();
@@ -148,8 +168,13 @@ class SimulcastBrowserIT {
         assertThat(Meeting.await(10, () -> sendsSmallOnly(ob))).as(oldWatched + " falls to its small layer: " + rates(ob)).isTrue();
         double downSeconds = (System.nanoTime() - t0) / 1e9;
         assertThat(Meeting.await(10, () -> sendsFull(browsers.get("red")))).as("red keeps its full layer").isTrue();
+        Map<String, Long> w = nb.outboundWatch();
         System.out.printf("simulcast: speaker change -> new speaker's full layer sent after %.2f s (target 2 s);"
                 + " unwatched camera's larger layers off after %.2f s (hold 1 s + browser)%n", upSeconds, downSeconds);
+        System.out.printf("simulcast: speaker change, measured every 20-50 ms: constraints in the page %s, applied %s,"
+                + " first 360-line frame of h encoded %s, sent %s; its keyframe at the server %s, relayed to red as main %s"
+                + " (target 2 s)%n", since(w.get("constraintsAt"), t0Millis), since(w.get("appliedAt"), t0Millis),
+                since(w.get("encodedAt"), t0Millis), since(w.get("sentAt"), t0Millis), seconds(keyframeIn), seconds(relayed));
         for (String name : List.of("red", oldWatched)) {
             Browser b = browsers.get(name);
             assertThat(Meeting.await(15, () -> Meeting.near(b.sample("main", 0.5, 0.5), COLOURS.get(next), 60)))
@@ -185,9 +210,29 @@ class SimulcastBrowserIT {
 
     // ------------------------------------------------------------------ helpers
 
+    private static long keyframes(RoomSnapshot.CameraSnapshot c, String rid) {
+        return c.layers().stream().filter(l -> rid.equals(l.rid())).mapToLong(RoomSnapshot.LayerSnapshot::keyframes).sum();
+    }
+
+    private static int height(RoomSnapshot.CameraSnapshot c, String rid) {
+        return c.layers().stream().filter(l -> rid.equals(l.rid())).mapToInt(RoomSnapshot.LayerSnapshot::height).max().orElse(0);
+    }
+
+    private static String since(Long pageMillis, long t0Millis) {
+        return pageMillis == null || pageMillis == 0 ? "never" : String.format("%.2f s", (pageMillis - t0Millis) / 1e3);
+    }
+
+    private static String seconds(double s) {
+        return s < 0 ? "never" : String.format("%.2f s", s);
+    }
+
     private static String nameOf(String participantId) {
         return meeting.room(ROOM).snapshot().peers().stream().filter(p -> p.id().equals(participantId)).findFirst()
                 .orElseThrow().name();
+    }
+
+    private static RoomSnapshot.PeerSnapshot peer(String name) {
+        return meeting.room(ROOM).snapshot().peers().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
     }
 
     private static RoomSnapshot.CameraSnapshot camera(String name) {

@@ -72,6 +72,17 @@ public final class CameraLayer {
         return bitrateBps;
     }
 
+    /**
+     * What relaying this layer costs a receiver, bps: the measured bitrate, or, in the first second after
+     * the layer (re)started, before it is measured, what a layer of its size is expected to need
+     * ({@link SenderConstraints#bitrateFor}); a speaker's large layer is then chosen at once instead of after
+     * a second of looking cheaper than the small one.
+     */
+    public long costBps() {
+        long measured = bitrateBps;
+        return measured > 0 ? measured : SenderConstraints.bitrateFor(height > 0 ? height : 180 << index);
+    }
+
     public boolean live(long nowNanos) {
         long last = lastPacketNanos;
         return ssrc != 0 && last != Long.MIN_VALUE && nowNanos - last < LIVE_NANOS;
@@ -142,9 +153,14 @@ public final class CameraLayer {
 
     /** A media packet of {@code size} bytes arrived (receive thread). */
     public void onPacket(int size, long nowNanos) {
+        long before = lastPacketNanos;
         lastPacketNanos = nowNanos;
         packets.incrementAndGet();
         bytes.addAndGet(size);
+        if (before != Long.MIN_VALUE && nowNanos - before >= LIVE_NANOS) {
+            bitrateBps = 0; // the layer was off: what it cost before is not what it costs now (see costBps)
+            rateWindowStart = 0;
+        }
         if (rateWindowStart == 0 || nowNanos - rateWindowStart > 2_000_000_000L) {
             rateWindowStart = nowNanos;
             rateBytes = 0;

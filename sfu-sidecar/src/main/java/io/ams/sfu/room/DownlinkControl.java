@@ -70,10 +70,13 @@ final class DownlinkControl {
             return null;
         }
         List<DownlinkAllocator.Layer> layers = new ArrayList<>();
-        for (CameraLayer l : src.camera.all()) {
+        long below = 1;
+        for (CameraLayer l : src.camera.all()) { // smallest first
             if (l.live(nowNanos)) {
-                layers.add(new DownlinkAllocator.Layer(l.rid() == null ? "" : l.rid(), l.width(), l.height(),
-                        Math.max(1, l.bitrateBps())));
+                // a layer never costs less than the one below it: a keyframe burst or a layer not measured yet
+                // must not make the allocator (which orders by cost) take the small layer for the large one
+                below = Math.max(below, l.costBps());
+                layers.add(new DownlinkAllocator.Layer(l.rid() == null ? "" : l.rid(), l.width(), l.height(), below));
             }
         }
         return layers.isEmpty() ? null : new DownlinkAllocator.Source(src.id, layers);

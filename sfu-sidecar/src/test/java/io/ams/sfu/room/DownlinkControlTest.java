@@ -31,16 +31,22 @@ class DownlinkControlTest {
 
     /** 100 ms of the main source sending both layers at about 150 and 600 kbps, and one allocation round. */
     private void tick(long rembBps) {
+        tick(rembBps, true);
+    }
+
+    /** As {@link #tick(long)}; {@code large}: whether the source sends its h layer in these 100 ms. */
+    private void tick(long rembBps, boolean large) {
         now += SECOND / 10;
         src.camera.latch(0x10, "q", now);
-        src.camera.latch(0x20, "h", now);
+        if (large) {
+            src.camera.latch(0x20, "h", now);
+        }
         for (int i = 0; i < 10; i++) {
             long t = now - SECOND / 10 + i * SECOND / 100;
             src.camera.byRid("q").onPacket(190, t);  // 10 per 100 ms: 152 kbps
-            src.camera.byRid("h").onPacket(750, t);
-            src.camera.byRid("h").onPacket(750, t);
-            src.camera.byRid("h").onPacket(750, t);
-            src.camera.byRid("h").onPacket(750, t);  // 40 per 100 ms: 600 kbps
+            for (int k = 0; large && k < 4; k++) {
+                src.camera.byRid("h").onPacket(750, t);  // 40 per 100 ms: 600 kbps
+            }
         }
         byte[] mixPacket = StagePackets.rtp(96, true, q.mixSsrc, seq++, 0, 0, null, new byte[1200]);
         for (int i = 0; i < 3; i++) { // the mix flows to q: 288 kbps, about its target
@@ -71,6 +77,24 @@ class DownlinkControlTest {
         PeerChannel.Bandwidth last = told().get(told().size() - 1);
         assertThat(last.mainLayer()).isEqualTo("q");
         assertThat(last.estimateBps()).isBetween(500_000L, 700_000L);
+    }
+
+    /**
+     * A speaker change: the new main source sent its small layer only (dynamic resolution) and now turns its
+     * large layer on. The receiver's wide downlink takes that layer at its first allocation after the
+     * layer's first keyframe, not a second later when its bitrate has been measured (before, an unmeasured
+     * layer looked cheaper than the small one and the slot kept the small one).
+     */
+    @Test
+    void aLargeLayerThatJustStartedIsTakenAtOnceWhereItFits() {
+        for (int i = 0; i < 30; i++) {
+            tick(3_000_000, false);
+        }
+        assertThat(q.mainLayerCap).as("only q is live").isZero();
+        src.camera.byRid("h").onKeyframe(640, 360);
+        tick(3_000_000, true);
+        assertThat(q.mainLayerCap).as("h within 100 ms of its start: " + told()).isEqualTo(1);
+        assertThat(told().get(told().size() - 1).mainLayer()).isEqualTo("h");
     }
 
     @Test
