@@ -116,6 +116,36 @@ final class Browser implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A page watcher (run it with {@link #js} in an open page, or before the page with {@link #beforeEachPage}):
+     * every 50 ms it keeps, in {@code Date.now()} time, when the client's state first read "joined" and
+     * "connected" and when its main and mix videos first decoded a frame more than when the watcher began.
+     * Read it with {@link #firstFrames()}.
+     */
+    static final String FIRST_FRAMES_WATCH = "(() => { const w = { joinedAt: 0, connectedAt: 0, mainAt: 0, mixAt: 0 };"
+            + "window.__firstFrames = w; let base = null;"
+            + "const poll = async () => { const c = window.amsClient;"
+            + " if (c) { if (!w.joinedAt && (c.state === 'joined' || c.state === 'connected')) w.joinedAt = Date.now();"
+            + "  if (!w.connectedAt && c.state === 'connected') w.connectedAt = Date.now();"
+            + "  const s = await c.stats().catch(() => null);"
+            + "  if (s) { const main = s.main ? s.main.framesDecoded : 0, mix = s.mix ? s.mix.framesDecoded : 0;"
+            + "   if (!base) base = { main, mix };"
+            + "   if (!w.mainAt && main > base.main) w.mainAt = Date.now();"
+            + "   if (!w.mixAt && mix > base.mix) w.mixAt = Date.now(); } }"
+            + " if (!w.mainAt || !w.mixAt) setTimeout(poll, 50); };"
+            + "poll(); })();";
+
+    /** What {@link #FIRST_FRAMES_WATCH} saw: joinedAt, connectedAt, mainAt, mixAt ({@code Date.now()} ms, 0: not yet). */
+    @SuppressWarnings("unchecked")
+    Map<String, Long> firstFrames() {
+        Map<String, Object> w = (Map<String, Object>) js("return window.__firstFrames || null;");
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        if (w != null) {
+            w.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
+        }
+        return out;
+    }
+
     /** window.amsClient.stats() */
     @SuppressWarnings("unchecked")
     Map<String, Object> stats() {
