@@ -70,6 +70,11 @@ final class IceCandidates {
         return sb.toString();
     }
 
+    /** A passive TCP host candidate on {@code address}:{@code port} (ICE-TCP relayed from the HTTPS port). */
+    static String formatHostTcp(String foundation, long priority, String address, int port) {
+        return "candidate:" + foundation + " 1 tcp " + priority + ' ' + address + ' ' + port + " typ host tcptype passive";
+    }
+
     /** A server-reflexive candidate for an advertised (public/NAT) address on our port. */
     static String formatAdvertised(int index, String address, int port, String relatedAddress) {
         long priority = (100L << 24) | ((65535L - index) << 8) | 255L;

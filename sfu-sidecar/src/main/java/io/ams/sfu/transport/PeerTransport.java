@@ -11,7 +11,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.bouncycastle.tls.DTLSTransport;
+import org.ice4j.Transport;
 import org.ice4j.ice.Agent;
+import org.ice4j.ice.CandidateType;
 import org.ice4j.ice.CandidatePair;
 import org.ice4j.ice.Component;
 import org.ice4j.ice.IceMediaStream;
@@ -155,8 +157,13 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
     public List<String> localCandidates() {
         List<String> out = new ArrayList<>();
         List<LocalCandidate> locals = component.getLocalCandidates();
+        boolean shared = port.config().tcpShared();
         for (LocalCandidate c : locals) {
-            out.add(IceCandidates.format(c));
+            if (shared && c.getTransport() == Transport.TCP) {
+                out.addAll(sharedTcpCandidates(c, locals));
+            } else {
+                out.add(IceCandidates.format(c));
+            }
         }
         List<String> advertised = port.config().advertisedAddresses();
         if (!locals.isEmpty()) {
@@ -167,6 +174,32 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
                     out.add(IceCandidates.formatAdvertisedTcp(i + 1, advertised.get(i), port.tcpPort(), related));
                 }
             }
+        }
+        return out;
+    }
+
+    /**
+     * ICE-TCP shared with the HTTPS port: ice4j's TCP candidate is its loopback listener, which browsers must not
+     * be told; they are told the HTTPS port on its addresses instead (the UDP host addresses when it listens on
+     * every interface), with the priority and foundation of ice4j's candidate.
+     */
+    private List<String> sharedTcpCandidates(LocalCandidate loopback, List<LocalCandidate> locals) {
+        MediaPort.SharedTcp shared = port.sharedTcp();
+        if (shared.port() < 1) {
+            return List.of();
+        }
+        List<String> addresses = new ArrayList<>(shared.addresses());
+        if (addresses.isEmpty()) {
+            for (LocalCandidate c : locals) {
+                if (c.getTransport() == Transport.UDP && c.getType() == CandidateType.HOST_CANDIDATE) {
+                    addresses.add(c.getTransportAddress().getHostAddress());
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < addresses.size(); i++) {
+            out.add(IceCandidates.formatHostTcp(loopback.getFoundation() + "s" + i, loopback.getPriority() - i,
+                    addresses.get(i), shared.port()));
         }
         return out;
     }
