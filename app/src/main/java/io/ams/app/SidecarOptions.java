@@ -93,6 +93,12 @@ public final class SidecarOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     String turnTtl;
 
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--turn-relay-candidates",
+            description = "The sidecar's own ICE agents also allocate relay candidates on the TURN/UDP servers of "
+                    + "--turn-uri (credentials it mints for itself): for a sidecar whose firewall lets only its TURN "
+                    + "server through, or whose address browsers should not see (default: off).")
+    boolean turnRelayCandidates;
+
     @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--ice-tcp-port", paramLabel = "PORT|https", defaultValue = "-1",
             description = "Also offer passive ICE-TCP candidates on this TCP port (RFC 6544), for networks that allow TCP "
                     + "out but no UDP and no TURN; 0: any free port; 'https' (or 'http'): on the HTTP(S) port itself "
@@ -283,6 +289,13 @@ public final class SidecarOptions {
                 Math.round(p2pAfterSeconds * 1000), io.ams.sfu.room.P2pSettings.DEFAULT_CONNECT_MILLIS,
                 io.ams.sfu.room.P2pSettings.DEFAULT_RETRY_MILLIS);
         IceServers ice = TurnOptions.iceServers(cmd, turnUris, turnSecretFile, turnTtl);
+        if (turnRelayCandidates) {
+            try {
+                ice = ice.withSidecarRelays(true);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cmd, "--turn-relay-candidates: " + e.getMessage());
+            }
+        }
         int iceTcp = iceTcpPort(cmd, iceTcpPort);
         try {
             return new SidecarConfig(httpHost != null ? httpHost : defaultHttpHost, httpPort, bind, mediaPort, advertise,

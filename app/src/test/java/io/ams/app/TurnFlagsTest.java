@@ -75,6 +75,23 @@ class TurnFlagsTest {
     }
 
     @Test
+    void relayCandidatesForTheSidecarAreOffByDefaultAndNeedATurnUdpUri() {
+        assertThat(sidecarConfig("sidecar", "--turn-uri", "turn:t.example.org", "--turn-secret-file", secret.toString())
+                .iceServers().sidecarRelays()).isFalse();
+        SidecarConfig c = sidecarConfig("sidecar", "--turn-uri", "turn:t.example.org:3478?transport=udp", "--turn-uri",
+                "turns:t.example.org:443", "--turn-secret-file", secret.toString(), "--turn-relay-candidates");
+        assertThat(c.iceServers().sidecarRelays()).isTrue();
+        assertThat(c.iceServers().forParticipant("p1")).hasSize(1); // what browsers get is unchanged
+        CommandLine cmd = Ams.newCommandLine();
+        cmd.parseArgs("--turn-uri", "turn:127.0.0.1", "--turn-secret-file", secret.toString(), "--turn-relay-candidates");
+        assertThat(((Ams) cmd.getCommand()).sidecar.config(cmd, "127.0.0.1", "localhost:50051").iceServers().sidecarRelays())
+                .isTrue();
+        assertUsageError(new String[] {"sidecar", "--turn-relay-candidates"}, "--turn-relay-candidates", "TURN/UDP");
+        assertUsageError(new String[] {"sidecar", "--turn-uri", "turns:t.example.org:443", "--turn-secret-file",
+                secret.toString(), "--turn-relay-candidates"}, "--turn-relay-candidates", "TURN/UDP");
+    }
+
+    @Test
     void theOldIceServerFlagStillGivesStun() {
         assertThat(sidecarConfig("sidecar", "--ice-server", "stun:stun.example.org:19302").iceServers().uris())
                 .hasSize(1);

@@ -130,6 +130,10 @@ public final class Sidecar implements AutoCloseable {
                 : new TransportConfig(bind, config.mediaPort(), config.advertisedAddresses(),
                         TransportConfig.DEFAULT_CONSENT_TIMEOUT, config.iceTcpPort());
         mediaPort = MediaPort.open(transport, DtlsIdentity.generate());
+        if (config.iceServers().sidecarRelays()) {
+            mediaPort.useTurnRelays(io.ams.sfu.transport.TurnRelays.of(config.iceServers(),
+                    io.ams.sfu.transport.TurnRelays.DEFAULT_TIMEOUT));
+        }
         rooms = new RoomRegistry(config.maxRooms());
         engineOut = new DatagramSocket(); // bound now (any address, a free port): the engine pins our RTP to it
         engineOut.setSendBufferSize(1 << 20);
@@ -281,6 +285,19 @@ public final class Sidecar implements AutoCloseable {
             }
             if (mqtt != null) {
                 io.ams.sfu.mqtt.MqttMetrics.bind(registry, mqtt);
+            }
+            io.ams.sfu.transport.TurnRelays turn = mediaPort.turnRelays();
+            if (turn != null) {
+                io.micrometer.core.instrument.FunctionCounter.builder("ams.sfu.turn.relay.candidates", turn,
+                        io.ams.sfu.transport.TurnRelays::candidates)
+                        .description("relay candidates the sidecar allocated for its own agents").register(registry);
+                io.micrometer.core.instrument.FunctionCounter.builder("ams.sfu.turn.relay.failures", turn,
+                        io.ams.sfu.transport.TurnRelays::failures)
+                        .description("relay allocations of the sidecar that failed or timed out").register(registry);
+                io.micrometer.core.instrument.FunctionCounter.builder("ams.sfu.turn.relay.skipped", turn,
+                        io.ams.sfu.transport.TurnRelays::skipped)
+                        .description("peers without a sidecar relay candidate because its TURN server had just failed")
+                        .register(registry);
             }
         }
         return metrics;

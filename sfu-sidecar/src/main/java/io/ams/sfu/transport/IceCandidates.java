@@ -61,7 +61,9 @@ final class IceCandidates {
                 .append(c.getPriority()).append(' ').append(a.getHostAddress()).append(' ').append(a.getPort())
                 .append(" typ ").append(c.getType());
         TransportAddress related = c.getRelatedAddress();
-        if (related != null) {
+        if (c.getType() == CandidateType.RELAYED_CANDIDATE) {
+            sb.append(" raddr 0.0.0.0 rport 0"); // the relay's base is the sidecar's own address: not told
+        } else if (related != null) {
             sb.append(" raddr ").append(related.getHostAddress()).append(" rport ").append(related.getPort());
         }
         if (tcp) {

@@ -49,6 +49,7 @@ public final class MediaPort implements AutoCloseable {
     private final Set<PeerTransport> peers = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile SharedTcp sharedTcp = new SharedTcp(-1, List.of());
+    private volatile TurnRelays relays;
 
     private MediaPort(TransportConfig config, DtlsIdentity identity, List<SinglePortUdpHarvester> harvesters,
                       TcpHarvester tcp, int tcpPort) {
@@ -162,6 +163,19 @@ public final class MediaPort implements AutoCloseable {
         sharedTcp = new SharedTcp(port, List.copyOf(addresses));
     }
 
+    /**
+     * From now on every new peer's agent also gathers relay candidates on these TURN servers
+     * ({@code --turn-relay-candidates}); the port closes them with itself. Null: none.
+     */
+    public void useTurnRelays(TurnRelays r) {
+        this.relays = r;
+    }
+
+    /** The sidecar's own relay candidates, null without. */
+    public TurnRelays turnRelays() {
+        return relays;
+    }
+
     /** The shared TCP port and addresses announced; port -1 until {@link #announceTcp}. */
     SharedTcp sharedTcp() {
         return sharedTcp;
@@ -207,6 +221,9 @@ public final class MediaPort implements AutoCloseable {
         harvesters.forEach(SinglePortUdpHarvester::close);
         if (tcp != null) {
             tcp.close();
+        }
+        if (relays != null) {
+            relays.close();
         }
         timer.shutdownNow();
         LOG.info("media port {} closed", port);

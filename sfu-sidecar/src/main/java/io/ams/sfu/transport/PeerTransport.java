@@ -83,6 +83,7 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
     private final InboundPath inbound = new InboundPath(counters);
     private final OutboundPath outbound;
     private final QueuedDatagramTransport dtlsPipe;
+    private final List<RelayHarvester> relayHarvesters;
 
     /** Guards state, the remote parameters and the resources below; listener.onState is called under it. */
     private final Object lock = new Object();
@@ -117,6 +118,9 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
         if (port.tcpHarvester() != null) {
             agent.addCandidateHarvester(port.tcpHarvester());
         }
+        TurnRelays turn = port.turnRelays();
+        this.relayHarvesters = turn == null ? List.of() : turn.harvestersFor(peerId);
+        relayHarvesters.forEach(agent::addCandidateHarvester);
         this.stream = agent.createMediaStream("ams-" + peerId);
         this.component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, true);
         agent.addStateChangeListener(this::iceStateChanged);
@@ -152,7 +156,8 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
 
     /**
      * Our candidates as SDP attribute values: host candidates of the bound address(es) (UDP, and passive
-     * TCP with ICE-TCP), then a srflx candidate per advertised (public/NAT) address on the same port(s).
+     * TCP with ICE-TCP), relay candidates with {@link TurnRelays}, then a srflx candidate per advertised
+     * (public/NAT) address on the same port(s).
      */
     public List<String> localCandidates() {
         List<String> out = new ArrayList<>();
@@ -571,6 +576,7 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("peer {}: agent.free: {}", peerId, e.toString());
         }
+        relayHarvesters.forEach(RelayHarvester::close);
         if (srtpToClose != null) {
             srtpToClose.close();
         }
