@@ -87,7 +87,7 @@ class SidecarRelayBrowserIT {
     }
 
     @Test
-    void aPeersCandidatesCarryARelayOnCoturnsRelayAddress() {
+    void aPeersCandidatesCarryARelayOnCoturnsRelayAddress() throws Exception {
         try (MediaPort port = MediaPort.open(new TransportConfig("0.0.0.0", 0, List.of()), DtlsIdentity.generate())) {
             TurnRelays relays = TurnRelays.of(coturn.iceServers(Duration.ofHours(1)).withSidecarRelays(true),
                     TurnRelays.DEFAULT_TIMEOUT);
@@ -103,6 +103,10 @@ class SidecarRelayBrowserIT {
             assertThat(relays.failures()).isZero();
         }
         assertThat(coturn.tail()).as("coturn allocated for the sidecar's own user").contains("sidecar-relay-check");
+        assertThat(Meeting.await(5, () -> coturn.tail().lines().anyMatch(l -> l.contains("sidecar-relay-check")
+                && l.contains("lifetime=0")))).as("the allocation is released when the peer closes: " + coturn.tail())
+                .isTrue();
+        coturn.tail().lines().filter(l -> l.contains("sidecar-relay-check")).forEach(l -> System.out.println("coturn: " + l));
     }
 
     @Test

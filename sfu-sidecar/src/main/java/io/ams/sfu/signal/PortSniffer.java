@@ -106,6 +106,12 @@ final class PortSniffer extends ByteToMessageDecoder {
     }
 
     @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        silence.cancel(false); // the client went away before saying anything: not a silent connection of ours to cut
+        super.channelInactive(ctx);
+    }
+
+    @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         Kind kind = classify(in, tls);
         switch (kind) {

@@ -571,6 +571,9 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
             closeDtlsQuietly(dtlsToClose); // sends close_notify while the socket is still open
         }
         dtlsPipe.close();
+        if (!relayHarvesters.isEmpty()) {
+            RelayHarvester.releaseAllocations(component);
+        }
         try {
             agent.free();
         } catch (RuntimeException e) {

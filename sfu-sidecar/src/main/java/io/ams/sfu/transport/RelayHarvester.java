@@ -19,6 +19,7 @@ import org.ice4j.ice.harvest.TurnCandidateHarvest;
 import org.ice4j.ice.harvest.TurnCandidateHarvester;
 import org.ice4j.message.Response;
 import org.ice4j.security.LongTermCredential;
+import org.ice4j.socket.IceSocketWrapper;
 import org.ice4j.socket.IceUdpSocketWrapper;
 import org.ice4j.socket.MultiplexingDatagramSocket;
 
@@ -115,7 +116,24 @@ final class RelayHarvester extends TurnCandidateHarvester {
         };
     }
 
-    /** Closes the base sockets (after the agent has been freed, which releases the allocation). */
+    /**
+     * Releases the component's TURN allocations (a Refresh with lifetime 0 each) by closing their sockets. Must run
+     * before {@code Agent.free()}: that shuts the agent's STUN stack down before it frees the candidates, so ice4j's
+     * own release would find no connector to send it through, and the allocation would stay on the TURN server
+     * until its lifetime ran out (600 s with coturn).
+     */
+    static void releaseAllocations(Component component) {
+        for (LocalCandidate c : component.getLocalCandidates()) {
+            if (c instanceof RelayedCandidate relayed) {
+                IceSocketWrapper socket = relayed.getCandidateIceSocketWrapper();
+                if (socket != null) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /** Closes the base sockets (after the agent has been freed). */
     void close() {
         synchronized (bases) {
             bases.forEach(MultiplexingDatagramSocket::close);

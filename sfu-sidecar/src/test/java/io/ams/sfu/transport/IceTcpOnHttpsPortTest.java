@@ -139,6 +139,10 @@ class IceTcpOnHttpsPortTest {
             assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(200L, 4000L);
         }
         assertThat(https.stats().silentConnections.get()).isEqualTo(1);
+        new Socket(InetAddress.getLoopbackAddress(), https.port()).close(); // goes away before the limit: not counted
+        Thread.sleep(600);
+        assertThat(https.stats().silentConnections.get()).isEqualTo(1);
+        assertThat(https.stats().unknownProtocol.get()).isZero();
     }
 
     private static boolean await(BooleanSupplier cond) throws InterruptedException {
