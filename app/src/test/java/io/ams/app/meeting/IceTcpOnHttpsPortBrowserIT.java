@@ -52,6 +52,8 @@ class IceTcpOnHttpsPortBrowserIT {
         red = new Browser("red", FakeMedia.colourWithNoise(dir, "red", "E61E1E", 640, 360, 15), FakeMedia.tone(dir, "red", 0.8),
                 Files.createDirectories(dir.resolve("profile-red")), true);
         red.open(url("red"));
+        assertThat(Meeting.await(30, () -> meeting.room(ROOM) != null && meeting.room(ROOM).peerCount() == 1))
+                .as("red joined over HTTPS: " + red.js("return location.href + ' ' + document.title")).isTrue();
     }
 
     static String url(String name) {

@@ -112,7 +112,19 @@ class IceTcpOnHttpsPortTest {
             assertThat(https.stats().iceTcpOpen.get()).isEqualTo(1);
         }
         assertThat(await(() -> https.stats().iceTcpOpen.get() == 0)).as("the relay ends with the client").isTrue();
-        peer.close();
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), https.port())) {
+            s.setSoTimeout(5000);
+            new DataOutputStream(s.getOutputStream()).writeShort(request.length);
+            s.getOutputStream().write(request);
+            assertThat(await(() -> https.stats().iceTcpOpen.get() == 1)).isTrue();
+            peer.close(); // ice4j drops the peer's connections: the relay closes the client's too
+            InputStream in = s.getInputStream();
+            int n = 0;
+            while (in.read() >= 0 && n++ < 100_000) {
+                // the answers ice4j sent before
+            }
+            assertThat(await(() -> https.stats().iceTcpOpen.get() == 0)).as("the relay ends with ice4j's side").isTrue();
+        }
     }
 
     @Test
