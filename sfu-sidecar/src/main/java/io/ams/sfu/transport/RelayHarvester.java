@@ -127,6 +127,8 @@ final class RelayHarvester extends TurnCandidateHarvester {
             if (c instanceof RelayedCandidate relayed) {
                 IceSocketWrapper socket = relayed.getCandidateIceSocketWrapper();
                 if (socket != null) {
+                    // stop the stack's reader of the relayed socket first: closed under it, it dies with a warning
+                    component.getParentStream().getParentAgent().getStunStack().removeSocket(relayed.getTransportAddress());
                     socket.close();
                 }
             }
