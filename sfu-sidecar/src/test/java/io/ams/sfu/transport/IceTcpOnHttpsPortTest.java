@@ -128,6 +128,43 @@ class IceTcpOnHttpsPortTest {
     }
 
     @Test
+    void plainHttpAndIceTcpShareAPortToo() throws Exception {
+        try (SignalingServer http = SignalingServer.start(new NoSignaling(), "127.0.0.1", 0, null, null)) {
+            http.shareWithIceTcp(media.tcpRelayTarget());
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), http.port())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write("GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+            }
+            PeerTransport peer = media.newPeer("plain-peer");
+            peer.setRemoteParameters("remoteufrag", "remote-password-0123456789", IDENTITY.fingerprintSha256(), true);
+            peer.start();
+            byte[] transaction = new byte[12];
+            new Random(13).nextBytes(transaction);
+            byte[] request = IceTcpTest.bindingRequest(peer.localUfrag() + ":remoteufrag", peer.localPassword(), transaction);
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), http.port())) {
+                s.setSoTimeout(5000);
+                DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                out.writeShort(request.length);
+                out.write(request);
+                out.flush();
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                boolean answered = false;
+                for (int i = 0; i < 10 && !answered; i++) {
+                    byte[] m = new byte[in.readUnsignedShort()];
+                    in.readFully(m);
+                    answered = Arrays.equals(Arrays.copyOfRange(m, 8, 20), transaction)
+                            && (ByteBuffer.wrap(m).getShort() & 0xFFFF) == 0x0101;
+                }
+                assertThat(answered).as("a Binding success answer over the plain HTTP port").isTrue();
+            }
+            assertThat(http.stats().iceTcpRelayed.get()).isEqualTo(1);
+            peer.close();
+        }
+    }
+
+    @Test
     void unknownFirstBytesAreClosedAndCounted() throws Exception {
         for (String garbage : List.of("GET / HTTP/1.1\r\n\r\n", "\u0000\u0010not stun at all....")) {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), https.port())) {
