@@ -178,6 +178,21 @@ class IceTcpOnHttpsPortTest {
     }
 
     @Test
+    void iceTcpForNoKnownPeerIsDroppedOnBothSides() throws Exception {
+        byte[] request = IceTcpTest.bindingRequest("nosuchufrag:remoteufrag", "some-password-0123456789", new byte[12]);
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), https.port())) {
+            s.setSoTimeout(10_000);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeShort(request.length);
+            out.write(request);
+            out.flush();
+            assertThat(s.getInputStream().read()).as("ice4j drops it, and the relay the client's side").isEqualTo(-1);
+        }
+        assertThat(https.stats().iceTcpRelayed.get()).isEqualTo(1);
+        assertThat(await(() -> https.stats().iceTcpOpen.get() == 0)).isTrue();
+    }
+
+    @Test
     void aConnectionThatSendsNothingIsClosed() throws Exception {
         https.silentMillis(300);
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), https.port())) {
