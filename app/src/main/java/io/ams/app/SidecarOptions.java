@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -92,11 +93,18 @@ public final class SidecarOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     String turnTtl;
 
-    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--ice-tcp-port", paramLabel = "PORT", defaultValue = "-1",
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--turn-relay-candidates",
+            description = "The sidecar's own ICE agents also allocate relay candidates on the TURN/UDP servers of "
+                    + "--turn-uri (credentials it mints for itself): for a sidecar whose firewall lets only its TURN "
+                    + "server through, or whose address browsers should not see (default: off).")
+    boolean turnRelayCandidates;
+
+    @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--ice-tcp-port", paramLabel = "PORT|https", defaultValue = "-1",
             description = "Also offer passive ICE-TCP candidates on this TCP port (RFC 6544), for networks that allow TCP "
-                    + "out but no UDP and no TURN; 0: any free port (default: off). TURN over TLS on 443 is preferred, "
-                    + "see README \"Restrictive networks\".")
-    int iceTcpPort;
+                    + "out but no UDP and no TURN; 0: any free port; 'https' (or 'http'): on the HTTP(S) port itself "
+                    + "(--http-port, e.g. 443), each connection told apart by its first bytes (default: off). TURN over "
+                    + "TLS on 443 is preferred, see README \"Restrictive networks\".")
+    String iceTcpPort;
 
     @Option(scope = picocli.CommandLine.ScopeType.LOCAL, names = "--tls-self-signed",
             description = "HTTPS/WSS with a self-signed certificate for this machine's names and addresses, made once in "
@@ -281,17 +289,40 @@ public final class SidecarOptions {
                 Math.round(p2pAfterSeconds * 1000), io.ams.sfu.room.P2pSettings.DEFAULT_CONNECT_MILLIS,
                 io.ams.sfu.room.P2pSettings.DEFAULT_RETRY_MILLIS);
         IceServers ice = TurnOptions.iceServers(cmd, turnUris, turnSecretFile, turnTtl);
-        if (iceTcpPort < -1 || iceTcpPort > 65535) {
-            throw new ParameterException(cmd, "--ice-tcp-port " + iceTcpPort + " is out of range 0..65535");
+        if (turnRelayCandidates) {
+            try {
+                ice = ice.withSidecarRelays(true);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(cmd, "--turn-relay-candidates: " + e.getMessage());
+            }
         }
+        int iceTcp = iceTcpPort(cmd, iceTcpPort);
         try {
             return new SidecarConfig(httpHost != null ? httpHost : defaultHttpHost, httpPort, bind, mediaPort, advertise,
                     engineTarget, mixAt, dataDir.resolve("token.key"), tlsCert, tlsKey, grpcPort,
                     new MixSettings(w, h, mixFps, 1200, layout, audioMixThreshold), maxParticipants, 100, Duration.ofHours(12), grpcHost,
-                    token, insecureControl, p2pSettings, !noSimulcast, ice, iceTcpPort);
+                    token, insecureControl, p2pSettings, !noSimulcast, ice, iceTcp);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cmd, e.getMessage());
         }
+    }
+
+    /** {@code --ice-tcp-port}: a port (-1 off, 0 any), or https/http: {@link SidecarConfig#ICE_TCP_ON_HTTP_PORT}. */
+    static int iceTcpPort(CommandLine cmd, String value) {
+        String v = value == null ? "-1" : value.trim();
+        if (v.equalsIgnoreCase("https") || v.equalsIgnoreCase("http")) {
+            return SidecarConfig.ICE_TCP_ON_HTTP_PORT;
+        }
+        int port;
+        try {
+            port = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new ParameterException(cmd, "--ice-tcp-port '" + value + "' is not a port number or 'https'");
+        }
+        if (port < -1 || port > 65535) {
+            throw new ParameterException(cmd, "--ice-tcp-port " + port + " is out of range 0..65535");
+        }
+        return port;
     }
 
     /**

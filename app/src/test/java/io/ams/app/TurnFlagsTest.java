@@ -62,6 +62,36 @@ class TurnFlagsTest {
     }
 
     @Test
+    void iceTcpOnTheHttpsPortOnBothServers() {
+        assertThat(sidecarConfig("sidecar", "--ice-tcp-port", "https").iceTcpPort())
+                .isEqualTo(SidecarConfig.ICE_TCP_ON_HTTP_PORT);
+        assertThat(sidecarConfig("sidecar", "--ice-tcp-port", "HTTP").iceTcpPort())
+                .isEqualTo(SidecarConfig.ICE_TCP_ON_HTTP_PORT);
+        CommandLine cmd = Ams.newCommandLine();
+        cmd.parseArgs("--ice-tcp-port", "https", "--http-port", "443");
+        SidecarConfig c = ((Ams) cmd.getCommand()).sidecar.config(cmd, "127.0.0.1", "localhost:50051");
+        assertThat(c.iceTcpPort()).isEqualTo(SidecarConfig.ICE_TCP_ON_HTTP_PORT);
+        assertThat(c.httpPort()).isEqualTo(443);
+    }
+
+    @Test
+    void relayCandidatesForTheSidecarAreOffByDefaultAndNeedATurnUdpUri() {
+        assertThat(sidecarConfig("sidecar", "--turn-uri", "turn:t.example.org", "--turn-secret-file", secret.toString())
+                .iceServers().sidecarRelays()).isFalse();
+        SidecarConfig c = sidecarConfig("sidecar", "--turn-uri", "turn:t.example.org:3478?transport=udp", "--turn-uri",
+                "turns:t.example.org:443", "--turn-secret-file", secret.toString(), "--turn-relay-candidates");
+        assertThat(c.iceServers().sidecarRelays()).isTrue();
+        assertThat(c.iceServers().forParticipant("p1")).hasSize(1); // what browsers get is unchanged
+        CommandLine cmd = Ams.newCommandLine();
+        cmd.parseArgs("--turn-uri", "turn:127.0.0.1", "--turn-secret-file", secret.toString(), "--turn-relay-candidates");
+        assertThat(((Ams) cmd.getCommand()).sidecar.config(cmd, "127.0.0.1", "localhost:50051").iceServers().sidecarRelays())
+                .isTrue();
+        assertUsageError(new String[] {"sidecar", "--turn-relay-candidates"}, "--turn-relay-candidates", "TURN/UDP");
+        assertUsageError(new String[] {"sidecar", "--turn-uri", "turns:t.example.org:443", "--turn-secret-file",
+                secret.toString(), "--turn-relay-candidates"}, "--turn-relay-candidates", "TURN/UDP");
+    }
+
+    @Test
     void theOldIceServerFlagStillGivesStun() {
         assertThat(sidecarConfig("sidecar", "--ice-server", "stun:stun.example.org:19302").iceServers().uris())
                 .hasSize(1);
@@ -81,6 +111,7 @@ class TurnFlagsTest {
         assertUsageError(new String[] {"sidecar", "--turn-uri", "turn:t.example.org", "--turn-secret-file",
                 secret.toString(), "--turn-ttl", "8d"}, "--turn-ttl", "out of range");
         assertUsageError(new String[] {"sidecar", "--ice-tcp-port", "70000"}, "--ice-tcp-port", "70000");
+        assertUsageError(new String[] {"sidecar", "--ice-tcp-port", "web"}, "--ice-tcp-port", "'web'", "'https'");
         assertUsageError(new String[] {"--turn-uri", "turn:t.example.org"}, "needs --turn-secret-file");
     }
 

@@ -32,9 +32,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -122,9 +124,16 @@ public final class Sidecar implements AutoCloseable {
             }
         }
         String bind = config.mediaBind() == null ? "0.0.0.0" : config.mediaBind().getHostAddress();
-        mediaPort = MediaPort.open(new TransportConfig(bind, config.mediaPort(), config.advertisedAddresses(),
-                TransportConfig.DEFAULT_CONSENT_TIMEOUT, config.iceTcpPort()),
-                DtlsIdentity.generate());
+        TransportConfig transport = config.iceTcpPort() == SidecarConfig.ICE_TCP_ON_HTTP_PORT
+                ? TransportConfig.sharingTcp(bind, config.mediaPort(), config.advertisedAddresses(),
+                        TransportConfig.DEFAULT_CONSENT_TIMEOUT)
+                : new TransportConfig(bind, config.mediaPort(), config.advertisedAddresses(),
+                        TransportConfig.DEFAULT_CONSENT_TIMEOUT, config.iceTcpPort());
+        mediaPort = MediaPort.open(transport, DtlsIdentity.generate());
+        if (config.iceServers().sidecarRelays()) {
+            mediaPort.useTurnRelays(io.ams.sfu.transport.TurnRelays.of(config.iceServers(),
+                    io.ams.sfu.transport.TurnRelays.DEFAULT_TIMEOUT));
+        }
         rooms = new RoomRegistry(config.maxRooms());
         engineOut = new DatagramSocket(); // bound now (any address, a free port): the engine pins our RTP to it
         engineOut.setSendBufferSize(1 << 20);
@@ -200,6 +209,11 @@ public final class Sidecar implements AutoCloseable {
         http = SignalingServer.start(controller, config.httpHost(),
                 config.httpPort(),
                 config.tlsCert(), config.tlsKey());
+        if (transport.tcpShared()) {
+            http.shareWithIceTcp(mediaPort.tcpRelayTarget());
+            InetAddress httpAt = InetAddress.getByName(config.httpHost());
+            mediaPort.announceTcp(http.port(), httpAt.isAnyLocalAddress() ? List.of() : List.of(httpAt.getHostAddress()));
+        }
         LOG.info("sidecar listening: web and signaling {}://{}:{}, media UDP port {}, control gRPC {} ({}), engine {}",
                 http.tls() ? "https" : "http", config.httpHost(), http.port(), mediaPort.port(),
                 grpc == null ? "off" : config.grpcHost() + ":" + grpc.getPort(),
@@ -207,7 +221,9 @@ public final class Sidecar implements AutoCloseable {
                 cluster.clustered() ? "from the cluster in " + redis.address() + " (this sidecar: '" + cluster.sidecarId()
                         + "' at " + cluster.publicUrl() + ")" : config.engineTarget());
         LOG.info("ICE for clients: {}, ICE-TCP {}", config.iceServers().uris().isEmpty() ? "host candidates only"
-                : config.iceServers(), mediaPort.tcpPort() < 0 ? "off" : "on TCP port " + mediaPort.tcpPort());
+                : config.iceServers(), mediaPort.tcpPort() < 0 ? "off"
+                : (transport.tcpShared() ? "on the " + (http.tls() ? "HTTPS" : "HTTP") + " port " : "on TCP port ")
+                        + mediaPort.tcpPort());
     }
 
     private SfuControlService control() {
@@ -269,6 +285,19 @@ public final class Sidecar implements AutoCloseable {
             }
             if (mqtt != null) {
                 io.ams.sfu.mqtt.MqttMetrics.bind(registry, mqtt);
+            }
+            io.ams.sfu.transport.TurnRelays turn = mediaPort.turnRelays();
+            if (turn != null) {
+                io.micrometer.core.instrument.FunctionCounter.builder("ams.sfu.turn.relay.candidates", turn,
+                        io.ams.sfu.transport.TurnRelays::candidates)
+                        .description("relay candidates the sidecar allocated for its own agents").register(registry);
+                io.micrometer.core.instrument.FunctionCounter.builder("ams.sfu.turn.relay.failures", turn,
+                        io.ams.sfu.transport.TurnRelays::failures)
+                        .description("relay allocations of the sidecar that failed or timed out").register(registry);
+                io.micrometer.core.instrument.FunctionCounter.builder("ams.sfu.turn.relay.skipped", turn,
+                        io.ams.sfu.transport.TurnRelays::skipped)
+                        .description("peers without a sidecar relay candidate because its TURN server had just failed")
+                        .register(registry);
             }
         }
         return metrics;

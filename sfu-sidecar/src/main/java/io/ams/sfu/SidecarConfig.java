@@ -35,7 +35,8 @@ import java.util.List;
  *                            stream each, which the engine decodes at full size and dynamic resolution cannot switch)
  * @param iceServers          STUN/TURN servers handed to every client at join and for P2P calls ({@code --turn-uri},
  *                            {@code --turn-secret-file}, {@code --turn-ttl})
- * @param iceTcpPort          the TCP port for passive ICE-TCP candidates ({@code --ice-tcp-port}); -1 = off, 0 = any free port
+ * @param iceTcpPort          the TCP port for passive ICE-TCP candidates ({@code --ice-tcp-port}); -1 = off, 0 = any free port,
+ *                            {@link #ICE_TCP_ON_HTTP_PORT} = the HTTP(S) port itself ({@code --ice-tcp-port https})
  */
 public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind, int mediaPort,
                             List<String> advertisedAddresses, String engineTarget, InetAddress mixBindAddress,
@@ -48,6 +49,8 @@ public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind
     public static final int DEFAULT_GRPC_PORT = 50052;
 
     public static final String DEFAULT_GRPC_HOST = "127.0.0.1";
+    /** {@code iceTcpPort}: ICE-TCP on the HTTP(S) port, told apart from TLS/HTTP by its first bytes. */
+    public static final int ICE_TCP_ON_HTTP_PORT = -2;
 
     /** Without {@code grpcHost}: the control API on loopback. */
     public SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind, int mediaPort, List<String> advertisedAddresses,
@@ -82,8 +85,9 @@ public record SidecarConfig(String httpHost, int httpPort, InetAddress mediaBind
     public SidecarConfig {
         p2p = p2p == null ? P2pSettings.defaults() : p2p;
         iceServers = iceServers == null ? IceServers.none() : iceServers;
-        if (iceTcpPort < -1 || iceTcpPort > 65535) {
-            throw new IllegalArgumentException("ICE-TCP port " + iceTcpPort + " is out of range: -1 (off), 0 (any) or 1..65535");
+        if (iceTcpPort < ICE_TCP_ON_HTTP_PORT || iceTcpPort > 65535) {
+            throw new IllegalArgumentException("ICE-TCP port " + iceTcpPort
+                    + " is out of range: -2 (the HTTP(S) port), -1 (off), 0 (any) or 1..65535");
         }
         grpcHost = grpcHost == null || grpcHost.isBlank() ? DEFAULT_GRPC_HOST : grpcHost;
         advertisedAddresses = List.copyOf(advertisedAddresses);

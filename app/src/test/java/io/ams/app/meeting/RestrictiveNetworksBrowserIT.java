@@ -240,7 +240,7 @@ class RestrictiveNetworksBrowserIT {
     static Map<String, Object> meetsRed(Browser green, String url, String label, Coturn coturn) throws Exception {
         green.open(url);
         assertThat(Meeting.await(60, () -> green.framesDecoded("main") > 20 && green.framesDecoded("mix") > 20))
-                .as(label + ": green decodes main and mix: " + green.stats() + "\ncoturn: " + coturn.tail()).isTrue();
+                .as(label + ": green decodes main and mix: " + green.stats() + (coturn == null ? "" : "\ncoturn: " + coturn.tail())).isTrue();
         assertThat(Meeting.await(20, () -> Meeting.near(green.sample("main", 0.5, 0.5), RED, 60)))
                 .as(label + ": green sees red, who speaks, as main: " + green.sample("main", 0.5, 0.5)).isTrue();
         Map<String, Object> stats = green.stats();

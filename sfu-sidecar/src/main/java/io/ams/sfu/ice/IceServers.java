@@ -22,11 +22,20 @@ public final class IceServers {
     private final TurnSecret secret;
     private final Duration ttl;
     private final Clock clock;
+    private final boolean sidecarRelays;
 
     /**
      * @throws IllegalArgumentException if there are TURN URIs but no secret, or the lifetime is out of range
      */
     public IceServers(List<TurnUri> uris, TurnSecret secret, Duration ttl, Clock clock) {
+        this(uris, secret, ttl, clock, false);
+    }
+
+    /**
+     * @param sidecarRelays the sidecar's own ICE agents also gather relay candidates on the TURN/UDP servers
+     *     ({@code --turn-relay-candidates}); needs a TURN URI
+     */
+    public IceServers(List<TurnUri> uris, TurnSecret secret, Duration ttl, Clock clock, boolean sidecarRelays) {
         TurnCredentials.checkTtl(ttl);
         this.stun = uris.stream().filter(u -> !u.isTurn()).toList();
         this.turn = uris.stream().filter(TurnUri::isTurn).toList();
@@ -36,6 +45,20 @@ public final class IceServers {
         this.secret = secret;
         this.ttl = ttl;
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (sidecarRelays && turn.stream().noneMatch(u -> u.relay() == TurnUri.Relay.UDP)) {
+            throw new IllegalArgumentException("relay candidates for the sidecar need a TURN/UDP URI (turn:HOST[:PORT])");
+        }
+        this.sidecarRelays = sidecarRelays;
+    }
+
+    /** The same servers, the sidecar's own agents gathering relay candidates on them too (or not). */
+    public IceServers withSidecarRelays(boolean on) {
+        return new IceServers(uris(), secret, ttl, clock, on);
+    }
+
+    /** Whether the sidecar's own agents gather relay candidates ({@code --turn-relay-candidates}). */
+    public boolean sidecarRelays() {
+        return sidecarRelays;
     }
 
     public IceServers(List<TurnUri> uris, TurnSecret secret, Duration ttl) {
@@ -61,6 +84,15 @@ public final class IceServers {
     /** How long minted credentials stay valid. */
     public Duration ttl() {
         return ttl;
+    }
+
+    /**
+     * Credentials for the sidecar's own relay allocations: they never leave the sidecar, and an allocation is
+     * refreshed with them for as long as its peer's session lasts, so they are valid for the longest lifetime
+     * allowed ({@link TurnCredentials#MAX_TTL}) rather than {@link #ttl()}. Null without TURN URIs.
+     */
+    public TurnCredentials sidecarCredentialsFor(String user) {
+        return turn.isEmpty() ? null : TurnCredentials.mint(secret, user, TurnCredentials.MAX_TTL, clock.instant());
     }
 
     /** Fresh TURN credentials for a participant, or null without TURN URIs. */
@@ -90,6 +122,7 @@ public final class IceServers {
 
     @Override
     public String toString() {
-        return "IceServers" + uris() + (secret == null ? "" : ", credentials for " + ttl);
+        return "IceServers" + uris() + (secret == null ? "" : ", credentials for " + ttl)
+                + (sidecarRelays ? ", relay candidates for the sidecar too" : "");
     }
 }

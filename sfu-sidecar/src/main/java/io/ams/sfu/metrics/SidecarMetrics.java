@@ -67,6 +67,13 @@ public final class SidecarMetrics {
         stat("ams.sfu.signaling.messages", signaling.messagesIn, "signaling messages received");
         stat("ams.sfu.signaling.messages.bad", signaling.badMessages, "signaling messages refused as malformed");
         stat("ams.sfu.signaling.rate.limited", signaling.rateLimited, "signaling connections cut for sending too fast");
+        stat("ams.sfu.ice.tcp.relayed", signaling.iceTcpRelayed, "ICE-TCP connections that arrived on the HTTP(S) port");
+        Gauge.builder("ams.sfu.ice.tcp.relayed.open", signaling.iceTcpOpen, AtomicLong::get)
+                .description("ICE-TCP connections relayed from the HTTP(S) port open now").register(registry);
+        FunctionCounter.builder("ams.sfu.connections.refused", signaling.unknownProtocol, AtomicLong::get).tag("reason", "unknown")
+                .description("connections to a port shared with ICE-TCP closed, by reason").register(registry);
+        FunctionCounter.builder("ams.sfu.connections.refused", signaling.silentConnections, AtomicLong::get).tag("reason", "silent")
+                .description("connections to a port shared with ICE-TCP closed, by reason").register(registry);
         FunctionCounter.builder("ams.sfu.joins", joins, JoinCounters::joins).description("joins admitted").register(registry);
         for (JoinFailureReason r : JoinFailureReason.values()) {
             ToLongFunction<RelayTotals> media = r == JoinFailureReason.ICE_FAILED ? RelayTotals::iceFailed

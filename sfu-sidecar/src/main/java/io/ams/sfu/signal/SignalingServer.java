@@ -153,6 +153,12 @@ public final class SignalingServer implements AutoCloseable {
     private final AtomicLong sessionIds = new AtomicLong();
     private final Channel server;
     private final boolean tls;
+    /** Where ICE-TCP arriving on this port goes (the media port's loopback listener); null: this port is HTTP(S) only. */
+    private volatile InetSocketAddress iceTcpTarget;
+    private volatile long silentMillis = SILENT_MILLIS;
+    private final AtomicBoolean unknownLogged = new AtomicBoolean();
+    /** How long a connection to a port shared with ICE-TCP may stay silent before it is closed. */
+    static final long SILENT_MILLIS = 10_000;
 
     private SignalingServer(SignalingHandler handler, String host, int port, SslContext ssl) throws IOException {
         this.handler = handler;
@@ -163,12 +169,12 @@ public final class SignalingServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (ssl != null) {
-                            Http2Pipeline.addTls(ch, ssl, SignalingServer.this::http1, HttpFiles::new,
-                                    () -> new UploadReceiver(routes, uploadDir, stats), MAX_FRAME,
-                                    new Http2Pipeline.WebSocketOnH2("/ws", MAX_FRAME, Frames::new, stats));
+                        InetSocketAddress ice = iceTcpTarget;
+                        if (ice != null) {
+                            ch.pipeline().addLast("sniff", new PortSniffer(ssl != null, c -> web(c, ssl), ice, stats,
+                                    unknownLogged, silentMillis));
                         } else {
-                            http1(ch.pipeline());
+                            web(ch, ssl);
                         }
                     }
                 });
@@ -178,6 +184,30 @@ public final class SignalingServer implements AutoCloseable {
             close();
             throw new IOException("cannot listen for HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The web pipeline: HTTPS (HTTP/2 or HTTP/1.1 by ALPN) with {@code ssl}, else plain HTTP/1.1. */
+    private void web(Channel ch, SslContext ssl) {
+        if (ssl != null) {
+            Http2Pipeline.addTls(ch, ssl, this::http1, HttpFiles::new, () -> new UploadReceiver(routes, uploadDir, stats),
+                    MAX_FRAME, new Http2Pipeline.WebSocketOnH2("/ws", MAX_FRAME, Frames::new, stats));
+        } else {
+            http1(ch.pipeline());
+        }
+    }
+
+    /**
+     * From now on this port carries ICE-TCP too ({@code --ice-tcp-port https}): a new connection whose first bytes
+     * are an RFC 4571 framed STUN message is relayed to {@code loopbackListener} (the media port's ICE-TCP listener),
+     * one that is neither that nor TLS (HTTP without TLS) is closed and counted ({@link PortSniffer}).
+     */
+    public void shareWithIceTcp(InetSocketAddress loopbackListener) {
+        this.iceTcpTarget = loopbackListener;
+    }
+
+    /** How long a new connection to a shared port may send nothing (default 10 s; tests use less). */
+    public void silentMillis(long millis) {
+        this.silentMillis = millis;
     }
 
     /** HTTP/1.1: the files, and the WebSocket at /ws. */

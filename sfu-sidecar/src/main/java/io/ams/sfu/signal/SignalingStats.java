@@ -17,11 +17,21 @@ public final class SignalingStats {
     public final AtomicLong busy = new AtomicLong();
     /** Signaling WebSockets opened on an HTTP/2 stream (RFC 8441) rather than their own HTTP/1.1 connection. */
     public final AtomicLong webSocketsOverH2 = new AtomicLong();
+    /** Connections to the HTTP(S) port that were ICE-TCP and went on to the media port ({@code --ice-tcp-port https}). */
+    public final AtomicLong iceTcpRelayed = new AtomicLong();
+    /** Of those, open now. */
+    public final AtomicLong iceTcpOpen = new AtomicLong();
+    /** Connections to a shared HTTP(S) port whose first bytes were neither TLS/HTTP nor ICE-TCP: closed. */
+    public final AtomicLong unknownProtocol = new AtomicLong();
+    /** Connections to a shared HTTP(S) port that sent nothing within {@link PortSniffer}'s limit: closed. */
+    public final AtomicLong silentConnections = new AtomicLong();
 
     @Override
     public String toString() {
         return "connections=" + connections + " open=" + open + " messagesIn=" + messagesIn + " badMessages=" + badMessages
                 + " rateLimited=" + rateLimited + " httpRequests=" + httpRequests + " httpNotFound=" + httpNotFound
-                + " slowClients=" + slowClients + " busy=" + busy + " webSocketsOverH2=" + webSocketsOverH2;
+                + " slowClients=" + slowClients + " busy=" + busy + " webSocketsOverH2=" + webSocketsOverH2
+                + " iceTcpRelayed=" + iceTcpRelayed + " iceTcpOpen=" + iceTcpOpen + " unknownProtocol=" + unknownProtocol
+                + " silentConnections=" + silentConnections;
     }
 }

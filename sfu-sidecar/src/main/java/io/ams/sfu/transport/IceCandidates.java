@@ -61,13 +61,20 @@ final class IceCandidates {
                 .append(c.getPriority()).append(' ').append(a.getHostAddress()).append(' ').append(a.getPort())
                 .append(" typ ").append(c.getType());
         TransportAddress related = c.getRelatedAddress();
-        if (related != null) {
+        if (c.getType() == CandidateType.RELAYED_CANDIDATE) {
+            sb.append(" raddr 0.0.0.0 rport 0"); // the relay's base is the sidecar's own address: not told
+        } else if (related != null) {
             sb.append(" raddr ").append(related.getHostAddress()).append(" rport ").append(related.getPort());
         }
         if (tcp) {
             sb.append(" tcptype ").append(c.getTcpType() == null ? "passive" : c.getTcpType().toString());
         }
         return sb.toString();
+    }
+
+    /** A passive TCP host candidate on {@code address}:{@code port} (ICE-TCP relayed from the HTTPS port). */
+    static String formatHostTcp(String foundation, long priority, String address, int port) {
+        return "candidate:" + foundation + " 1 tcp " + priority + ' ' + address + ' ' + port + " typ host tcptype passive";
     }
 
     /** A server-reflexive candidate for an advertised (public/NAT) address on our port. */

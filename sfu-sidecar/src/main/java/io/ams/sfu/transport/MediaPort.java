@@ -2,6 +2,7 @@ package io.ams.sfu.transport;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ public final class MediaPort implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Set<PeerTransport> peers = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile SharedTcp sharedTcp = new SharedTcp(-1, List.of());
+    private volatile TurnRelays relays;
 
     private MediaPort(TransportConfig config, DtlsIdentity identity, List<SinglePortUdpHarvester> harvesters,
                       TcpHarvester tcp, int tcpPort) {
@@ -95,7 +98,16 @@ public final class MediaPort implements AutoCloseable {
         }
         TcpHarvester tcp = null;
         int tcpPort = -1;
-        if (cfg.tcpPort() >= 0) {
+        if (cfg.tcpShared()) {
+            try {
+                InetAddress loopback = InetAddress.getLoopbackAddress();
+                tcpPort = freeTcpPort(loopback);
+                tcp = new BoundTcpHarvester(List.of(new TransportAddress(loopback, tcpPort, Transport.TCP)));
+            } catch (IOException e) {
+                harvesters.forEach(SinglePortUdpHarvester::close);
+                throw new TransportException("cannot listen for relayed ICE-TCP on loopback: " + e.getMessage(), e);
+            }
+        } else if (cfg.tcpPort() >= 0) {
             try {
                 InetAddress bind = InetAddress.getByName(cfg.bindAddress());
                 tcpPort = cfg.tcpPort() > 0 ? cfg.tcpPort() : freeTcpPort(bind);
@@ -110,7 +122,8 @@ public final class MediaPort implements AutoCloseable {
         MediaPort mediaPort = new MediaPort(cfg, id, harvesters, tcp, tcpPort);
         LOG.info("media port open on {} (advertised {}), ICE-TCP {}",
                 harvesters.stream().map(h -> h.getLocalAddress().toString()).toList(), cfg.advertisedAddresses(),
-                tcp == null ? "off" : "on TCP port " + tcpPort);
+                tcp == null ? "off" : cfg.tcpShared() ? "relayed from the HTTP(S) port to loopback TCP port " + tcpPort
+                        : "on TCP port " + tcpPort);
         return mediaPort;
     }
 
@@ -126,9 +139,50 @@ public final class MediaPort implements AutoCloseable {
         return port;
     }
 
-    /** The TCP port of the passive ICE-TCP candidates, -1 without ICE-TCP. */
+    /**
+     * The TCP port of the passive ICE-TCP candidates, -1 without ICE-TCP (shared with the HTTPS port: that port
+     * once {@link #announceTcp} has named it, -1 before).
+     */
     public int tcpPort() {
-        return tcpPort;
+        return config.tcpShared() ? sharedTcp.port() : tcpPort;
+    }
+
+    /** Shared ICE-TCP: where the listener that takes the relayed connections is (loopback); null otherwise. */
+    public InetSocketAddress tcpRelayTarget() {
+        return config.tcpShared() ? new InetSocketAddress(InetAddress.getLoopbackAddress(), tcpPort) : null;
+    }
+
+    /**
+     * Shared ICE-TCP: the port (the HTTPS port) and addresses the passive TCP candidates announce; no addresses =
+     * those of the UDP host candidates (an HTTPS port on every interface). Call before the first peer.
+     */
+    public void announceTcp(int port, List<String> addresses) {
+        if (!config.tcpShared()) {
+            throw new IllegalStateException("this media port's ICE-TCP is not shared with another port");
+        }
+        sharedTcp = new SharedTcp(port, List.copyOf(addresses));
+    }
+
+    /**
+     * From now on every new peer's agent also gathers relay candidates on these TURN servers
+     * ({@code --turn-relay-candidates}); the port closes them with itself. Null: none.
+     */
+    public void useTurnRelays(TurnRelays r) {
+        this.relays = r;
+    }
+
+    /** The sidecar's own relay candidates, null without. */
+    public TurnRelays turnRelays() {
+        return relays;
+    }
+
+    /** The shared TCP port and addresses announced; port -1 until {@link #announceTcp}. */
+    SharedTcp sharedTcp() {
+        return sharedTcp;
+    }
+
+    /** Where passive TCP candidates of a shared ICE-TCP listener point. */
+    record SharedTcp(int port, List<String> addresses) {
     }
 
     /** The DTLS identity whose fingerprint every peer's offer carries. */
@@ -167,6 +221,9 @@ public final class MediaPort implements AutoCloseable {
         harvesters.forEach(SinglePortUdpHarvester::close);
         if (tcp != null) {
             tcp.close();
+        }
+        if (relays != null) {
+            relays.close();
         }
         timer.shutdownNow();
         LOG.info("media port {} closed", port);

@@ -11,7 +11,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.bouncycastle.tls.DTLSTransport;
+import org.ice4j.Transport;
 import org.ice4j.ice.Agent;
+import org.ice4j.ice.CandidateType;
 import org.ice4j.ice.CandidatePair;
 import org.ice4j.ice.Component;
 import org.ice4j.ice.IceMediaStream;
@@ -81,6 +83,7 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
     private final InboundPath inbound = new InboundPath(counters);
     private final OutboundPath outbound;
     private final QueuedDatagramTransport dtlsPipe;
+    private final List<RelayHarvester> relayHarvesters;
 
     /** Guards state, the remote parameters and the resources below; listener.onState is called under it. */
     private final Object lock = new Object();
@@ -115,6 +118,9 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
         if (port.tcpHarvester() != null) {
             agent.addCandidateHarvester(port.tcpHarvester());
         }
+        TurnRelays turn = port.turnRelays();
+        this.relayHarvesters = turn == null ? List.of() : turn.harvestersFor(peerId);
+        relayHarvesters.forEach(agent::addCandidateHarvester);
         this.stream = agent.createMediaStream("ams-" + peerId);
         this.component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, true);
         agent.addStateChangeListener(this::iceStateChanged);
@@ -150,13 +156,19 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
 
     /**
      * Our candidates as SDP attribute values: host candidates of the bound address(es) (UDP, and passive
-     * TCP with ICE-TCP), then a srflx candidate per advertised (public/NAT) address on the same port(s).
+     * TCP with ICE-TCP), relay candidates with {@link TurnRelays}, then a srflx candidate per advertised
+     * (public/NAT) address on the same port(s).
      */
     public List<String> localCandidates() {
         List<String> out = new ArrayList<>();
         List<LocalCandidate> locals = component.getLocalCandidates();
+        boolean shared = port.config().tcpShared();
         for (LocalCandidate c : locals) {
-            out.add(IceCandidates.format(c));
+            if (shared && c.getTransport() == Transport.TCP) {
+                out.addAll(sharedTcpCandidates(c, locals));
+            } else {
+                out.add(IceCandidates.format(c));
+            }
         }
         List<String> advertised = port.config().advertisedAddresses();
         if (!locals.isEmpty()) {
@@ -167,6 +179,32 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
                     out.add(IceCandidates.formatAdvertisedTcp(i + 1, advertised.get(i), port.tcpPort(), related));
                 }
             }
+        }
+        return out;
+    }
+
+    /**
+     * ICE-TCP shared with the HTTPS port: ice4j's TCP candidate is its loopback listener, which browsers must not
+     * be told; they are told the HTTPS port on its addresses instead (the UDP host addresses when it listens on
+     * every interface), with the priority and foundation of ice4j's candidate.
+     */
+    private List<String> sharedTcpCandidates(LocalCandidate loopback, List<LocalCandidate> locals) {
+        MediaPort.SharedTcp shared = port.sharedTcp();
+        if (shared.port() < 1) {
+            return List.of();
+        }
+        List<String> addresses = new ArrayList<>(shared.addresses());
+        if (addresses.isEmpty()) {
+            for (LocalCandidate c : locals) {
+                if (c.getTransport() == Transport.UDP && c.getType() == CandidateType.HOST_CANDIDATE) {
+                    addresses.add(c.getTransportAddress().getHostAddress());
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < addresses.size(); i++) {
+            out.add(IceCandidates.formatHostTcp(loopback.getFoundation() + "s" + i, loopback.getPriority() - i,
+                    addresses.get(i), shared.port()));
         }
         return out;
     }
@@ -533,11 +571,15 @@ public final class PeerTransport implements MediaSink, AutoCloseable {
             closeDtlsQuietly(dtlsToClose); // sends close_notify while the socket is still open
         }
         dtlsPipe.close();
+        if (!relayHarvesters.isEmpty()) {
+            RelayHarvester.releaseAllocations(component);
+        }
         try {
             agent.free();
         } catch (RuntimeException e) {
             LOG.debug("peer {}: agent.free: {}", peerId, e.toString());
         }
+        relayHarvesters.forEach(RelayHarvester::close);
         if (srtpToClose != null) {
             srtpToClose.close();
         }

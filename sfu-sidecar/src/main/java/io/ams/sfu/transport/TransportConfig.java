@@ -15,9 +15,12 @@ import java.util.Objects;
  *     transport goes FAILED; also the limit for ICE+DTLS to reach READY after {@code start()}
  * @param tcpPort TCP port of passive ICE-TCP candidates (RFC 6544) on the same address(es); -1 = none,
  *     0 = a free port (see {@link MediaPort#tcpPort()})
+ * @param tcpShared the ICE-TCP listener takes connections relayed from another listener (the HTTPS port,
+ *     {@code --ice-tcp-port https}): it listens on loopback only, on a free port, and the candidates announce the
+ *     port and addresses given to {@link MediaPort#announceTcp}; {@code tcpPort} is then ignored
  */
 public record TransportConfig(String bindAddress, int port, List<String> advertisedAddresses,
-                              Duration consentTimeout, int tcpPort) {
+                              Duration consentTimeout, int tcpPort, boolean tcpShared) {
     /** Default consent/establishment timeout (RFC 7675 uses 30 s). */
     public static final Duration DEFAULT_CONSENT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -42,6 +45,18 @@ public record TransportConfig(String bindAddress, int port, List<String> adverti
         if (tcpPort < -1 || tcpPort > 65535) {
             throw new IllegalArgumentException("tcpPort out of range: " + tcpPort);
         }
+    }
+
+    /** ICE-TCP on a port of its own ({@code tcpPort} &gt;= 0) or none. */
+    public TransportConfig(String bindAddress, int port, List<String> advertisedAddresses, Duration consentTimeout,
+                           int tcpPort) {
+        this(bindAddress, port, advertisedAddresses, consentTimeout, tcpPort, false);
+    }
+
+    /** ICE-TCP relayed to us from the HTTPS port ({@link MediaPort#announceTcp}). */
+    public static TransportConfig sharingTcp(String bindAddress, int port, List<String> advertisedAddresses,
+                                             Duration consentTimeout) {
+        return new TransportConfig(bindAddress, port, advertisedAddresses, consentTimeout, 0, true);
     }
 
     /** Without ICE-TCP. */

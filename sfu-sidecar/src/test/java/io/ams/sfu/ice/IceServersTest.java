@@ -44,6 +44,23 @@ class IceServersTest {
     }
 
     @Test
+    void relayCandidatesForTheSidecarNeedATurnUdpUriAndGetAWeeksCredentials() {
+        IceServers udp = new IceServers(List.of(TurnUri.parse("turn:turn.example.org:3478")), TurnSecret.of("s3cret"),
+                Duration.ofHours(6), CLOCK).withSidecarRelays(true);
+        assertThat(udp.sidecarRelays()).isTrue();
+        assertThat(udp.ttl()).isEqualTo(Duration.ofHours(6));
+        TurnCredentials own = udp.sidecarCredentialsFor("sidecar-p1");
+        assertThat(own.expiresAt()).isEqualTo(CLOCK.instant().plus(TurnCredentials.MAX_TTL));
+        assertThat(own.username()).endsWith(":sidecar-p1");
+        assertThat(udp.toString()).contains("relay candidates for the sidecar").doesNotContain("s3cret");
+        assertThat(new IceServers(List.of(TurnUri.parse("turn:t.example.org")), TurnSecret.of("s"), Duration.ofHours(1))
+                .sidecarRelays()).isFalse();
+        assertThatThrownBy(() -> new IceServers(List.of(TurnUri.parse("turns:turn.example.org:443")), TurnSecret.of("s"),
+                Duration.ofHours(6), CLOCK, true)).hasMessageContaining("TURN/UDP");
+        assertThatThrownBy(() -> IceServers.none().withSidecarRelays(true)).hasMessageContaining("TURN/UDP");
+    }
+
+    @Test
     void toStringShowsUrisNotTheSecret() {
         IceServers servers = new IceServers(List.of(TurnUri.parse("turn:t.example.org")), TurnSecret.of("hush"),
                 Duration.ofHours(6));
