@@ -156,6 +156,12 @@ class P2pBrowserIT {
                 + "   if (key in seen && n > seen[key]) more = true; seen[key] = Math.max(n, seen[key] || 0); }); }"
                 + " if (more) window.__audio.push(performance.now()); }, 20);",
                 meeting.idOf(ROOM, "red"));
+        // and what green's client plays of red: the stream it shows for red (P2P, then the server's) through an
+        // AudioWorklet that notes, on the audio thread's clock, each change between tone and silence
+        green.js(HEARD_WATCH, meeting.idOf(ROOM, "red"));
+        assertThat(Meeting.await(10, () -> ((Number) green.js("return window.__heard.samples.length;")).intValue() > 2))
+                .as("the audio watcher finds what green plays of red").isTrue();
+        double heardJoin = ((Number) green.js("return performance.now();")).doubleValue();
         double joinRed = ((Number) red.js("return performance.now();")).doubleValue();
         double joinGreen = ((Number) green.js("return performance.now();")).doubleValue();
         long joinedAt = System.currentTimeMillis();
@@ -209,11 +215,85 @@ class P2pBrowserIT {
                 + " (page load, camera and this test's slower polling included); "
                 + "largest main-video gap red %.0f ms, green %.0f ms; largest gap in red's audio at green %.0f ms%n",
                 allSeeAll, gapRed, gapGreen, audioGap);
+        double[] heard = heardGap(green, heardJoin);
+        System.out.printf("p2p -> server: red's audio as green's client plays it (samples that were not concealment):"
+                + " largest stretch without it %.0f ms across the switch (target 300 ms); %.1f s of audio in the %.1f s since the join%n",
+                heard[0], heard[1] / 1000, heard[2] / 1000);
+        assertThat(heard[1]).as("green's client played red's audio after the join (ms)").isGreaterThan(heard[2] / 2);
         assertThat(audioGap).as("green heard red's audio across the switch").isPositive();
         assertThat(gapRed).as("red's main video had frames across the switch").isPositive();
         assertThat(gapGreen).isPositive();
         assertThat(meeting.room(ROOM).p2pSummary()).startsWith("SERVER (3 participants)");
         assertThat(engineRooms()).as("the room back in the engine (every mix decoded above)").contains(ROOM);
+    }
+
+    /**
+     * Installs in a page a watcher of what the client plays of participant {@code arguments[0]}: the receiver of
+     * the stream its 'track' events hand the page for that participant's audio (the direct one during P2P, the
+     * server's after). Every 50 ms it notes the page time and that receiver's samples played out that were not
+     * concealment (totalSamplesReceived - concealedSamples, counted by the browser's audio thread), so a busy
+     * page that polls late does not stretch a gap: what matters is how much real audio the interval held.
+     */
+    static final String HEARD_WATCH = "const who = arguments[0]; const c = window.amsClient;"
+            + "const h = window.__heard = { samples: [], playing: c.mediaMode === 'p2p' ? 'p2p' : 'server' };"
+            + "c.addEventListener('track', (e) => { if (e.detail.key === 'audio:' + who) h.playing = e.detail.p2p ? 'p2p' : 'server'; });"
+            + "const real = async (pc, track) => { if (!pc || !track) return -1; const r = pc.getReceivers().find((x) => x.track === track);"
+            + " if (!r) return -1; let n = -1; (await r.getStats().catch(() => new Map())).forEach((s) => {"
+            + "  if (s.type === 'inbound-rtp' && s.kind === 'audio') n = (s.totalSamplesReceived || 0) - (s.concealedSamples || 0); });"
+            + " return n; };"
+            + "h.timer = setInterval(async () => { const playing = h.playing;"
+            + " const p2pTrack = c.p2p && c.p2p.remote && c.p2p.remote.getAudioTracks()[0];"
+            + " const srv = c.streams['audio:' + who]; const srvTrack = srv && srv.getAudioTracks()[0];"
+            + " const [p, s] = await Promise.all([real(c.p2p && c.p2p.pc, p2pTrack), real(c.pc, srvTrack)]);"
+            + " h.samples.push({ t: performance.now(), p2p: p, server: s, playing }); }, 50);";
+
+    /**
+     * From the page's {@link #HEARD_WATCH}, after page time {@code from}: {the largest stretch without real audio (ms),
+     * ms of real audio played, ms elapsed}. Per interval between two samples of the same receiver, the silence is the
+     * interval less the real audio it played (48 kHz); an interval across a change of receiver counts whole as
+     * silence less what the new receiver played in it (unknown, so 0: an upper bound).
+     */
+    static double[] heardGap(Browser b, double from) {
+        b.js("clearInterval(window.__heard.timer);");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> samples = (List<Map<String, Object>>) b.js("return window.__heard.samples;");
+        List<double[]> intervals = new java.util.ArrayList<>(); // {ms elapsed, ms of real audio played in it}
+        double played = 0;
+        Map<String, Object> last = null;
+        for (Map<String, Object> s : samples) {
+            double t = ((Number) s.get("t")).doubleValue();
+            if (last != null && t >= from) {
+                double dt = t - ((Number) last.get("t")).doubleValue();
+                // what the played receiver played in the interval; across a switch either receiver may have
+                double real = 0;
+                for (String k : List.of("p2p", "server")) {
+                    boolean counts = k.equals(s.get("playing")) || k.equals(last.get("playing"));
+                    double now = ((Number) s.get(k)).doubleValue();
+                    double before = ((Number) last.get(k)).doubleValue();
+                    if (counts && now >= 0 && before >= 0) {
+                        real = Math.max(real, (now - before) / 48.0);
+                    }
+                }
+                real = Math.max(0, Math.min(dt, real));
+                played += real;
+                intervals.add(new double[] {dt, real});
+            }
+            last = s;
+        }
+        // a gap: consecutive intervals that together played at most one counter step (60 ms: the browser's
+        // counters move in steps of tens of ms between polls) of real audio; its length is their time less that audio
+        double gap = 0;
+        for (int i = 0; i < intervals.size(); i++) {
+            double dt = 0;
+            double real = 0;
+            for (int j = i; j < intervals.size() && real + intervals.get(j)[1] <= 60; j++) {
+                dt += intervals.get(j)[0];
+                real += intervals.get(j)[1];
+                gap = Math.max(gap, dt - real);
+            }
+        }
+        double elapsed = samples.isEmpty() ? 0 : ((Number) samples.get(samples.size() - 1).get("t")).doubleValue() - from;
+        return new double[] {gap, played, elapsed};
     }
 
     /** The largest interval between presented frames of the page's main video since {@code from} (ms). */
