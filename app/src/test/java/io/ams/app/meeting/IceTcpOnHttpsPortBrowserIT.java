@@ -52,6 +52,16 @@ class IceTcpOnHttpsPortBrowserIT {
         red = new Browser("red", FakeMedia.colourWithNoise(dir, "red", "E61E1E", 640, 360, 15), FakeMedia.tone(dir, "red", 0.8),
                 Files.createDirectories(dir.resolve("profile-red")), true);
         red.open(url("red"));
+        if (!Meeting.await(15, () -> meeting.room(ROOM) != null && meeting.room(ROOM).peerCount() == 1)) {
+            // seen in about 1 of 4 runs after other namespace ITs in this JVM, cause not known yet: red's page (outside
+            // the namespace, the helper participant, not the path under test) showed Chromium's error page at once.
+            // Say what it was, then load it again as a person would.
+            System.out.println("IceTcpOnHttpsPortBrowserIT: red's page did not join within 15 s, loading it again; it showed: "
+                    + red.js("return location.href + ' ' + document.title + ' ' + (document.body ? document.body.innerText"
+                            + ".replace(/\\s+/g, ' ').slice(0, 300) : '')") + "; signaling " + meeting.server.sidecar()
+                    .signaling().stats());
+            red.open(url("red"));
+        }
         assertThat(Meeting.await(30, () -> meeting.room(ROOM) != null && meeting.room(ROOM).peerCount() == 1))
                 .as("red joined over HTTPS: " + red.js("return location.href + ' ' + document.title")).isTrue();
     }
