@@ -106,9 +106,14 @@ final class Browser implements AutoCloseable {
     }
 
     /** What {@link #watchOutbound} saw: page times in ms (0: not yet) of constraintsAt, appliedAt, encodedAt, sentAt. */
-    @SuppressWarnings("unchecked")
     Map<String, Long> outboundWatch() {
-        Map<String, Object> w = (Map<String, Object>) js("return window.__outboundWatch || null;");
+        return times("__outboundWatch");
+    }
+
+    /** The page's {@code window[name]}, an object of numbers, as longs; empty when it is not there. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Long> times(String name) {
+        Map<String, Object> w = (Map<String, Object>) js("return window[arguments[0]] || null;", name);
         Map<String, Long> out = new java.util.LinkedHashMap<>();
         if (w != null) {
             w.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
@@ -136,14 +141,8 @@ final class Browser implements AutoCloseable {
             + "poll(); })();";
 
     /** What {@link #FIRST_FRAMES_WATCH} saw: joinedAt, connectedAt, mainAt, mixAt ({@code Date.now()} ms, 0: not yet). */
-    @SuppressWarnings("unchecked")
     Map<String, Long> firstFrames() {
-        Map<String, Object> w = (Map<String, Object>) js("return window.__firstFrames || null;");
-        Map<String, Long> out = new java.util.LinkedHashMap<>();
-        if (w != null) {
-            w.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
-        }
-        return out;
+        return times("__firstFrames");
     }
 
     /** window.amsClient.stats() */

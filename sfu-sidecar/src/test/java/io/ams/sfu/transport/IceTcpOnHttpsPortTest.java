@@ -93,19 +93,7 @@ class IceTcpOnHttpsPortTest {
         byte[] request = IceTcpTest.bindingRequest(peer.localUfrag() + ":remoteufrag", peer.localPassword(), transaction);
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), https.port())) {
             s.setSoTimeout(5000);
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            out.writeShort(request.length);
-            out.write(request);
-            out.flush();
-            DataInputStream in = new DataInputStream(s.getInputStream());
-            byte[] response = null;
-            for (int i = 0; i < 10 && response == null; i++) {
-                byte[] m = new byte[in.readUnsignedShort()];
-                in.readFully(m);
-                if (Arrays.equals(Arrays.copyOfRange(m, 8, 20), transaction)) {
-                    response = m;
-                }
-            }
+            byte[] response = exchange(s, request, transaction);
             assertThat(response).as("an answer to our transaction").isNotNull();
             assertThat(ByteBuffer.wrap(response).getShort() & 0xFFFF).as("Binding success response").isEqualTo(0x0101);
             assertThat(https.stats().iceTcpRelayed.get()).isEqualTo(1);
@@ -145,23 +133,33 @@ class IceTcpOnHttpsPortTest {
             byte[] request = IceTcpTest.bindingRequest(peer.localUfrag() + ":remoteufrag", peer.localPassword(), transaction);
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), http.port())) {
                 s.setSoTimeout(5000);
-                DataOutputStream out = new DataOutputStream(s.getOutputStream());
-                out.writeShort(request.length);
-                out.write(request);
-                out.flush();
-                DataInputStream in = new DataInputStream(s.getInputStream());
-                boolean answered = false;
-                for (int i = 0; i < 10 && !answered; i++) {
-                    byte[] m = new byte[in.readUnsignedShort()];
-                    in.readFully(m);
-                    answered = Arrays.equals(Arrays.copyOfRange(m, 8, 20), transaction)
-                            && (ByteBuffer.wrap(m).getShort() & 0xFFFF) == 0x0101;
-                }
-                assertThat(answered).as("a Binding success answer over the plain HTTP port").isTrue();
+                byte[] response = exchange(s, request, transaction);
+                assertThat(response != null && (ByteBuffer.wrap(response).getShort() & 0xFFFF) == 0x0101)
+                        .as("a Binding success answer over the plain HTTP port").isTrue();
             }
             assertThat(http.stats().iceTcpRelayed.get()).isEqualTo(1);
             peer.close();
         }
+    }
+
+    /**
+     * Sends {@code request} framed as RFC 4571 on {@code s} and returns the first of up to 10 framed messages that
+     * answers {@code transaction}, or null.
+     */
+    private static byte[] exchange(Socket s, byte[] request, byte[] transaction) throws Exception {
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        out.writeShort(request.length);
+        out.write(request);
+        out.flush();
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        for (int i = 0; i < 10; i++) {
+            byte[] m = new byte[in.readUnsignedShort()];
+            in.readFully(m);
+            if (Arrays.equals(Arrays.copyOfRange(m, 8, 20), transaction)) {
+                return m;
+            }
+        }
+        return null;
     }
 
     @Test
